@@ -1,0 +1,7 @@
+module github.com/hrbridge/hrbridge
+
+go 1.24
+
+require github.com/hooklift/gowsdl v0.5.0 // indirect
+
+tool github.com/hooklift/gowsdl/cmd/gowsdl
