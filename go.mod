@@ -2,6 +2,12 @@ module github.com/hrbridge/hrbridge
 
 go 1.24
 
-require github.com/hooklift/gowsdl v0.5.0 // indirect
+require (
+	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/hashicorp/go-retryablehttp v0.7.8
+	github.com/hooklift/gowsdl v0.5.0
+)
+
+require github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
 
 tool github.com/hooklift/gowsdl/cmd/gowsdl
