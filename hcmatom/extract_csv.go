@@ -1,0 +1,758 @@
+package hcmatom
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/hrbridge/hrbridge/internal/civil"
+	"github.com/hrbridge/hrbridge/internal/opt"
+)
+
+// Errors of the extract reader, for errors.Is.
+var (
+	// ErrBadExtract: the extract cannot be read as a whole: no header,
+	// a required column missing, a column twice, a quoted field never
+	// closed, a row longer than the limit, a UTF-16 file.
+	ErrBadExtract = errors.New("hcmatom: bad extract")
+	// ErrBadRow: one row is wrong; the *RowError says where and why.
+	ErrBadRow = errors.New("hcmatom: bad extract row")
+	// ErrTooManyBadRows: more rows were wrong than WithMaxBadRows
+	// allows; the error also wraps the *RowError of the last one.
+	ErrTooManyBadRows = errors.New("hcmatom: too many bad rows in the extract")
+)
+
+// ExtractRow is one row of the initial-sync extract: one assignment of one
+// work relationship of one person. The seed document ("Overview" and "Data
+// Structure") names the columns; they are found by name in the header, in
+// any order, ignoring case, spaces and underscores (PeriodOfServiceId,
+// PeriodOfServiceID and PERIOD_OF_SERVICE_ID are one column). Values of the
+// known columns are trimmed of surrounding white space; extra columns are
+// kept as they are.
+type ExtractRow struct {
+	// Line is the line of the file on which the row starts (the header is
+	// line 1; a quoted value may span several lines).
+	Line int
+
+	PersonNumber       string // the person's stable key (PersonId varies across environments)
+	PeriodOfServiceID  string // the work relationship
+	AssignmentID       string // the assignment
+	PersonName         string // "Last, First" as HCM writes it
+	WorkEmail          string
+	PrimaryPhoneNumber string
+	WorkerType         string // EMP, CWK, PWK, ... (not checked)
+	BusinessUnitID     string
+	OrganizationID     string
+	PositionID         string
+	LocationID         string
+	JobID              string
+	EffectiveStartDate Date // required
+
+	// Read when their columns are present; a column absent and a value
+	// left empty are both "not given".
+	PrimaryFlag           Opt[bool] // primary work relationship (Y/N)
+	PrimaryAssignmentFlag Opt[bool] // primary assignment of its work relationship (Y/N)
+	AssignmentStatusType  string    // ACTIVE, INACTIVE, SUSPENDED, ... (not checked)
+	PeriodType            string    // E, C, N, P (not checked)
+	ActualTerminationDate Date      // zero when empty or absent
+
+	// Extra holds the columns this package does not know, by header name
+	// as written; nil when the extract has none.
+	Extra map[string]string
+}
+
+// RowError reports a bad row: where it is, whose it is when that could be
+// read, and every problem found in it.
+type RowError struct {
+	Line         int
+	PersonNumber string // empty when it could not be read
+	AssignmentID string // empty when it could not be read
+	Problems     []FieldProblem
+}
+
+// FieldProblem is one problem of a row. Column is the header name of the
+// column at fault, empty when the row as a whole is wrong.
+type FieldProblem struct {
+	Column string
+	Reason string
+}
+
+func (e *RowError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "hcmatom: extract line %d", e.Line)
+	switch {
+	case e.PersonNumber != "" && e.AssignmentID != "":
+		fmt.Fprintf(&b, " (PersonNumber %s, AssignmentId %s)", e.PersonNumber, e.AssignmentID)
+	case e.PersonNumber != "":
+		fmt.Fprintf(&b, " (PersonNumber %s)", e.PersonNumber)
+	}
+	for i, p := range e.Problems {
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		if p.Column != "" {
+			b.WriteString(p.Column)
+			b.WriteString(": ")
+		}
+		b.WriteString(p.Reason)
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrBadRow) true for a *RowError.
+func (e *RowError) Is(target error) bool { return target == ErrBadRow }
+
+// tooManyBadRows ends a read when bad rows pass the limit.
+type tooManyBadRows struct {
+	max  int
+	last *RowError
+}
+
+func (e *tooManyBadRows) Error() string {
+	if e.max == 0 {
+		return e.last.Error()
+	}
+	return fmt.Sprintf("hcmatom: more than %d bad rows in the extract, the last: %v", e.max, e.last)
+}
+
+func (e *tooManyBadRows) Unwrap() []error { return []error{ErrTooManyBadRows, e.last} }
+
+// ExtractOption configures reading (and loading) an extract.
+type ExtractOption func(*extractConfig) error
+
+type extractConfig struct {
+	maxBadRows  int
+	maxRowBytes int
+	progress    func(rows int)
+}
+
+const (
+	defaultMaxRowBytes = 1 << 20
+	maxMaxRowBytes     = 64 << 20
+)
+
+func newExtractConfig(opts []ExtractOption) (*extractConfig, error) {
+	c := &extractConfig{maxRowBytes: defaultMaxRowBytes}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// WithMaxBadRows sets how many bad rows are tolerated. With 0, the default,
+// the first bad row ends the read with an error. With n > 0, each bad row is
+// reported (as a *RowError from the iterator, and in the load summary) and
+// reading goes on; the (n+1)th ends the read with an error that wraps
+// ErrTooManyBadRows. A bad row is never skipped without being reported.
+func WithMaxBadRows(n int) ExtractOption {
+	return func(c *extractConfig) error {
+		if n < 0 {
+			return fmt.Errorf("hcmatom: WithMaxBadRows(%d): must not be negative", n)
+		}
+		c.maxBadRows = n
+		return nil
+	}
+}
+
+// WithMaxRowBytes bounds the size of one row (1 MiB by default, at most
+// 64 MiB). A longer row, typically a quote never closed, ends the read with
+// ErrBadExtract.
+func WithMaxRowBytes(n int) ExtractOption {
+	return func(c *extractConfig) error {
+		if n < 1024 || n > maxMaxRowBytes {
+			return fmt.Errorf("hcmatom: WithMaxRowBytes(%d): must be between 1 KiB and 64 MiB", n)
+		}
+		c.maxRowBytes = n
+		return nil
+	}
+}
+
+// The columns of the extract. The first thirteen are those of the seed's
+// example extract and must be in the header; the others are read when
+// present.
+const (
+	colPersonNumber = iota
+	colPeriodOfServiceID
+	colAssignmentID
+	colPersonName
+	colWorkEmail
+	colPrimaryPhoneNumber
+	colWorkerType
+	colBusinessUnitID
+	colOrganizationID
+	colPositionID
+	colLocationID
+	colJobID
+	colEffectiveStartDate
+	colPrimaryFlag
+	colPrimaryAssignmentFlag
+	colAssignmentStatusType
+	colPeriodType
+	colActualTerminationDate
+	numColumns
+	requiredColumns = colEffectiveStartDate + 1
+
+	colExtra   = -1 // a column this package does not know
+	colUnnamed = -2 // a column with an empty name (a trailing comma)
+)
+
+// extractColumns lists the columns the reader knows, as the seed spells
+// them; the first thirteen are required in the header.
+var extractColumns = [numColumns]string{
+	"PersonNumber", "PeriodOfServiceId", "AssignmentId", "PersonName", "WorkEmail",
+	"PrimaryPhoneNumber", "WorkerType", "BusinessUnitId", "OrganizationId", "PositionId",
+	"LocationId", "JobId", "EffectiveStartDate",
+	"PrimaryFlag", "PrimaryAssignmentFlag", "AssignmentStatusType", "PeriodType", "ActualTerminationDate",
+}
+
+// normColumn folds a header name for matching: lower case, without spaces,
+// underscores or hyphens.
+func normColumn(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch r {
+		case ' ', '_', '-', '\t':
+			continue
+		}
+		b.WriteRune(toLowerASCII(r))
+	}
+	return b.String()
+}
+
+func toLowerASCII(r rune) rune {
+	if 'A' <= r && r <= 'Z' {
+		return r + 'a' - 'A'
+	}
+	return r
+}
+
+// ExtractReader reads the rows of a decrypted extract (RFC 4180 CSV in
+// UTF-8, optionally with a byte-order mark) as a stream: memory does not
+// grow with the file. It is not safe for concurrent use.
+type ExtractReader struct {
+	cfg    *extractConfig
+	p      csvParser
+	header []string
+	kinds  []int // per column: one of the col* constants, colExtra or colUnnamed
+	extras int
+	bad    []*RowError
+	rows   int
+	err    error // sticky: io.EOF at the end, or the error that ended the read
+}
+
+// NewExtractReader reads and checks the header of the extract in r. The
+// rows are read by ranging over Rows.
+func NewExtractReader(r io.Reader, opts ...ExtractOption) (*ExtractReader, error) {
+	cfg, err := newExtractConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	x := &ExtractReader{cfg: cfg}
+	x.p.init(r, cfg.maxRowBytes)
+	if err := x.readHeader(); err != nil {
+		if errors.Is(err, ErrBadExtract) {
+			err = x.drain(err)
+		}
+		return nil, err
+	}
+	return x, nil
+}
+
+// Header returns the column names as the header writes them.
+func (x *ExtractReader) Header() []string { return append([]string(nil), x.header...) }
+
+// BadRows returns the bad rows reported so far.
+func (x *ExtractReader) BadRows() []*RowError { return append([]*RowError(nil), x.bad...) }
+
+// RowsRead returns the number of good rows yielded so far.
+func (x *ExtractReader) RowsRead() int { return x.rows }
+
+// Rows returns the rows that follow the header, in file order. A good row
+// comes with a nil error. A bad row comes with its *RowError (the ExtractRow
+// then holds only Line) and reading goes on, unless it is one more than
+// WithMaxBadRows allows: then the error also wraps ErrTooManyBadRows and
+// the sequence ends. Any other error (the file is not well-formed CSV, or
+// reading r failed, for example a decryption check) ends the sequence.
+//
+// When r decrypts an OpenPGP message, its rows are not authenticated until
+// the sequence has ended without error: stage them, commit at the end.
+//
+// Rows reads from where the last iteration stopped.
+func (x *ExtractReader) Rows() iter.Seq2[ExtractRow, error] {
+	return func(yield func(ExtractRow, error) bool) {
+		for x.err == nil {
+			start, perr := x.p.next()
+			if perr == io.EOF {
+				x.err = io.EOF
+				return
+			}
+			var rowErr *RowError
+			var bad *badRecord
+			switch {
+			case errors.As(perr, &bad):
+				col := fmt.Sprintf("column %d", bad.field+1)
+				if bad.field < len(x.header) && x.header[bad.field] != "" {
+					col = x.header[bad.field]
+				}
+				rowErr = &RowError{Line: start, Problems: []FieldProblem{{Column: col, Reason: bad.reason}}}
+				x.identify(rowErr)
+			case perr != nil:
+				if errors.Is(perr, ErrBadExtract) {
+					perr = x.drain(perr)
+				}
+				x.err = perr
+				yield(ExtractRow{}, perr)
+				return
+			default:
+				var row ExtractRow
+				if row, rowErr = x.build(start); rowErr == nil {
+					x.rows++
+					if !yield(row, nil) {
+						return
+					}
+					continue
+				}
+			}
+			x.bad = append(x.bad, rowErr)
+			if len(x.bad) > x.cfg.maxBadRows {
+				x.err = x.drain(&tooManyBadRows{max: x.cfg.maxBadRows, last: rowErr})
+				yield(ExtractRow{Line: start}, x.err)
+				return
+			}
+			if !yield(ExtractRow{Line: start}, rowErr) {
+				return
+			}
+		}
+	}
+}
+
+// drain reads the rest of the input after the extract turned out bad. When
+// the input is a decrypting Plaintext, its integrity or signature check runs
+// only at the end, and a damaged message often shows first as bad rows:
+// the damage is then the error to report, the rows only its symptom.
+func (x *ExtractReader) drain(err error) error {
+	if _, derr := io.Copy(io.Discard, x.p.br); derr != nil {
+		return fmt.Errorf("hcmatom: reading the extract: %w (it also showed as: %v)", derr, err)
+	}
+	return err
+}
+
+func (x *ExtractReader) readHeader() error {
+	if err := x.p.skipBOM(); err != nil {
+		return err
+	}
+	_, err := x.p.next()
+	if err == io.EOF {
+		return fmt.Errorf("%w: the file is empty (no header line)", ErrBadExtract)
+	}
+	var bad *badRecord
+	if errors.As(err, &bad) {
+		return fmt.Errorf("%w: header line, field %d: %s", ErrBadExtract, bad.field+1, bad.reason)
+	}
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(x.p.buf) {
+		return fmt.Errorf("%w: header line is not valid UTF-8", ErrBadExtract)
+	}
+	n := x.p.fields()
+	x.header = make([]string, n)
+	x.kinds = make([]int, n)
+	known := make(map[string]int, numColumns)
+	for i, c := range extractColumns {
+		known[normColumn(c)] = i
+	}
+	seen := make(map[string]int, n)
+	var problems []string
+	for i := range n {
+		name := strings.TrimSpace(string(x.p.field(i)))
+		x.header[i] = name
+		norm := normColumn(name)
+		switch k, ok := known[norm]; {
+		case name == "":
+			x.kinds[i] = colUnnamed
+			continue
+		case ok:
+			x.kinds[i] = k
+		default:
+			x.kinds[i] = colExtra
+			x.extras++
+			norm = "\x00" + name // extras are told apart by their exact name
+		}
+		if j, dup := seen[norm]; dup {
+			problems = append(problems, fmt.Sprintf("column %q appears twice (columns %d and %d)", name, j+1, i+1))
+		}
+		seen[norm] = i
+	}
+	var missing []string
+	for c := range requiredColumns {
+		if _, ok := seen[normColumn(extractColumns[c])]; !ok {
+			missing = append(missing, extractColumns[c])
+		}
+	}
+	if len(missing) > 0 {
+		problems = append([]string{"missing column(s) " + strings.Join(missing, ", ")}, problems...)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: header line: %s", ErrBadExtract, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// build turns the record just parsed into a row, or a RowError naming every
+// problem in it.
+func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
+	row := ExtractRow{Line: line}
+	n := x.p.fields()
+	if n != len(x.header) {
+		e := &RowError{Line: line, Problems: []FieldProblem{{Reason: fmt.Sprintf("has %d fields, the header has %d", n, len(x.header))}}}
+		x.identify(e)
+		return row, e
+	}
+	var problems []FieldProblem
+	if !utf8.Valid(x.p.buf) {
+		for i := range n {
+			if f := x.p.field(i); !utf8.Valid(f) {
+				problems = append(problems, FieldProblem{x.header[i], fmt.Sprintf("not valid UTF-8 (from byte %d of the value)", firstInvalid(f)+1)})
+			}
+		}
+	}
+	// One string per row; every value is a slice of it.
+	s := string(x.p.buf)
+	if x.extras > 0 {
+		row.Extra = make(map[string]string, x.extras)
+	}
+	start := 0
+	for i := range n {
+		end := x.p.ends[i]
+		v := s[start:end]
+		start = end
+		k := x.kinds[i]
+		switch k {
+		case colExtra:
+			row.Extra[x.header[i]] = v
+			continue
+		case colUnnamed:
+			if v != "" {
+				problems = append(problems, FieldProblem{fmt.Sprintf("column %d", i+1), "has a value but no name in the header"})
+			}
+			continue
+		}
+		v = strings.TrimSpace(v)
+		var err error
+		switch k {
+		case colPersonNumber:
+			row.PersonNumber = v
+		case colPeriodOfServiceID:
+			row.PeriodOfServiceID = v
+		case colAssignmentID:
+			row.AssignmentID = v
+		case colPersonName:
+			row.PersonName = v
+		case colWorkEmail:
+			row.WorkEmail = v
+		case colPrimaryPhoneNumber:
+			row.PrimaryPhoneNumber = v
+		case colWorkerType:
+			row.WorkerType = v
+		case colBusinessUnitID:
+			row.BusinessUnitID = v
+		case colOrganizationID:
+			row.OrganizationID = v
+		case colPositionID:
+			row.PositionID = v
+		case colLocationID:
+			row.LocationID = v
+		case colJobID:
+			row.JobID = v
+		case colEffectiveStartDate:
+			if v == "" {
+				err = errors.New("is empty")
+			} else {
+				row.EffectiveStartDate, err = civil.ParseISO(v)
+			}
+		case colPrimaryFlag:
+			row.PrimaryFlag, err = parseYN(v)
+		case colPrimaryAssignmentFlag:
+			row.PrimaryAssignmentFlag, err = parseYN(v)
+		case colAssignmentStatusType:
+			row.AssignmentStatusType = v
+		case colPeriodType:
+			row.PeriodType = v
+		case colActualTerminationDate:
+			if v != "" {
+				row.ActualTerminationDate, err = civil.ParseISO(v)
+			}
+		}
+		if err != nil {
+			problems = append(problems, FieldProblem{x.header[i], err.Error()})
+		}
+	}
+	for _, c := range [...]struct {
+		v   string
+		col int
+	}{{row.PersonNumber, colPersonNumber}, {row.PeriodOfServiceID, colPeriodOfServiceID}, {row.AssignmentID, colAssignmentID}} {
+		if c.v == "" {
+			problems = append(problems, FieldProblem{x.header[x.columnIndex(c.col)], "is empty"})
+		}
+	}
+	if len(problems) > 0 {
+		return ExtractRow{Line: line}, &RowError{Line: line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID, Problems: problems}
+	}
+	return row, nil
+}
+
+// identify fills in the keys of a bad row from the fields parsed, when
+// their columns could be found.
+func (x *ExtractReader) identify(e *RowError) {
+	for i := 0; i < x.p.fields() && i < len(x.kinds); i++ {
+		v := strings.TrimSpace(string(x.p.field(i)))
+		if !utf8.ValidString(v) || len(v) > 64 {
+			continue
+		}
+		switch x.kinds[i] {
+		case colPersonNumber:
+			e.PersonNumber = v
+		case colAssignmentID:
+			e.AssignmentID = v
+		}
+	}
+}
+
+func (x *ExtractReader) columnIndex(col int) int {
+	for i, k := range x.kinds {
+		if k == col {
+			return i
+		}
+	}
+	return -1
+}
+
+func parseYN(v string) (Opt[bool], error) {
+	switch v {
+	case "":
+		return Opt[bool]{}, nil
+	case "Y", "y":
+		return opt.Of(true), nil
+	case "N", "n":
+		return opt.Of(false), nil
+	}
+	return Opt[bool]{}, fmt.Errorf("%s is not Y or N", strconv.Quote(v))
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// csvParser splits RFC 4180 CSV into records, one at a time, reusing its
+// buffers: a record's unquoted bytes are in buf, field i ending at ends[i].
+// Quoted fields may hold commas, doubled quotes and line breaks (CRLF inside
+// a quoted field becomes LF); records end with LF or CRLF; blank lines are
+// skipped.
+type csvParser struct {
+	br      *bufio.Reader
+	max     int
+	line    int // physical lines consumed
+	buf     []byte
+	ends    []int
+	scratch []byte
+}
+
+// badRecord is a record whose quoting is wrong but whose end is known:
+// the row is bad, the file can be read on.
+type badRecord struct {
+	field  int // 0-based
+	reason string
+}
+
+func (b *badRecord) Error() string { return b.reason }
+
+func (p *csvParser) init(r io.Reader, max int) {
+	p.br = bufio.NewReaderSize(r, 64<<10)
+	p.max = max
+}
+
+func (p *csvParser) fields() int { return len(p.ends) }
+
+func (p *csvParser) field(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = p.ends[i-1]
+	}
+	return p.buf[start:p.ends[i]]
+}
+
+func (p *csvParser) skipBOM() error {
+	head, err := p.br.Peek(3)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte("\xEF\xBB\xBF")):
+		_, err = p.br.Discard(3)
+		return err
+	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
+		return fmt.Errorf("%w: the file is UTF-16; export it as UTF-8", ErrBadExtract)
+	}
+	return nil
+}
+
+// readLine returns the next physical line without its line ending. The
+// slice is valid until the next call.
+func (p *csvParser) readLine() ([]byte, error) {
+	line, err := p.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		p.scratch = append(p.scratch[:0], line...)
+		for err == bufio.ErrBufferFull {
+			if len(p.scratch) > p.max {
+				return nil, p.tooLong(p.line + 1)
+			}
+			line, err = p.br.ReadSlice('\n')
+			p.scratch = append(p.scratch, line...)
+		}
+		line = p.scratch
+	}
+	if err != nil && (err != io.EOF || len(line) == 0) {
+		return nil, err
+	}
+	p.line++
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	return line, nil
+}
+
+func (p *csvParser) readErr(err error) error {
+	if p.line == 0 {
+		return fmt.Errorf("hcmatom: reading the extract: %w", err)
+	}
+	return fmt.Errorf("hcmatom: reading the extract after line %d: %w", p.line, err)
+}
+
+func (p *csvParser) tooLong(line int) error {
+	return fmt.Errorf("%w: the row starting on line %d is longer than %d bytes (a quote never closed?)", ErrBadExtract, line, p.max)
+}
+
+// next parses the next record and returns the line it starts on. It
+// returns io.EOF at the end, a *badRecord for a record with a quoting
+// error, or an error wrapping ErrBadExtract (or the reader's error) when
+// the file cannot be read on.
+func (p *csvParser) next() (int, error) {
+	p.buf, p.ends = p.buf[:0], p.ends[:0]
+	var line []byte
+	for {
+		l, err := p.readLine()
+		if err != nil {
+			if err != io.EOF {
+				err = p.readErr(err)
+			}
+			return 0, err
+		}
+		if len(l) > 0 {
+			line = l
+			break
+		}
+	}
+	start := p.line
+	var bad *badRecord
+	for {
+		if len(line) > 0 && line[0] == '"' {
+			line = line[1:]
+			for {
+				i := bytes.IndexByte(line, '"')
+				if i < 0 {
+					// The quoted field goes on on the next line.
+					p.buf = append(p.buf, line...)
+					p.buf = append(p.buf, '\n')
+					if len(p.buf) > p.max {
+						return start, p.tooLong(start)
+					}
+					l, err := p.readLine()
+					if err == io.EOF {
+						return start, fmt.Errorf("%w: the quoted value opened on line %d is never closed", ErrBadExtract, start)
+					}
+					if err != nil {
+						return start, p.readErr(err)
+					}
+					line = l
+					continue
+				}
+				p.buf = append(p.buf, line[:i]...)
+				line = line[i+1:]
+				if len(line) > 0 && line[0] == '"' { // a doubled quote
+					p.buf = append(p.buf, '"')
+					line = line[1:]
+					continue
+				}
+				break
+			}
+			p.ends = append(p.ends, len(p.buf))
+			switch {
+			case len(line) == 0:
+				return p.done(start, bad)
+			case line[0] == ',':
+				line = line[1:]
+				continue
+			default:
+				// Text after the closing quote: the record ends
+				// with the line, but it is not what was meant.
+				if bad == nil {
+					bad = &badRecord{len(p.ends) - 1, "text after the closing quote"}
+				}
+				p.buf = append(p.buf, line...)
+				p.ends[len(p.ends)-1] = len(p.buf)
+				return p.done(start, bad)
+			}
+		}
+		i := bytes.IndexByte(line, ',')
+		field := line
+		if i >= 0 {
+			field = line[:i]
+		}
+		if bad == nil && bytes.IndexByte(field, '"') >= 0 {
+			bad = &badRecord{len(p.ends), "a quote inside a value that does not start with one"}
+		}
+		p.buf = append(p.buf, field...)
+		p.ends = append(p.ends, len(p.buf))
+		if len(p.buf) > p.max {
+			return start, p.tooLong(start)
+		}
+		if i < 0 {
+			return p.done(start, bad)
+		}
+		line = line[i+1:]
+	}
+}
+
+func (p *csvParser) done(start int, bad *badRecord) (int, error) {
+	if len(p.buf) > p.max {
+		return start, p.tooLong(start)
+	}
+	if bad != nil {
+		return start, bad
+	}
+	return start, nil
+}
