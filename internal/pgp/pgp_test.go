@@ -104,6 +104,7 @@ func TestDecryptGPGVectors(t *testing.T) {
 		{file: "signed-zip-aes128.asc", o: Options{Keys: customer, Signers: hcm}, armored: true, signer: true},
 		{file: "two-recipients.gpg", o: Options{Keys: customer}},
 		{file: "two-recipients.gpg", o: Options{Keys: second}},
+		{file: "signed-second.gpg", o: Options{Keys: second, Signers: hcm}, signer: true},
 		{file: "passphrase-aes256.gpg", o: Options{Passphrase: []byte(msgPassphrase)}, symmetric: true},
 		{file: "passphrase-aes128.asc", o: Options{Passphrase: []byte(msgPassphrase)}, armored: true, symmetric: true},
 		// A key and a passphrase together: whichever fits.

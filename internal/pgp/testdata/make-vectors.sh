@@ -24,6 +24,8 @@
 #   signed-zlib-aes256.gpg   signed by hcm-signer, binary
 #   signed-zip-aes128.asc    signed by hcm-signer, armored
 #   two-recipients.gpg       to customer and second
+#   signed-second.gpg        to second only, signed by hcm-signer (cheap to open:
+#                            the fuzz target uses it, RSA is slow under coverage)
 #   passphrase-aes256.gpg    gpg --symmetric, binary
 #   passphrase-aes128.asc    gpg --symmetric, armored
 #   stranger.gpg             to stranger only: the customer's key cannot open it
@@ -78,6 +80,7 @@ enc none-aes256.gpg -r "$C" --compress-algo none --cipher-algo AES256
 enc signed-zlib-aes256.gpg -r "$C" --compress-algo zlib --cipher-algo AES256 --sign -u "$H"
 enc signed-zip-aes128.asc -r "$C" --compress-algo zip --cipher-algo AES128 --sign -u "$H" --armor
 enc two-recipients.gpg -r "$C" -r "$S2" --compress-algo zlib --cipher-algo AES256
+enc signed-second.gpg -r "$S2" --compress-algo zip --cipher-algo AES256 --sign -u "$H"
 enc stranger.gpg -r "$X" --compress-algo zlib --cipher-algo AES256
 enc impostor-signed.gpg -r "$C" --compress-algo zlib --cipher-algo AES256 --sign -u "$X"
 
