@@ -9,6 +9,7 @@ import (
 	"iter"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/hrbridge/hrbridge/internal/civil"
@@ -251,6 +252,10 @@ type ExtractReader struct {
 	bad    []*RowError
 	rows   int
 	err    error // sticky: io.EOF at the end, or the error that ended the read
+
+	// The last date parsed: an extract repeats its dates a lot.
+	lastDate     string
+	lastDateDate Date
 }
 
 // NewExtractReader reads and checks the header of the extract in r. The
@@ -365,7 +370,7 @@ func (x *ExtractReader) readHeader() error {
 	if err != nil {
 		return err
 	}
-	if !utf8.Valid(x.p.buf) {
+	if !utf8.Valid(x.p.rec) {
 		return fmt.Errorf("%w: header line is not valid UTF-8", ErrBadExtract)
 	}
 	n := x.p.fields()
@@ -423,7 +428,7 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 		return row, e
 	}
 	var problems []FieldProblem
-	if !utf8.Valid(x.p.buf) {
+	if !utf8.Valid(x.p.rec) {
 		for i := range n {
 			if f := x.p.field(i); !utf8.Valid(f) {
 				problems = append(problems, FieldProblem{x.header[i], fmt.Sprintf("not valid UTF-8 (from byte %d of the value)", firstInvalid(f)+1)})
@@ -431,15 +436,12 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 		}
 	}
 	// One string per row; every value is a slice of it.
-	s := string(x.p.buf)
+	s := string(x.p.rec)
 	if x.extras > 0 {
 		row.Extra = make(map[string]string, x.extras)
 	}
-	start := 0
 	for i := range n {
-		end := x.p.ends[i]
-		v := s[start:end]
-		start = end
+		v := s[x.p.starts[i]:x.p.ends[i]]
 		k := x.kinds[i]
 		switch k {
 		case colExtra:
@@ -451,7 +453,7 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 			}
 			continue
 		}
-		v = strings.TrimSpace(v)
+		v = trimValue(v)
 		var err error
 		switch k {
 		case colPersonNumber:
@@ -482,7 +484,7 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 			if v == "" {
 				err = errors.New("is empty")
 			} else {
-				row.EffectiveStartDate, err = civil.ParseISO(v)
+				row.EffectiveStartDate, err = x.date(v)
 			}
 		case colPrimaryFlag:
 			row.PrimaryFlag, err = parseYN(v)
@@ -494,7 +496,7 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 			row.PeriodType = v
 		case colActualTerminationDate:
 			if v != "" {
-				row.ActualTerminationDate, err = civil.ParseISO(v)
+				row.ActualTerminationDate, err = x.date(v)
 			}
 		}
 		if err != nil {
@@ -541,6 +543,65 @@ func (x *ExtractReader) columnIndex(col int) int {
 	return -1
 }
 
+// date parses a YYYY-MM-DD value, fast for well-formed ones.
+func (x *ExtractReader) date(v string) (Date, error) {
+	if v == x.lastDate {
+		return x.lastDateDate, nil
+	}
+	d, ok := fastISODate(v)
+	if !ok {
+		return civil.ParseISO(v) // the slow way, for its error message
+	}
+	x.lastDate, x.lastDateDate = v, d
+	return d, nil
+}
+
+// fastISODate parses a valid YYYY-MM-DD date without the time package; it
+// reports false for anything else, which civil.ParseISO then explains.
+func fastISODate(v string) (Date, bool) {
+	if len(v) != 10 || v[4] != '-' || v[7] != '-' {
+		return Date{}, false
+	}
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				return 0, false
+			}
+			n = n*10 + int(c)
+		}
+		return n, true
+	}
+	y, ok1 := num(v[:4])
+	m, ok2 := num(v[5:7])
+	d, ok3 := num(v[8:])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 {
+		return Date{}, false
+	}
+	days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+	if m == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		days = 29
+	}
+	if d > days {
+		return Date{}, false
+	}
+	return Date{Year: y, Month: time.Month(m), Day: d}, true
+}
+
+// trimValue is strings.TrimSpace, cheaper for the usual value that has no
+// space to trim.
+func trimValue(v string) string {
+	if v == "" || !maybeSpace(v[0]) && !maybeSpace(v[len(v)-1]) {
+		return v
+	}
+	return strings.TrimSpace(v)
+}
+
+func maybeSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f' || c >= 0x80
+}
+
 func parseYN(v string) (Opt[bool], error) {
 	switch v {
 	case "":
@@ -572,9 +633,11 @@ func firstInvalid(b []byte) int {
 type csvParser struct {
 	br      *bufio.Reader
 	max     int
-	line    int // physical lines consumed
-	buf     []byte
+	line    int    // physical lines consumed
+	rec     []byte // the record: a line read, or buf when it had quotes
+	starts  []int  // field i is rec[starts[i]:ends[i]]
 	ends    []int
+	buf     []byte // unquoted content of a record with quotes
 	scratch []byte
 }
 
@@ -594,13 +657,7 @@ func (p *csvParser) init(r io.Reader, max int) {
 
 func (p *csvParser) fields() int { return len(p.ends) }
 
-func (p *csvParser) field(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = p.ends[i-1]
-	}
-	return p.buf[start:p.ends[i]]
-}
+func (p *csvParser) field(i int) []byte { return p.rec[p.starts[i]:p.ends[i]] }
 
 func (p *csvParser) skipBOM() error {
 	head, err := p.br.Peek(3)
@@ -661,7 +718,7 @@ func (p *csvParser) tooLong(line int) error {
 // error, or an error wrapping ErrBadExtract (or the reader's error) when
 // the file cannot be read on.
 func (p *csvParser) next() (int, error) {
-	p.buf, p.ends = p.buf[:0], p.ends[:0]
+	p.starts, p.ends = p.starts[:0], p.ends[:0]
 	var line []byte
 	for {
 		l, err := p.readLine()
@@ -677,8 +734,18 @@ func (p *csvParser) next() (int, error) {
 		}
 	}
 	start := p.line
+	if len(line) > p.max {
+		return start, p.tooLong(start)
+	}
+	if p.splitInPlace(line) {
+		p.rec = line
+		return start, nil
+	}
+	p.starts, p.ends = p.starts[:0], p.ends[:0]
+	p.buf = p.buf[:0]
 	var bad *badRecord
 	for {
+		p.starts = append(p.starts, len(p.buf))
 		if len(line) > 0 && line[0] == '"' {
 			line = line[1:]
 			for {
@@ -747,7 +814,56 @@ func (p *csvParser) next() (int, error) {
 	}
 }
 
+// splitInPlace splits the usual record: one line whose quoted fields hold
+// no doubled quote and no line break, so that every field is a slice of the
+// line. It reports false for any other line, which the general path then
+// parses (and reports, if its quoting is wrong).
+func (p *csvParser) splitInPlace(line []byte) bool {
+	nextQuote := func(from int) int {
+		if q := bytes.IndexByte(line[from:], '"'); q >= 0 {
+			return from + q
+		}
+		return len(line)
+	}
+	q := nextQuote(0)
+	off := 0
+	for {
+		if off < len(line) && line[off] == '"' {
+			j := bytes.IndexByte(line[off+1:], '"')
+			if j < 0 {
+				return false // the value goes on on the next line
+			}
+			end := off + 1 + j
+			if end+1 < len(line) && line[end+1] != ',' {
+				return false // a doubled quote, or text after the quote
+			}
+			p.starts = append(p.starts, off+1)
+			p.ends = append(p.ends, end)
+			if end+1 >= len(line) {
+				return true
+			}
+			off = end + 2
+			q = nextQuote(off)
+			continue
+		}
+		end := len(line)
+		if i := bytes.IndexByte(line[off:], ','); i >= 0 {
+			end = off + i
+		}
+		if q < end {
+			return false // a quote inside an unquoted value
+		}
+		p.starts = append(p.starts, off)
+		p.ends = append(p.ends, end)
+		if end == len(line) {
+			return true
+		}
+		off = end + 1
+	}
+}
+
 func (p *csvParser) done(start int, bad *badRecord) (int, error) {
+	p.rec = p.buf
 	if len(p.buf) > p.max {
 		return start, p.tooLong(start)
 	}

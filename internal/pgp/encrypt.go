@@ -42,7 +42,8 @@ func Encrypt(w io.Writer, o EncryptOptions) (io.WriteCloser, error) {
 	cfg := &packet.Config{
 		DefaultCipher:          packet.CipherAES256,
 		DefaultCompressionAlgo: o.Compression,
-		CompressionConfig:      &packet.CompressionConfig{Level: packet.BestSpeed},
+		// gpg's level, so that benchmarks decompress what HCM would send.
+		CompressionConfig: &packet.CompressionConfig{Level: packet.DefaultCompression},
 	}
 	out := w
 	var aw io.WriteCloser
