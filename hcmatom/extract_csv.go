@@ -71,17 +71,17 @@ type ExtractRow struct {
 // RowError reports a bad row: where it is, whose it is when that could be
 // read, and every problem found in it.
 type RowError struct {
-	Line         int
-	PersonNumber string // empty when it could not be read
-	AssignmentID string // empty when it could not be read
-	Problems     []FieldProblem
+	Line         int            `json:"line"`
+	PersonNumber string         `json:"personNumber,omitempty"` // empty when it could not be read
+	AssignmentID string         `json:"assignmentId,omitempty"` // empty when it could not be read
+	Problems     []FieldProblem `json:"problems"`
 }
 
 // FieldProblem is one problem of a row. Column is the header name of the
 // column at fault, empty when the row as a whole is wrong.
 type FieldProblem struct {
-	Column string
-	Reason string
+	Column string `json:"column,omitempty"`
+	Reason string `json:"reason"`
 }
 
 func (e *RowError) Error() string {
@@ -132,7 +132,8 @@ type ExtractOption func(*extractConfig) error
 type extractConfig struct {
 	maxBadRows  int
 	maxRowBytes int
-	progress    func(rows int)
+	progress    func(rows int) // LoadExtract
+	asOf        Date           // LoadExtract
 }
 
 const (
@@ -265,6 +266,10 @@ func NewExtractReader(r io.Reader, opts ...ExtractOption) (*ExtractReader, error
 	if err != nil {
 		return nil, err
 	}
+	return newExtractReader(r, cfg)
+}
+
+func newExtractReader(r io.Reader, cfg *extractConfig) (*ExtractReader, error) {
 	x := &ExtractReader{cfg: cfg}
 	x.p.init(r, cfg.maxRowBytes)
 	if err := x.readHeader(); err != nil {
@@ -331,10 +336,8 @@ func (x *ExtractReader) Rows() iter.Seq2[ExtractRow, error] {
 					continue
 				}
 			}
-			x.bad = append(x.bad, rowErr)
-			if len(x.bad) > x.cfg.maxBadRows {
-				x.err = x.drain(&tooManyBadRows{max: x.cfg.maxBadRows, last: rowErr})
-				yield(ExtractRow{Line: start}, x.err)
+			if err := x.reportBad(rowErr); err != nil {
+				yield(ExtractRow{Line: start}, err)
 				return
 			}
 			if !yield(ExtractRow{Line: start}, rowErr) {
@@ -343,6 +346,21 @@ func (x *ExtractReader) Rows() iter.Seq2[ExtractRow, error] {
 		}
 	}
 }
+
+// reportBad counts a bad row, found by the reader or by its user (a row
+// the roster refuses), and returns the error that ends the read when there
+// is one more than WithMaxBadRows allows.
+func (x *ExtractReader) reportBad(e *RowError) error {
+	x.bad = append(x.bad, e)
+	if len(x.bad) > x.cfg.maxBadRows {
+		x.err = x.drain(&tooManyBadRows{max: x.cfg.maxBadRows, last: e})
+		return x.err
+	}
+	return nil
+}
+
+// has reports whether the header has the known column col.
+func (x *ExtractReader) has(col int) bool { return x.columnIndex(col) >= 0 }
 
 // drain reads the rest of the input after the extract turned out bad. When
 // the input is a decrypting Plaintext, its integrity or signature check runs
