@@ -174,10 +174,12 @@ func NewReader(r io.Reader, o Options) (pr *Reader, err error) {
 	md, err := openpgp.ReadMessage(in, keyring, prompt, cfg)
 	if err != nil {
 		var decErr pgperrors.DecryptWithSessionKeyError
-		if prompted && errors.As(err, &decErr) {
+		if prompted && errors.As(err, &decErr) && !errors.Is(err, pgperrors.ErrAEADTagVerification) {
 			// RFC 9580 dropped the quick check that told a wrong
 			// passphrase at once: a wrong one yields garbage that
-			// fails to parse as the first packet inside.
+			// fails to parse as the first packet inside. (With AEAD,
+			// a wrong passphrase fails on the session key; a tag
+			// that fails after it is damage.)
 			return nil, fmt.Errorf("%w: the passphrase does not open the message (or the message is damaged)", ErrWrongKey)
 		}
 		return nil, classifyOpen(err)
