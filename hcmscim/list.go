@@ -105,6 +105,12 @@ func listPage[T any](ctx context.Context, c *Client, path string, q Query) (*Pag
 		return nil, err
 	}
 	c.learn(&lr.listHead)
+	return pageOf(path, &lr, start, count)
+}
+
+// pageOf checks a list answer to a request for count resources from start
+// and says where the next page starts.
+func pageOf[T any](path string, lr *listResponse[T], start, count int) (*Page[T], error) {
 	if lr.StartIndex != 0 && lr.StartIndex != start {
 		// A server that ignores startIndex would make the caller read the
 		// same page for ever.
