@@ -133,7 +133,9 @@ func (*Logical) expr()   {}
 func (*Not) expr()       {}
 func (*ValuePath) expr() {}
 
-func (c *Compare) String() string   { return c.Path.String() + " " + string(c.Op) + " " + c.Value.String() }
+func (c *Compare) String() string {
+	return c.Path.String() + " " + string(c.Op) + " " + c.Value.String()
+}
 func (p *Present) String() string   { return p.Path.String() + " pr" }
 func (n *Not) String() string       { return "not (" + n.X.String() + ")" }
 func (v *ValuePath) String() string { return v.Path.String() + "[" + v.Filter.String() + "]" }
@@ -302,7 +304,7 @@ type parser struct {
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 
 func (p *parser) isWord(w string) bool {
 	t := p.peek()
