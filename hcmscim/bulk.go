@@ -18,17 +18,18 @@ type BulkOp struct {
 	// results are matched by bulkId when they are unique within a batch and
 	// by position otherwise. An empty BulkID is set to "op<n>", n being the
 	// operation's 1-based position in the call.
-	BulkID string
-	Method string // POST, PUT, PATCH or DELETE
-	Path   string // "/Users" for a POST, "/Users/<id>" or "/Roles/<id>" otherwise
-	data   func(Dialect) any
-	check  func(who string, pr *problems)
+	BulkID  string
+	Method  string // POST, PUT, PATCH or DELETE
+	Path    string // "/Users" for a POST, "/Users/<id>" or "/Roles/<id>" otherwise
+	data    func(Dialect) any
+	check   func(who string, pr *problems)
+	secrets []string // passwords the data carries
 }
 
 // PatchUserOp patches user userID as PatchUser does.
 func PatchUserOp(bulkID, userID string, p UserPatch) BulkOp {
 	return BulkOp{BulkID: bulkID, Method: http.MethodPatch, Path: "/Users/" + userID,
-		data: p.body,
+		data: p.body, secrets: p.secrets(),
 		check: func(who string, pr *problems) {
 			if !validID(userID) {
 				pr.add("%s: user id %q is not a resource id", who, userID)
@@ -39,7 +40,7 @@ func PatchUserOp(bulkID, userID string, p UserPatch) BulkOp {
 
 // CreateUserOp creates a user as CreateUser does.
 func CreateUserOp(bulkID string, u User) BulkOp {
-	return BulkOp{BulkID: bulkID, Method: http.MethodPost, Path: "/Users",
+	return BulkOp{BulkID: bulkID, Method: http.MethodPost, Path: "/Users", secrets: []string{u.Password},
 		data: func(d Dialect) any {
 			u.Schemas = userSchemas(d, u.FA != (FAUser{}))
 			u.Meta = Meta{}
@@ -264,11 +265,18 @@ func (c *Client) bulkBatch(ctx context.Context, d Dialect, ops []BulkOp, results
 		}
 		req.Operations = append(req.Operations, o)
 	}
+	var secrets []string
+	for _, op := range ops {
+		secrets = append(secrets, op.secrets...)
+	}
 	var resp bulkResponse
-	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Bulk", body: req}, &resp); err != nil {
+	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Bulk", body: req, secrets: secrets}, &resp); err != nil {
 		return err
 	}
 	matchBulk(ops, results, &resp)
+	for i := range results {
+		results[i].Err = scrub(results[i].Err, secrets)
+	}
 	return nil
 }
 

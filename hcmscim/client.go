@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -253,6 +254,9 @@ type request struct {
 	// idempotent marks a write that is safe to repeat (a PATCH that sets
 	// values), so that it is retried like a read.
 	idempotent bool
+	// secrets are values the body carries (a user's new password) that the
+	// transport does not know of: an error quoting them has them removed.
+	secrets []string
 }
 
 // do sends r and decodes a JSON answer into out (if out is not nil and the
@@ -278,7 +282,7 @@ func (c *Client) do(ctx context.Context, d Dialect, r request, out any) (int, er
 		Method: r.method, Path: r.path, Query: r.query, Header: h, Body: body, Idempotent: r.idempotent,
 	})
 	if err != nil {
-		return 0, c.wrap(err)
+		return 0, scrub(c.wrap(err), r.secrets)
 	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
@@ -289,6 +293,24 @@ func (c *Client) do(ctx context.Context, d Dialect, r request, out any) (int, er
 		return resp.StatusCode, fmt.Errorf("hcmscim: %w", err)
 	}
 	return resp.StatusCode, nil
+}
+
+// scrub removes secrets from the server's text in an *APIError.
+func scrub(err error, secrets []string) error {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		ae.Message = scrubText(ae.Message, secrets)
+	}
+	return err
+}
+
+func scrubText(s string, secrets []string) string {
+	for _, v := range secrets {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, transport.Redacted)
+		}
+	}
+	return s
 }
 
 // wrap turns the transport's HTTP errors into *APIError.

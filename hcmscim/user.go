@@ -193,6 +193,14 @@ func checkEmails(who string, emails []Email, pr *problems) {
 	}
 }
 
+// secrets returns the password p sets, if any.
+func (p UserPatch) secrets() []string {
+	if v, ok := p.Password.Get(); ok {
+		return []string{v}
+	}
+	return nil
+}
+
 // body returns the PATCH body of p in dialect d: a partial resource for
 // Oracle, a PatchOp replacing the given attributes for RFC 7644.
 func (p UserPatch) body(d Dialect) any {
@@ -285,7 +293,7 @@ func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 	u.Schemas = userSchemas(d, u.FA != (FAUser{}))
 	u.Meta = Meta{}
 	var out User
-	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Users", body: u}, &out); err != nil {
+	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Users", body: u, secrets: []string{u.Password}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -309,7 +317,7 @@ func (c *Client) PatchUser(ctx context.Context, id string, p UserPatch) (*User, 
 		return nil, err
 	}
 	var out User
-	status, err := c.do(ctx, d, request{method: http.MethodPatch, path: path, body: p.body(d), idempotent: true}, &out)
+	status, err := c.do(ctx, d, request{method: http.MethodPatch, path: path, body: p.body(d), idempotent: true, secrets: p.secrets()}, &out)
 	if err != nil {
 		return nil, err
 	}
