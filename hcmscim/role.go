@@ -59,19 +59,7 @@ func (c *Client) FindRole(ctx context.Context, name string) (*Role, error) {
 // GetRole returns the role with the given id. Source: GET
 // /hcmRestApi/scim/Roles/{id}.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
-	p, err := idPath("Roles", id)
-	if err != nil {
-		return nil, err
-	}
-	d, err := c.Dialect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var r Role
-	if _, err := c.do(ctx, d, request{method: http.MethodGet, path: p}, &r); err != nil {
-		return nil, err
-	}
-	return &r, nil
+	return get[Role](ctx, c, "Roles", id)
 }
 
 // AddRoleMembers grants the role to the users. Source: PATCH

@@ -255,7 +255,12 @@ func (c *Client) UsersPage(ctx context.Context, q Query) (*Page[User], error) {
 // GetUser returns the user with the given id. Source: GET
 // /hcmRestApi/scim/Users/{id}.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
-	p, err := idPath("Users", id)
+	return get[User](ctx, c, "Users", id)
+}
+
+// get reads the resource id of kind ("Users", "Roles").
+func get[T any](ctx context.Context, c *Client, kind, id string) (*T, error) {
+	p, err := idPath(kind, id)
 	if err != nil {
 		return nil, err
 	}
@@ -263,11 +268,11 @@ func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	var u User
-	if _, err := c.do(ctx, d, request{method: http.MethodGet, path: p}, &u); err != nil {
+	var v T
+	if _, err := c.do(ctx, d, request{method: http.MethodGet, path: p}, &v); err != nil {
 		return nil, err
 	}
-	return &u, nil
+	return &v, nil
 }
 
 // CreateUser creates a user and returns it as the server stored it. The

@@ -114,7 +114,7 @@ func TestPatchRules(t *testing.T) {
 	role := srv.AddRole(hcmscim.Role{Name: "R"})
 	for body, want := range map[string]int{
 		`{"schemas":["urn:oracle:apps:scim:schemas:fa:1.0:Role"],"members":[{"value":"` + id + `","operation":"add"}]}`: 400,
-		`{"schemas":["urn:oracle:apps:scim:schemas:fa:1.0:Role"],"displayName":"X"}`:                                       400,
+		`{"schemas":["urn:oracle:apps:scim:schemas:fa:1.0:Role"],"displayName":"X"}`:                                    400,
 		`{"schemas":["urn:oracle:apps:scim:schemas:fa:1.0:Role"],"members":[{"value":"` + id + `","operation":"ADD"}]}`: 204,
 	} {
 		if status, out := call(t, srv, "PATCH", "/Roles/"+role.ID, body); status != want {

@@ -304,19 +304,26 @@ func keep(attrs string) func(string) bool {
 	return func(k string) bool { return want[strings.ToLower(k)] }
 }
 
-// renderUser writes a user as the dialect does.
-func (s *Server) renderUser(rec *userRec, keepAttr func(string) bool) *jsonObject {
-	u := s.userOut(rec)
+// begin starts the answer for a resource: id, meta and schemas, and an add
+// function that sets the attributes the attributes parameter keeps.
+func (s *Server) begin(id string, meta hcmscim.Meta, schemas []string, keepAttr func(string) bool) (*jsonObject, func(string, any)) {
 	o := newObject()
 	add := func(k string, v any) {
 		if keepAttr == nil || keepAttr(k) {
 			o.set(k, v)
 		}
 	}
-	add("id", u.ID)
-	add("meta", newObject().set("location", u.Meta.Location).set("resourceType", "User").
-		set("created", s.formatTime(u.Meta.Created)).set("lastModified", s.formatTime(u.Meta.LastModified)))
-	add("schemas", u.Schemas)
+	add("id", id)
+	add("meta", newObject().set("location", meta.Location).set("resourceType", meta.ResourceType).
+		set("created", s.formatTime(meta.Created)).set("lastModified", s.formatTime(meta.LastModified)))
+	add("schemas", schemas)
+	return o, add
+}
+
+// renderUser writes a user as the dialect does.
+func (s *Server) renderUser(rec *userRec, keepAttr func(string) bool) *jsonObject {
+	u := s.userOut(rec)
+	o, add := s.begin(u.ID, u.Meta, u.Schemas, keepAttr)
 	add("userName", u.UserName)
 	if u.Name != (hcmscim.Name{}) {
 		add("name", u.Name)
@@ -366,16 +373,7 @@ func (s *Server) renderFA(fa hcmscim.FAUser) *jsonObject {
 
 func (s *Server) renderRole(rec *roleRec, keepAttr func(string) bool) *jsonObject {
 	r := s.roleOut(rec)
-	o := newObject()
-	add := func(k string, v any) {
-		if keepAttr == nil || keepAttr(k) {
-			o.set(k, v)
-		}
-	}
-	add("id", r.ID)
-	add("meta", newObject().set("location", r.Meta.Location).set("resourceType", "Role").
-		set("created", s.formatTime(r.Meta.Created)).set("lastModified", s.formatTime(r.Meta.LastModified)))
-	add("schemas", r.Schemas)
+	o, add := s.begin(r.ID, r.Meta, r.Schemas, keepAttr)
 	add("name", r.Name)
 	add("displayName", r.DisplayName)
 	if r.Description != "" {
@@ -521,108 +519,93 @@ func (s *Server) paging(q url.Values) (start, count int, err *scimError) {
 	return start, count, nil
 }
 
-func parseFilter(q url.Values) (scimfilter.Expr, *scimError) {
-	f := q.Get("filter")
-	if f == "" {
-		return nil, nil
+// listQuery reads the filter, startIndex and count of a list request.
+func (s *Server) listQuery(q url.Values) (x scimfilter.Expr, start, count int, serr *scimError) {
+	if f := q.Get("filter"); f != "" {
+		var err error
+		if x, err = scimfilter.Parse(f); err != nil {
+			return nil, 0, 0, errorf(http.StatusBadRequest, "invalidFilter", "%v", err)
+		}
 	}
-	x, err := scimfilter.Parse(f)
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "invalidFilter", "%v", err)
-	}
-	return x, nil
+	start, count, serr = s.paging(q)
+	return x, start, count, serr
 }
 
-// listAnswer writes a list answer page of the dialect.
-func (s *Server) listAnswer(total, start int, page []any) any {
-	if page == nil {
-		page = []any{}
+// matching returns the records x matches (all if x is nil); res gives a
+// record's attributes. The filter's attributes are checked against an
+// empty record too, so that a filter naming one the fake does not serve
+// is refused even when there is nothing to look at.
+func matching[R any](recs []R, x scimfilter.Expr, res func(R) *resource, empty R) ([]R, *scimError) {
+	if x == nil {
+		return recs, nil
+	}
+	if _, err := res(empty).match(x); err != nil {
+		return nil, err
+	}
+	var out []R
+	for _, rec := range recs {
+		ok, err := res(rec).match(x)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, rec)
+		}
+	}
+	return out, nil
+}
+
+// listAnswer writes the page of n matches that starts at start (1-based)
+// and holds at most count resources, render writing match i.
+func (s *Server) listAnswer(n, start, count int, render func(i int) any) any {
+	page := []any{}
+	for i := start - 1; i < n && len(page) < count; i++ {
+		page = append(page, render(i))
 	}
 	o := newObject()
 	if s.dialect == hcmscim.DialectStandard {
-		o.set("schemas", []string{hcmscim.ListResponseSchema}).set("totalResults", total)
+		o.set("schemas", []string{hcmscim.ListResponseSchema}).set("totalResults", n)
 	}
 	return o.set("itemsPerPage", len(page)).set("startIndex", start).set("Resources", page)
 }
 
 func (s *Server) listUsers(q url.Values) (int, any, string, *scimError) {
-	x, serr := parseFilter(q)
-	if serr != nil {
-		return 0, nil, "", serr
-	}
-	start, count, serr := s.paging(q)
+	x, start, count, serr := s.listQuery(q)
 	if serr != nil {
 		return 0, nil, "", serr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var recs []*userRec
-	if ids, ok := s.candidates(x); ok {
-		recs = s.sortedUsers(ids)
-	} else {
-		recs = s.sortedUsers(nil)
+	ids, indexed := s.candidates(x)
+	if !indexed {
+		ids = nil
 	}
-	if x != nil {
-		matched := recs[:0:0]
-		for _, rec := range recs {
-			ok, err := s.userResource(rec).match(x)
-			if err != nil {
-				return 0, nil, "", err
-			}
-			if ok {
-				matched = append(matched, rec)
-			}
-		}
-		// An empty fake still checks the filter's attributes.
-		if len(recs) == 0 {
-			if _, err := s.userResource(&userRec{}).match(x); err != nil {
-				return 0, nil, "", err
-			}
-		}
-		recs = matched
+	recs, serr := matching(s.sortedUsers(ids), x, s.userResource, &userRec{})
+	if serr != nil {
+		return 0, nil, "", serr
 	}
 	keepAttr := keep(q.Get("attributes"))
-	var page []any
-	for i := start - 1; i < len(recs) && len(page) < count; i++ {
-		page = append(page, s.renderUser(recs[i], keepAttr))
-	}
-	return http.StatusOK, s.listAnswer(len(recs), start, page), "", nil
+	return http.StatusOK, s.listAnswer(len(recs), start, count, func(i int) any { return s.renderUser(recs[i], keepAttr) }), "", nil
 }
 
 func (s *Server) listRoles(q url.Values) (int, any, string, *scimError) {
-	x, serr := parseFilter(q)
-	if serr != nil {
-		return 0, nil, "", serr
-	}
-	start, count, serr := s.paging(q)
+	x, start, count, serr := s.listQuery(q)
 	if serr != nil {
 		return 0, nil, "", serr
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var recs []*roleRec
+	var all []*roleRec
 	for _, rec := range s.st.roles {
-		recs = append(recs, rec)
+		all = append(all, rec)
 	}
-	slices.SortFunc(recs, func(a, b *roleRec) int { return a.seq - b.seq })
-	if x != nil {
-		if _, err := s.roleResource(&roleRec{}).match(x); err != nil {
-			return 0, nil, "", err
-		}
-		matched := recs[:0:0]
-		for _, rec := range recs {
-			if ok, _ := s.roleResource(rec).match(x); ok {
-				matched = append(matched, rec)
-			}
-		}
-		recs = matched
+	slices.SortFunc(all, func(a, b *roleRec) int { return a.seq - b.seq })
+	recs, serr := matching(all, x, s.roleResource, &roleRec{})
+	if serr != nil {
+		return 0, nil, "", serr
 	}
 	keepAttr := keep(q.Get("attributes"))
-	var page []any
-	for i := start - 1; i < len(recs) && len(page) < count; i++ {
-		page = append(page, s.renderRole(recs[i], keepAttr))
-	}
-	return http.StatusOK, s.listAnswer(len(recs), start, page), "", nil
+	return http.StatusOK, s.listAnswer(len(recs), start, count, func(i int) any { return s.renderRole(recs[i], keepAttr) }), "", nil
 }
 
 func (s *Server) getUser(id string) (int, any, string, *scimError) {

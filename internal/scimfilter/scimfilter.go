@@ -332,34 +332,23 @@ func Parse(s string) (Expr, error) {
 	return x, nil
 }
 
-func (p *parser) or(inVP bool) (Expr, error) {
-	x, err := p.and(inVP)
-	if err != nil {
-		return nil, err
-	}
-	for p.isWord("or") {
-		p.next()
-		y, err := p.and(inVP)
-		if err != nil {
-			return nil, err
-		}
-		x = &Logical{Op: Or, Left: x, Right: y}
-	}
-	return x, nil
-}
+func (p *parser) or(inVP bool) (Expr, error)  { return p.chain(Or, p.and, inVP) }
+func (p *parser) and(inVP bool) (Expr, error) { return p.chain(And, p.unary, inVP) }
 
-func (p *parser) and(inVP bool) (Expr, error) {
-	x, err := p.unary(inVP)
+// chain reads operands joined by op, left to right; operand reads the
+// operands, which bind tighter than op.
+func (p *parser) chain(op Op, operand func(bool) (Expr, error), inVP bool) (Expr, error) {
+	x, err := operand(inVP)
 	if err != nil {
 		return nil, err
 	}
-	for p.isWord("and") {
+	for p.isWord(string(op)) {
 		p.next()
-		y, err := p.unary(inVP)
+		y, err := operand(inVP)
 		if err != nil {
 			return nil, err
 		}
-		x = &Logical{Op: And, Left: x, Right: y}
+		x = &Logical{Op: op, Left: x, Right: y}
 	}
 	return x, nil
 }
@@ -376,7 +365,13 @@ func (p *parser) group(inVP bool) (Expr, error) {
 	if open.kind != tLParen {
 		return nil, &Error{open.pos, `expected "("`}
 	}
-	if err := p.nest(open.pos); err != nil {
+	return p.enclosed(open.pos, tRParen, ")", inVP)
+}
+
+// enclosed reads a filter and the token that closes it (")" or "]"),
+// counting one level of nesting.
+func (p *parser) enclosed(pos int, closing tokKind, text string, inVP bool) (Expr, error) {
+	if err := p.nest(pos); err != nil {
 		return nil, err
 	}
 	x, err := p.or(inVP)
@@ -384,8 +379,8 @@ func (p *parser) group(inVP bool) (Expr, error) {
 		return nil, err
 	}
 	p.depth--
-	if t := p.next(); t.kind != tRParen {
-		return nil, &Error{t.pos, fmt.Sprintf(`expected ")", found %q`, t.text)}
+	if t := p.next(); t.kind != closing {
+		return nil, &Error{t.pos, fmt.Sprintf("expected %q, found %q", text, t.text)}
 	}
 	return x, nil
 }
@@ -421,16 +416,9 @@ func (p *parser) unary(inVP bool) (Expr, error) {
 		if path.Sub != "" {
 			return nil, &Error{open.pos, "a value path names a multi-valued attribute, not a sub-attribute"}
 		}
-		if err := p.nest(open.pos); err != nil {
-			return nil, err
-		}
-		f, err := p.or(true)
+		f, err := p.enclosed(open.pos, tRBrack, "]", true)
 		if err != nil {
 			return nil, err
-		}
-		p.depth--
-		if c := p.next(); c.kind != tRBrack {
-			return nil, &Error{c.pos, fmt.Sprintf(`expected "]", found %q`, c.text)}
 		}
 		return &ValuePath{Path: path, Filter: f}, nil
 	}
