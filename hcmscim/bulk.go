@@ -210,6 +210,7 @@ func (c *Client) Bulk(ctx context.Context, ops []BulkOp) ([]BulkResult, error) {
 			}
 			break
 		}
+		c.report(hi, len(ops))
 	}
 	var failed []BulkResult
 	for _, r := range results {

@@ -55,6 +55,7 @@ type Client struct {
 	pageSize    int
 	batchSize   int
 	concurrency int
+	progress    func(done, total int)
 }
 
 // Option configures a Client.
@@ -66,6 +67,7 @@ type config struct {
 	pageSize    int
 	batchSize   int
 	concurrency int
+	progress    func(done, total int)
 	auth        bool
 }
 
@@ -93,7 +95,8 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{tc: tc, dialect: cfg.dialect, pageSize: cfg.pageSize, batchSize: cfg.batchSize, concurrency: cfg.concurrency}, nil
+	return &Client{tc: tc, dialect: cfg.dialect, pageSize: cfg.pageSize, batchSize: cfg.batchSize,
+		concurrency: cfg.concurrency, progress: cfg.progress}, nil
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport and
@@ -242,6 +245,24 @@ func WithLookupConcurrency(n int) Option {
 		}
 		c.concurrency = n
 		return nil
+	}
+}
+
+// WithProgress calls f as long work advances: after each Bulk batch with
+// the operations done so far, and after each lookup request of
+// LookupPersonNumbers with the person numbers resolved so far, out of
+// total. Calls come one at a time, from the goroutine doing the work.
+func WithProgress(f func(done, total int)) Option {
+	return func(c *config) error {
+		c.progress = f
+		return nil
+	}
+}
+
+// report calls the progress callback, if any.
+func (c *Client) report(done, total int) {
+	if c.progress != nil {
+		c.progress(done, total)
 	}
 }
 

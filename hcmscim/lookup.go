@@ -52,6 +52,7 @@ func (c *Client) LookupPersonNumbers(ctx context.Context, personNumbers []string
 	var (
 		mu    sync.Mutex
 		found = make(map[string]User, len(numbers))
+		done  int
 		errs  []error
 		wg    sync.WaitGroup
 	)
@@ -68,6 +69,10 @@ func (c *Client) LookupPersonNumbers(ctx context.Context, personNumbers []string
 				}
 				for n, u := range users {
 					found[n] = u
+				}
+				if err == nil {
+					done += len(batch)
+					c.report(done, len(numbers))
 				}
 				mu.Unlock()
 			}

@@ -252,3 +252,23 @@ func TestRolesFilterOnFake(t *testing.T) {
 		}
 	}
 }
+
+func TestProgress(t *testing.T) {
+	var calls []string
+	srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle), hcmscim.WithLookupConcurrency(1), hcmscim.WithBulkBatchSize(2),
+		hcmscim.WithProgress(func(done, total int) { calls = append(calls, fmt.Sprintf("%d/%d", done, total)) }))
+	joeID := seed(srv)
+	if _, _, err := c.LookupPersonNumbers(context.Background(), []string{"1", "2", "3", "4", "5", "6", "7", "8"}); err != nil {
+		t.Fatal(err)
+	}
+	var ops []hcmscim.BulkOp
+	for i := range 3 {
+		ops = append(ops, hcmscim.PatchUserOp("", joeID, hcmscim.UserPatch{DisplayName: hcmscim.Of(fmt.Sprint(i))}))
+	}
+	if _, err := c.Bulk(context.Background(), ops); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(calls, " "); got != "6/8 8/8 2/3 3/3" {
+		t.Errorf("progress %s", got)
+	}
+}
