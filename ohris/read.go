@@ -176,9 +176,14 @@ func (p *parser) token() (xml.Token, error) {
 	}
 }
 
-// root reads up to the opening <utilisateurs>.
+// root reads up to the opening <utilisateurs>. A byte order mark, which
+// some Windows tools write at the start of UTF-8 files, is passed over.
 func (p *parser) root() error {
 	t, err := p.token()
+	if cd, ok := t.(xml.CharData); ok && p.d.InputOffset() == int64(len(cd)) &&
+		string(bytes.TrimSpace(bytes.TrimPrefix(cd, []byte("\uFEFF")))) == "" {
+		t, err = p.token()
+	}
 	if err != nil {
 		if err == io.EOF {
 			return p.fail("the file is empty")
