@@ -306,3 +306,12 @@ func (l listerAt) ListAt(dst []os.FileInfo, off int64) (int, error) {
 	}
 	return n, nil
 }
+
+// touch sets the modification time of p to now, as an archive's date.
+func (m *memFS) touch(p string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if n := m.nodes[clean(p)]; n != nil {
+		n.mod = m.now()
+	}
+}
