@@ -196,4 +196,6 @@ func TestPreviewMatchesConnector(t *testing.T) {
 	}
 }
 
-func ohrisDate(t time.Time) ohris.Date { return ohris.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()} }
+func ohrisDate(t time.Time) ohris.Date {
+	return ohris.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
