@@ -127,7 +127,7 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 // It does not look at other users nor at the reference lists. It allocates
 // nothing for a user without problems.
 func (u *User) problems(index int) []Problem {
-	c := userCheck{u: u, index: index}
+	c := userCheck{index: index, matricule: u.EmployeeNumber, company: u.Company, login: u.Login}
 	c.text(elMatricule, u.EmployeeNumber, maxText, true)
 	c.text(elNom, u.LastName, maxText, true)
 	c.text(elPrenom, u.FirstName, maxText, true)
@@ -201,14 +201,14 @@ func (m Module) valid() bool {
 
 // userCheck gathers the problems of one user.
 type userCheck struct {
-	u     *User
-	index int
-	ps    []Problem
+	index                     int
+	matricule, company, login string
+	ps                        []Problem
 }
 
 func (c *userCheck) add(field, value, reason string) {
-	c.ps = append(c.ps, Problem{Index: c.index, EmployeeNumber: c.u.EmployeeNumber, Company: c.u.Company,
-		Login: c.u.Login, Field: field, Value: value, Reason: reason})
+	c.ps = append(c.ps, Problem{Index: c.index, EmployeeNumber: c.matricule, Company: c.company,
+		Login: c.login, Field: field, Value: value, Reason: reason})
 }
 
 func (c *userCheck) text(field, v string, max int, mandatory bool) {
@@ -372,7 +372,7 @@ func (ck *checker) add(index int, u *User, given []Problem) {
 			ps = append(ps, p)
 		}
 	}
-	c := userCheck{u: u, index: index, ps: ps}
+	c := userCheck{index: index, matricule: u.EmployeeNumber, company: u.Company, login: u.Login, ps: ps}
 	for _, ref := range []struct{ el, v string }{{elTypeContrat, u.ContractType}, {elGroupe, u.Group},
 		{elSociete, u.Company}, {elCycle, u.Cycle}, {elJoursFeries, u.Holidays}} {
 		if allowed, ok := ck.refs[ref.el]; ok && ref.v != "" && !allowed[ref.v] && !seen[ref.el] {

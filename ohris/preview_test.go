@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/ohris"
 	"github.com/hrbridge/hrbridge/ohris/ohristest"
 )
@@ -132,7 +133,7 @@ func TestPreview(t *testing.T) {
 func TestPreviewMatchesConnector(t *testing.T) {
 	accounts, file := previewScenario()
 	run := time.Date(2024, 3, 1, 6, 0, 0, 0, time.UTC)
-	p, err := ohris.Preview(ohris.Users(file), accounts, ohris.PreviewParams{RunDate: ohrisDate(run)})
+	p, err := ohris.Preview(ohris.Users(file), accounts, ohris.PreviewParams{RunDate: civil.DateOf(run)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +145,7 @@ func TestPreviewMatchesConnector(t *testing.T) {
 	sent := slices.Clone(file)
 	sent[8].Modules = []ohris.Module{ohris.Interview}
 	content := bytes.Replace(writeAll(t, sent), []byte("<module>Interview</module>"), []byte("<module>Paie</module>"), 1)
-	if err := srv.WriteFile("depot/prod/"+ohris.FileName(ohrisDate(run)), content); err != nil {
+	if err := srv.WriteFile("depot/prod/"+ohris.FileName(civil.DateOf(run)), content); err != nil {
 		t.Fatal(err)
 	}
 	rep := conn.Run()
@@ -194,8 +195,4 @@ func TestPreviewMatchesConnector(t *testing.T) {
 			t.Errorf("%s: an e-mail not given was changed to %v", o.Login, a.Email)
 		}
 	}
-}
-
-func ohrisDate(t time.Time) ohris.Date {
-	return ohris.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
 }

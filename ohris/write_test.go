@@ -274,3 +274,16 @@ func TestEmptyFile(t *testing.T) {
 		t.Errorf("empty file = %q", out)
 	}
 }
+
+// The writer's memory does not grow with the number of users: after the
+// first user, writing one allocates nothing.
+func TestWriterAllocatesNothingPerUser(t *testing.T) {
+	w := ohris.NewWriter(io.Discard)
+	u := seedUsers()[0]
+	if err := w.Write(u); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(1000, func() { w.Write(u) }); n != 0 {
+		t.Errorf("%v allocations per user", n)
+	}
+}

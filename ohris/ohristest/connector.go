@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/ohris"
 )
 
@@ -183,7 +184,7 @@ func (c *Connector) Run() *RunReport {
 		rep.Skipped = true
 		return rep
 	}
-	today := ohris.Date{Year: now.Year(), Month: now.Month(), Day: now.Day()}
+	today := civil.DateOf(now)
 	archives := path.Join("/", ohris.ArchivesDir, string(c.env))
 	depot := path.Join("/", ohris.DepotDir, string(c.env))
 
