@@ -168,23 +168,15 @@ func appendUser(b []byte, u *User) []byte {
 }
 
 func appendElem(b []byte, indent, name, v string) []byte {
-	b = append(b, indent...)
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
+	b = appendOpen(b, indent, name)
 	b = appendEscaped(b, v)
-	b = append(b, "</"...)
-	b = append(b, name...)
-	return append(b, ">\n"...)
+	return appendClose(b, name)
 }
 
 // appendDate appends a date element as YYYY-MM-DD, empty for the zero Date,
 // without going through time.Time.
 func appendDate(b []byte, indent, name string, d Date) []byte {
-	b = append(b, indent...)
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
+	b = appendOpen(b, indent, name)
 	if !d.IsZero() {
 		b = appendDigits(b, d.Year, 4)
 		b = append(b, '-')
@@ -192,6 +184,17 @@ func appendDate(b []byte, indent, name string, d Date) []byte {
 		b = append(b, '-')
 		b = appendDigits(b, d.Day, 2)
 	}
+	return appendClose(b, name)
+}
+
+func appendOpen(b []byte, indent, name string) []byte {
+	b = append(b, indent...)
+	b = append(b, '<')
+	b = append(b, name...)
+	return append(b, '>')
+}
+
+func appendClose(b []byte, name string) []byte {
 	b = append(b, "</"...)
 	b = append(b, name...)
 	return append(b, ">\n"...)
