@@ -1,6 +1,7 @@
 package canonical
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -164,25 +165,23 @@ func (e *InputError) Error() string {
 // empty manager key.
 func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 	errs := policy.check()
-	want, errs := index("desired", desired, errs)
-	have, errs := index("current", current, errs)
+	want, errs := byKey("desired", desired, errs)
+	have, errs := byKey("current", current, errs)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	keys := make([]string, 0, max(len(want), len(have)))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	for k := range have {
-		if want[k] == nil {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-
 	var ups, updates, downs []Action
-	for _, k := range keys {
-		a, ok := policy.action(want[k], have[k])
+	for i, j := 0, 0; i < len(want) || j < len(have); {
+		var d, c *Person
+		switch {
+		case j == len(have) || i < len(want) && want[i].Key < have[j].Key:
+			d, i = want[i], i+1
+		case i == len(want) || have[j].Key < want[i].Key:
+			c, j = have[j], j+1
+		default:
+			d, c, i, j = want[i], have[j], i+1, j+1
+		}
+		a, ok := policy.action(d, c)
 		switch {
 		case !ok:
 		case a.Op == OpUpdate:
@@ -234,36 +233,43 @@ func (pol Policy) check() []error {
 	return errs
 }
 
-// index maps each person of list by key, adding to errs a problem for each bad
-// record and repeated key.
-func index(side string, list []Person, errs []error) (map[string]*Person, []error) {
-	m := make(map[string]*Person, len(list))
-	first := make(map[string]int)
-	for i := range list {
-		p := &list[i]
-		record := func() string {
-			if p.Key == "" {
-				return fmt.Sprintf("%s[%d]", side, i)
-			}
-			return fmt.Sprintf("%s[%d] (key %s)", side, i, p.Key)
+// byKey returns the people of list sorted by key, adding to errs a problem
+// for each bad record and each repeat of a key.
+func byKey(side string, list []Person, errs []error) ([]*Person, []error) {
+	record := func(i int) string {
+		if list[i].Key == "" {
+			return fmt.Sprintf("%s[%d]", side, i)
 		}
-		for _, pr := range problems(p) {
-			errs = append(errs, &InputError{Record: record(), Field: pr[0], Problem: pr[1]})
-		}
-		if p.Key == "" {
-			continue
-		}
-		if _, dup := m[p.Key]; dup {
-			if _, seen := first[p.Key]; !seen {
-				first[p.Key] = slices.IndexFunc(list, func(q Person) bool { return q.Key == p.Key })
-			}
-			errs = append(errs, &InputError{Record: record(), Field: "key",
-				Problem: fmt.Sprintf("repeats the key of %s[%d]", side, first[p.Key])})
-			continue
-		}
-		m[p.Key] = p
+		return fmt.Sprintf("%s[%d] (key %s)", side, i, list[i].Key)
 	}
-	return m, errs
+	// Sorting (key, index) pairs rather than indexes keeps the comparisons
+	// off the large Person records.
+	type entry struct {
+		key string
+		i   int
+	}
+	idx := make([]entry, 0, len(list))
+	for i := range list {
+		for _, pr := range problems(&list[i]) {
+			errs = append(errs, &InputError{Record: record(i), Field: pr[0], Problem: pr[1]})
+		}
+		if list[i].Key != "" {
+			idx = append(idx, entry{list[i].Key, i})
+		}
+	}
+	slices.SortFunc(idx, func(a, b entry) int { return cmp.Or(strings.Compare(a.key, b.key), a.i-b.i) })
+	out := make([]*Person, 0, len(idx))
+	first := 0 // the index in list of the first record with the key
+	for n, e := range idx {
+		if n > 0 && e.key == idx[n-1].key {
+			errs = append(errs, &InputError{Record: record(e.i), Field: "key",
+				Problem: fmt.Sprintf("repeats the key of %s[%d]", side, first)})
+			continue
+		}
+		first = e.i
+		out = append(out, &list[e.i])
+	}
+	return out, errs
 }
 
 // problems returns the field and problem of each fault of p; nil when none.
