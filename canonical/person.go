@@ -14,8 +14,8 @@
 //     full list deactivated or left alone), the rehire rules of the Oracle HCM
 //     entitlement integration guide, and a limit on deactivations.
 //
-// A Plan is a value: it prints as a report, stores as JSON, and can be applied
-// later exactly as it was reviewed.
+// The plan (an ActionPlan) is a value: it prints as a report, stores as JSON,
+// and can be applied later exactly as it was reviewed.
 //
 // Two rules hold throughout. Dates are calendar dates (Date), so a hire date
 // never moves by a day with the time zone. And "not given" differs from

@@ -120,9 +120,10 @@ type ActionPlan struct {
 	Held       []Action `json:"held"`
 	HeldReason string   `json:"heldReason"`
 	// Cycles lists the cycles of managers among the people created or
-	// reactivated, each as the keys that form it starting from the smallest.
-	// No order puts each of their managers first; they are created in key
-	// order.
+	// reactivated: each is the keys that form it, from the smallest, each
+	// key's manager being the next one (the last's is the first). No order
+	// can put every manager of a cycle first; its people are planned all the
+	// same, in an order that depends only on the keys.
 	Cycles [][]string `json:"cycles"`
 }
 
@@ -138,6 +139,7 @@ type InputError struct {
 	Problem string
 }
 
+// Error returns "canonical: record: field: problem".
 func (e *InputError) Error() string {
 	return "canonical: " + e.Record + ": " + e.Field + ": " + e.Problem
 }
@@ -154,11 +156,17 @@ func (e *InputError) Error() string {
 //   - Update: employed on both sides, with changes (see Diff: a field desired
 //     does not give is never a change).
 //   - Deactivate: employed in current, and in desired inactive or with an end
-//     date before the run date; or missing from desired when the policy says
+//     date before the run date, or missing from desired when the policy says
 //     so. When there are more deactivations than the policy's limit, all of
 //     them are held back and the rest of the plan goes through.
 //
-// People inactive on both sides are left alone. Plan checks the policy and
+// "Employed" on the run date means a status other than inactive and no end
+// date before the run date; a record whose status is not given counts as
+// employed unless its end date says otherwise.
+//
+// People inactive on both sides are left alone. The plan shares the slices and
+// maps of the records it holds with desired and current: change neither while
+// the plan is in use (its JSON form is a copy). Plan checks the policy and
 // every record first and returns an error naming each bad record and field:
 // an empty or repeated key, an unknown status, an invalid date, a repeated
 // e-mail or phone type, an assignment without an ID or with a repeated one, an
@@ -203,7 +211,7 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 	}
 	if limit := policy.deactivationLimit(active); len(downs) > limit {
 		p.Held = downs
-		p.HeldReason = fmt.Sprintf("%d deactivations held back, more than the limit of %d "+
+		p.HeldReason = fmt.Sprintf("%d deactivation(s) held back, more than the limit of %d "+
 			"(at most %d by count, and %s of the %d active people by share); "+
 			"check the HR data, then plan again with a higher limit to let them through",
 			len(downs), limit, policy.MaxDeactivations, percent(policy.MaxDeactivationShare), active)
@@ -218,8 +226,10 @@ func (pol Policy) check() []error {
 	bad := func(field, problem string) {
 		errs = append(errs, &InputError{Record: "policy", Field: field, Problem: problem})
 	}
-	if !pol.RunDate.IsValid() {
-		bad("runDate", fmt.Sprintf("%q is not a valid date", pol.RunDate.String()))
+	if pol.RunDate.IsZero() {
+		bad("runDate", "is required")
+	} else if !pol.RunDate.IsValid() {
+		bad("runDate", fmt.Sprintf("%d-%02d-%02d is not a valid date", pol.RunDate.Year, int(pol.RunDate.Month), pol.RunDate.Day))
 	}
 	if pol.DeactivateMissing && !pol.FullList {
 		bad("deactivateMissing", "needs fullList: in a list of changes, nobody is missing")

@@ -237,11 +237,11 @@ func TestPlanDeactivationLimit(t *testing.T) {
 	}{
 		{name: "within both limits", count: 3, share: 0.3, want: append(goThrough, missing("E00", "E01", "E02")...)},
 		{name: "past the count", count: 2, share: 1, want: held(missing("E00", "E01", "E02")),
-			reason: "3 deactivations held back, more than the limit of 2 (at most 2 by count, and 100% of the 10 active people by share)"},
+			reason: "3 deactivation(s) held back, more than the limit of 2 (at most 2 by count, and 100% of the 10 active people by share)"},
 		{name: "past the share", count: 100, share: 0.29, want: held(missing("E00", "E01", "E02")),
-			reason: "3 deactivations held back, more than the limit of 2 (at most 100 by count, and 29% of the 10 active people by share)"},
+			reason: "3 deactivation(s) held back, more than the limit of 2 (at most 100 by count, and 29% of the 10 active people by share)"},
 		{name: "the zero policy allows none", count: 0, share: 0, want: held(missing("E00", "E01", "E02")),
-			reason: "3 deactivations held back, more than the limit of 0"},
+			reason: "3 deactivation(s) held back, more than the limit of 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -312,13 +312,16 @@ func TestPlanRejectsBadInput(t *testing.T) {
 	}{
 		{name: "policy", policy: Policy{DeactivateMissing: true, MaxDeactivations: -1, MaxDeactivationShare: 1.5},
 			want: []string{
-				`canonical: policy: runDate: "" is not a valid date`,
+				"canonical: policy: runDate: is required",
 				"canonical: policy: deactivateMissing: needs fullList",
 				"canonical: policy: maxDeactivations: -1 is negative",
 				"canonical: policy: maxDeactivationShare: 1.5 is not between 0 and 1",
 			}},
-		{name: "share NaN", policy: Policy{RunDate: open.RunDate, MaxDeactivationShare: math.NaN()},
-			want: []string{"canonical: policy: maxDeactivationShare: NaN is not between 0 and 1"}},
+		{name: "bad run date, share NaN", policy: Policy{RunDate: Date{Year: 2024, Month: 2, Day: 30}, MaxDeactivationShare: math.NaN()},
+			want: []string{
+				"canonical: policy: runDate: 2024-02-30 is not a valid date",
+				"canonical: policy: maxDeactivationShare: NaN is not between 0 and 1",
+			}},
 		{name: "keys", policy: open,
 			desired: []Person{e1, {}, e1, e1}, current: []Person{worker("E2", "x"), worker("E2", "x")},
 			want: []string{
@@ -430,7 +433,7 @@ func TestPlanString(t *testing.T) {
 Policy: full list; missing people deactivated; assignments appended; managers appended; rehires reactivated; at most 0 deactivations and 0% of active people
   create     E2 (GivenE2 FamilyE2): joined on 2020-01-01
   update     E1 (Ada Lovelace): moved: assignments[E1-1].department: Finance → Sales
-HELD BACK: 1 deactivations held back, more than the limit of 0 (at most 0 by count, and 0% of the 2 active people by share); check the HR data, then plan again with a higher limit to let them through:
+HELD BACK: 1 deactivation(s) held back, more than the limit of 0 (at most 0 by count, and 0% of the 2 active people by share); check the HR data, then plan again with a higher limit to let them through:
   deactivate E3 (GivenE3 FamilyE3): missing from the full HR list
 `
 	if d := cmp.Diff(want, p.String()); d != "" {
@@ -503,4 +506,40 @@ func TestDeactivationLimitRounding(t *testing.T) {
 			t.Errorf("limit(count %d, share %g, active %d) = %d, want %d", tt.count, tt.share, tt.active, got, tt.want)
 		}
 	}
+}
+
+// FuzzPlanJSON feeds stored plans that may have been edited by hand: decoding
+// must fail cleanly or give a plan that prints and encodes again to the same
+// JSON.
+func FuzzPlanJSON(f *testing.F) {
+	p, err := Plan([]Person{worker("E1", "x", "E2"), worker("E2", "x", "E1")}, []Person{worker("E3", "x")},
+		Policy{RunDate: day("2024-03-04"), FullList: true, DeactivateMissing: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`{"cycles":[[]],"actions":[{"person":{"employment":{"start":"2024-02-30"}}}]}`))
+	f.Add([]byte(`{"policy":{"runDate":"x"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var p ActionPlan
+		if json.Unmarshal(data, &p) != nil {
+			return
+		}
+		_ = p.String()
+		b, err := json.Marshal(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var q ActionPlan
+		if err := json.Unmarshal(b, &q); err != nil {
+			t.Fatalf("a plan's own JSON does not decode: %v\n%s", err, b)
+		}
+		if b2, _ := json.Marshal(&q); string(b2) != string(b) {
+			t.Fatalf("JSON not stable:\n%s\n%s", b, b2)
+		}
+	})
 }

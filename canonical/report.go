@@ -27,6 +27,9 @@ func (p *ActionPlan) String() string {
 		}
 	}
 	for _, c := range p.Cycles {
+		if len(c) == 0 { // only in a plan decoded from hand-made JSON
+			continue
+		}
 		fmt.Fprintf(&b, "MANAGER CYCLE: %s → %s: they manage each other, so no order puts every manager first; check the manager data\n",
 			strings.Join(c, " → "), c[0])
 	}
