@@ -229,7 +229,7 @@ func (pol Policy) check() []error {
 	if pol.RunDate.IsZero() {
 		bad("runDate", "is required")
 	} else if !pol.RunDate.IsValid() {
-		bad("runDate", fmt.Sprintf("%d-%02d-%02d is not a valid date", pol.RunDate.Year, int(pol.RunDate.Month), pol.RunDate.Day))
+		bad("runDate", notADate(pol.RunDate))
 	}
 	if pol.DeactivateMissing && !pol.FullList {
 		bad("deactivateMissing", "needs fullList: in a list of changes, nobody is missing")
@@ -298,7 +298,7 @@ func problems(p *Person) [][2]string {
 	}{{"employment.start", p.Employment.Start.Or(Date{})}, {"employment.end", p.Employment.End.Or(Date{})}}
 	for _, f := range dates {
 		if d := f.date; !d.IsZero() && !d.IsValid() {
-			bad(f.field, fmt.Sprintf("%d-%02d-%02d is not a valid date", d.Year, int(d.Month), d.Day))
+			bad(f.field, notADate(d))
 		}
 	}
 	if k, ok := repeated(p.Emails, func(e Email) string { return e.Type }); ok {
@@ -318,9 +318,20 @@ func problems(p *Person) [][2]string {
 	return out
 }
 
+func notADate(d Date) string {
+	return fmt.Sprintf("%04d-%02d-%02d is not a valid date", d.Year, int(d.Month), d.Day)
+}
+
 // repeated returns a key that two items of list share.
 func repeated[T any](list []T, key func(T) string) (string, bool) {
-	if len(list) < 2 {
+	if len(list) <= 16 { // the usual case: no map to allocate
+		for i := range list {
+			for j := range i {
+				if k := key(list[i]); k == key(list[j]) {
+					return k, true
+				}
+			}
+		}
 		return "", false
 	}
 	seen := make(map[string]bool, len(list))

@@ -347,6 +347,11 @@ func TestPlanRejectsBadInput(t *testing.T) {
 				"canonical: current[0] (key E1): managers: holds an empty key",
 				"canonical: current[1] (key E2): assignments: an assignment has no ID",
 			}},
+		{name: "many phones", policy: open, desired: []Person{with(e1, func(p *Person) {
+			for i := range 20 {
+				p.Phones = append(p.Phones, Phone{Type: fmt.Sprint("t", i%19)})
+			}
+		})}, want: []string{`canonical: desired[0] (key E1): phones: type "t0" given twice`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
