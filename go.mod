@@ -4,6 +4,7 @@ go 1.24
 
 require (
 	github.com/golang-jwt/jwt/v5 v5.3.1
+	github.com/google/go-cmp v0.7.0
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/hooklift/gowsdl v0.5.0
 )
