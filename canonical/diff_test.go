@@ -151,3 +151,13 @@ func TestChangeString(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDate(t *testing.T) {
+	d, err := ParseDate("2024-02-29")
+	if err != nil || d.String() != "2024-02-29" {
+		t.Errorf("ParseDate = %v, %v", d, err)
+	}
+	if _, err := ParseDate("29.02.2024"); err == nil {
+		t.Error("DD.MM.YYYY accepted as ISO")
+	}
+}

@@ -35,6 +35,9 @@ import (
 // of contract. The zero Date means "no date".
 type Date = civil.Date
 
+// ParseDate parses a YYYY-MM-DD date.
+func ParseDate(s string) (Date, error) { return civil.ParseISO(s) }
+
 // Opt is a value that may be not given; the zero Opt is "not given". Its JSON
 // form is the value's own, or null when not given.
 type Opt[T any] = opt.Value[T]
