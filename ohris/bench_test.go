@@ -48,11 +48,11 @@ func cycled(n int) iter.Seq2[ohris.User, error] {
 func generated(n int) iter.Seq2[ohris.User, error] {
 	return func(yield func(ohris.User, error) bool) {
 		u := seedUsers()[0]
-		u.Manager = ohris.Of("")
+		u.Manager = ohris.Some("")
 		for i := range n {
 			u.EmployeeNumber = strconv.Itoa(100000 + i)
 			u.Login = "user" + u.EmployeeNumber
-			u.Email = ohris.Of(u.Login + "@example.com")
+			u.Email = ohris.Some(u.Login + "@example.com")
 			if !yield(u, nil) {
 				return
 			}

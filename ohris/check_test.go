@@ -62,7 +62,7 @@ func TestCheckOneUser(t *testing.T) {
 		{"dateDebutContrat missing", func(u *ohris.User) { u.ContractStart = ohris.Date{} }, "dateDebutContrat"},
 		{"dateDebutContrat not a day", func(u *ohris.User) { u.ContractStart = ohris.Date{Year: 2023, Month: 2, Day: 29} }, "dateDebutContrat"},
 		{"dateDebutContrat five-digit year", func(u *ohris.User) { u.ContractStart = ohris.Date{Year: 10000, Month: 1, Day: 1} }, "dateDebutContrat"},
-		{"dateFinContrat not a day", func(u *ohris.User) { u.ContractEnd = ohris.Of(ohris.Date{Year: 2024, Month: 13, Day: 1}) }, "dateFinContrat"},
+		{"dateFinContrat not a day", func(u *ohris.User) { u.ContractEnd = ohris.Some(ohris.Date{Year: 2024, Month: 13, Day: 1}) }, "dateFinContrat"},
 		{"dateFinContrat not given", func(u *ohris.User) { u.ContractEnd = ohris.Opt[ohris.Date]{} }, ""},
 		{"no module", func(u *ohris.User) { u.Modules = nil }, "modules"},
 		{"module not in the list", func(u *ohris.User) { u.Modules = append(u.Modules, "Absences") }, "modules/module[2]"},
@@ -70,19 +70,19 @@ func TestCheckOneUser(t *testing.T) {
 			u.Modules = []ohris.Module{ohris.Absence, ohris.Activity, ohris.ExpenseReport, ohris.Payslip,
 				ohris.CET, ohris.Time, ohris.Interview, ohris.HRFile}
 		}, ""},
-		{"child date not a day", func(u *ohris.User) { u.Children = ohris.Of([]ohris.Date{{Year: 2020, Month: 4, Day: 31}}) }, "enfants/enfant[1]"},
-		{"child date missing", func(u *ohris.User) { u.Children = ohris.Of([]ohris.Date{{}}) }, "enfants/enfant[1]"},
+		{"child date not a day", func(u *ohris.User) { u.Children = ohris.Some([]ohris.Date{{Year: 2020, Month: 4, Day: 31}}) }, "enfants/enfant[1]"},
+		{"child date missing", func(u *ohris.User) { u.Children = ohris.Some([]ohris.Date{{}}) }, "enfants/enfant[1]"},
 		{"cycle without its date", func(u *ohris.User) { u.CycleStart = ohris.Date{} }, "dateAffectationCycle"},
 		{"no cycle, no date", func(u *ohris.User) { u.Cycle, u.CycleStart = "", ohris.Date{} }, ""},
 		{"optional attributes empty", func(u *ohris.User) {
-			u.Email, u.Manager, u.Holidays = ohris.Of(""), ohris.Of(""), ""
+			u.Email, u.Manager, u.Holidays = ohris.Some(""), ohris.Some(""), ""
 		}, ""},
 		{"255 characters", func(u *ohris.User) { u.LastName = long(255) }, ""},
 		{"256 characters", func(u *ohris.User) { u.LastName = long(256) }, "nom"},
-		{"adresseMail 256 characters", func(u *ohris.User) { u.Email = ohris.Of(long(256)) }, "adresseMail"},
+		{"adresseMail 256 characters", func(u *ohris.User) { u.Email = ohris.Some(long(256)) }, "adresseMail"},
 		{"login 180 characters", func(u *ohris.User) { u.Login = long(180) }, ""},
 		{"login 181 characters", func(u *ohris.User) { u.Login = long(181) }, "login"},
-		{"responsable 181 characters", func(u *ohris.User) { u.Manager = ohris.Of(long(181)) }, "responsable"},
+		{"responsable 181 characters", func(u *ohris.User) { u.Manager = ohris.Some(long(181)) }, "responsable"},
 		{"cycle 256 characters", func(u *ohris.User) { u.Cycle = long(256) }, "cycle"},
 		{"joursFeries 256 characters", func(u *ohris.User) { u.Holidays = long(256) }, "joursFeries"},
 		{"not UTF-8", func(u *ohris.User) { u.FirstName = "Corine\xff" }, "prenom"},
@@ -90,7 +90,7 @@ func TestCheckOneUser(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			users := seedUsers()
-			users[0].Manager = ohris.Of("") // no dependency on the other user
+			users[0].Manager = ohris.Some("") // no dependency on the other user
 			tc.change(&users[0])
 			rep := check(t, users[:1], ohris.References{})
 			got := strings.Join(fields(rep), ",")
@@ -109,7 +109,7 @@ func TestCheckOneUser(t *testing.T) {
 func TestProblemMessages(t *testing.T) {
 	users := seedUsers()[:1]
 	users[0].Gender = "x"
-	users[0].Manager = ohris.Of("")
+	users[0].Manager = ohris.Some("")
 	rep := check(t, users, ohris.References{})
 	p := rep.Problems[0]
 	if got, want := p.Message(), "La valeur genre est absente ou incorrecte - l'utilisateur est ignoré"; got != want {
@@ -154,7 +154,7 @@ func TestCheckReferences(t *testing.T) {
 func TestLoginUniqueAcrossFile(t *testing.T) {
 	users := seedUsers()
 	users[1].Login = "CDupont" // another société: still the same login
-	users[0].Manager = ohris.Of("")
+	users[0].Manager = ohris.Some("")
 	rep := check(t, users, ohris.References{})
 	if got := strings.Join(fields(rep), ","); got != "1:login,2:login" {
 		t.Fatalf("problems %s\n%s", got, rep)
@@ -172,7 +172,7 @@ func TestMatriculeUniquePerSociete(t *testing.T) {
 	}
 	third := users[1]
 	third.Login, third.Company = "jmartin", "SOC-A" // same matricule and société as user 1
-	third.Manager = ohris.Of("")
+	third.Manager = ohris.Some("")
 	users = append(users, third)
 	rep := check(t, users, ohris.References{})
 	if got := strings.Join(fields(rep), ","); got != "1:matricule,3:matricule" {
@@ -182,7 +182,7 @@ func TestMatriculeUniquePerSociete(t *testing.T) {
 
 func TestResponsableMustExist(t *testing.T) {
 	users := seedUsers()
-	users[0].Manager = ohris.Of("jdoe")
+	users[0].Manager = ohris.Some("jdoe")
 	rep := check(t, users, ohris.References{})
 	if got := strings.Join(fields(rep), ","); got != "1:responsable" {
 		t.Fatalf("problems %s", got)
@@ -207,9 +207,9 @@ func TestResponsableIgnoredCascades(t *testing.T) {
 		u := base
 		u.EmployeeNumber = fmt.Sprint(100 + i)
 		u.Login = fmt.Sprintf("u%d", i)
-		u.Manager = ohris.Of("")
+		u.Manager = ohris.Some("")
 		if i > 0 {
-			u.Manager = ohris.Of(fmt.Sprintf("u%d", i-1))
+			u.Manager = ohris.Some(fmt.Sprintf("u%d", i-1))
 		}
 		chain[i] = u
 	}
@@ -296,13 +296,13 @@ func TestCheckManyUsers(t *testing.T) {
 	const n = 20000
 	users := func(yield func(ohris.User, error) bool) {
 		u := seedUsers()[1]
-		u.Manager = ohris.Of("boss")
+		u.Manager = ohris.Some("boss")
 		for i := range n {
 			u.EmployeeNumber = fmt.Sprint(i)
 			u.Login = fmt.Sprint("user", i)
 			if i == n-1 {
 				u.Login = "boss"
-				u.Manager = ohris.Of("")
+				u.Manager = ohris.Some("")
 				u.Gender = "" // the boss is ignored: so is everyone
 			}
 			if !yield(u, nil) {

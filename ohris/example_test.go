@@ -23,7 +23,7 @@ func ExampleWriter() {
 		Company:        "SOC-B",
 		Services:       []ohris.Service{{LongName: "DIRECTION FINANCIERE", Code: "DF"}},
 		ContractStart:  date("2010-05-09"),
-		ContractEnd:    ohris.Of(ohris.Date{}), // given, empty: no end of contract
+		ContractEnd:    ohris.Some(ohris.Date{}), // given, empty: no end of contract
 		Modules:        []ohris.Module{ohris.Absence},
 		// Email, Manager and Children are not given: left out of the file,
 		// so oHRis keeps what it has.
@@ -118,7 +118,7 @@ func ExamplePreview() {
 		Cycles: []ohris.CycleAssignment{{Cycle: "100% lundi au vendredi", From: date("2010-05-09")}}}}
 	file := seedUsers()
 	file[1].LastName = "MARTIN-DURAND"
-	file[1].ContractEnd = ohris.Of(date("2024-02-29"))
+	file[1].ContractEnd = ohris.Some(date("2024-02-29"))
 	p, err := ohris.Preview(ohris.Users(file), current, ohris.PreviewParams{RunDate: date("2024-03-01")})
 	if err != nil {
 		log.Fatal(err)

@@ -73,7 +73,7 @@ func FuzzWriterText(f *testing.F) {
 	f.Add("\x00", "\xff", "\uFFFE", "日本")
 	f.Fuzz(func(t *testing.T, nom, prenom, mail, code string) {
 		u := seedUsers()[1]
-		u.LastName, u.FirstName, u.Email, u.Services[0].Code = nom, prenom, ohris.Of(mail), code
+		u.LastName, u.FirstName, u.Email, u.Services[0].Code = nom, prenom, ohris.Some(mail), code
 		var buf bytes.Buffer
 		w := ohris.NewWriter(&buf)
 		if w.Write(u) != nil {

@@ -17,9 +17,9 @@ import (
 func person(matricule, login string) ohris.User {
 	return ohris.User{
 		EmployeeNumber: matricule, LastName: "NOM" + matricule, FirstName: "Prénom", Gender: ohris.Male,
-		Login: login, Email: ohris.Of(login + "@example.com"), ContractType: "CDI", Group: "Cadre", Company: "SOC-A",
+		Login: login, Email: ohris.Some(login + "@example.com"), ContractType: "CDI", Group: "Cadre", Company: "SOC-A",
 		Services:      []ohris.Service{{LongName: "DIRECTION GENERALE", Code: "DG"}},
-		ContractStart: date("2020-01-01"), Manager: ohris.Of(""), Modules: []ohris.Module{ohris.Absence},
+		ContractStart: date("2020-01-01"), Manager: ohris.Some(""), Modules: []ohris.Module{ohris.Absence},
 		Holidays: "France",
 	}
 }
@@ -35,7 +35,7 @@ func previewScenario() (accounts []ohris.Account, file []ohris.User) {
 	partial := person("6", "partial")
 	cycled := person("7", "cycled")
 	lastDay := person("12", "lastday") // the contract ends on the run date: still active
-	lastDay.ContractEnd = ohris.Of(date("2024-03-01"))
+	lastDay.ContractEnd = ohris.Some(date("2024-03-01"))
 	otherCompany := person("1", "other") // same matricule, other société
 	otherCompany.Company = "SOC-B"
 	accounts = []ohris.Account{
@@ -50,15 +50,15 @@ func previewScenario() (accounts []ohris.Account, file []ohris.User) {
 	}
 
 	leaver.LastName = "NOUVEAU"
-	leaver.ContractEnd = ohris.Of(date("2024-02-29"))
+	leaver.ContractEnd = ohris.Some(date("2024-02-29"))
 	returner.ContractStart = date("2024-03-01")
 	mover.Services = []ohris.Service{{LongName: "FINANCES", Code: "DF"}}
 	partial.Email = ohris.Opt[string]{} // not given: kept
-	partial.Manager = ohris.Of("unchanged")
+	partial.Manager = ohris.Some("unchanged")
 	cycled.Cycle, cycled.CycleStart = "4 jours", date("2024-03-01")
 	joiner := person("8", "joiner")
 	ended := person("9", "ended")
-	ended.ContractEnd = ohris.Of(date("2024-01-31"))
+	ended.ContractEnd = ohris.Some(date("2024-01-31"))
 	invalid := person("10", "invalid")
 	invalid.Modules = []ohris.Module{"Paie"}
 	thief := person("11", "ABSENT") // the login of another account

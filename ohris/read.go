@@ -347,7 +347,7 @@ func (p *parser) element(u *User, name string) error {
 			ds = append(ds, d)
 			return err
 		}, nil)
-		u.Children = Of(ds)
+		u.Children = Some(ds)
 		return err
 	case elDateDebutContrat:
 		d, err := p.date(name)
@@ -355,7 +355,7 @@ func (p *parser) element(u *User, name string) error {
 		return err
 	case elDateFinContrat:
 		d, err := p.date(name)
-		u.ContractEnd = Of(d)
+		u.ContractEnd = Some(d)
 		return err
 	case elDateAffectationCycle:
 		d, err := p.date(name)
@@ -375,7 +375,7 @@ func (p *parser) element(u *User, name string) error {
 	case elLogin:
 		u.Login = v
 	case elAdresseMail:
-		u.Email = Of(v)
+		u.Email = Some(v)
 	case elTypeContrat:
 		u.ContractType = v
 	case elGroupe:
@@ -383,7 +383,7 @@ func (p *parser) element(u *User, name string) error {
 	case elSociete:
 		u.Company = v
 	case elResponsable:
-		u.Manager = Of(v)
+		u.Manager = Some(v)
 	case elCycle:
 		u.Cycle = v
 	case elJoursFeries:

@@ -16,8 +16,8 @@ type Date = civil.Date
 // empty is written as an empty element, which clears it.
 type Opt[T any] = opt.Value[T]
 
-// Of returns a given Opt holding v, even when v is empty.
-func Of[T any](v T) Opt[T] { return opt.Of(v) }
+// Some returns a given Opt holding v, even when v is empty.
+func Some[T any](v T) Opt[T] { return opt.Of(v) }
 
 // Gender is the genre element: "male" or "female".
 type Gender string

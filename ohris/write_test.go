@@ -36,7 +36,7 @@ func seedUsers() []ohris.User {
 			FirstName:      "CORINE",
 			Gender:         ohris.Female,
 			Login:          "cdupont",
-			Email:          ohris.Of("corine.dupont@mail.fr"),
+			Email:          ohris.Some("corine.dupont@mail.fr"),
 			ContractType:   "CDD",
 			Group:          "Apprenti",
 			Company:        "SOC-A",
@@ -45,13 +45,13 @@ func seedUsers() []ohris.User {
 				{LongName: "SECRETARIAT", Code: "SEC"},
 			},
 			ContractStart: date("2022-01-01"),
-			ContractEnd:   ohris.Of(ohris.Date{}),
-			Manager:       ohris.Of("pmartin"),
+			ContractEnd:   ohris.Some(ohris.Date{}),
+			Manager:       ohris.Some("pmartin"),
 			Cycle:         "100% lundi au vendredi",
 			CycleStart:    date("2022-01-01"),
 			Holidays:      "France",
 			Modules:       []ohris.Module{ohris.Absence},
-			Children:      ohris.Of([]ohris.Date{date("2006-08-17"), date("2010-04-08")}),
+			Children:      ohris.Some([]ohris.Date{date("2006-08-17"), date("2010-04-08")}),
 		},
 		{
 			EmployeeNumber: "1009",
@@ -59,7 +59,7 @@ func seedUsers() []ohris.User {
 			FirstName:      "PATRICK",
 			Gender:         ohris.Male,
 			Login:          "pmartin",
-			Email:          ohris.Of("patrick.martin@mail.fr"),
+			Email:          ohris.Some("patrick.martin@mail.fr"),
 			ContractType:   "CDI",
 			Group:          "Cadre",
 			Company:        "SOC-B",
@@ -68,13 +68,13 @@ func seedUsers() []ohris.User {
 				{LongName: "DIRECTION FINANCIERE", Code: "DF"},
 			},
 			ContractStart: date("2010-05-09"),
-			ContractEnd:   ohris.Of(ohris.Date{}),
-			Manager:       ohris.Of(""),
+			ContractEnd:   ohris.Some(ohris.Date{}),
+			Manager:       ohris.Some(""),
 			Cycle:         "100% lundi au vendredi",
 			CycleStart:    date("2010-05-09"),
 			Holidays:      "France",
 			Modules:       []ohris.Module{ohris.Absence, ohris.Activity},
-			Children:      ohris.Of([]ohris.Date{date("1995-11-17")}),
+			Children:      ohris.Some([]ohris.Date{date("1995-11-17")}),
 		},
 	}
 }
@@ -198,8 +198,8 @@ func TestRoundTrip(t *testing.T) {
 	users[0].FirstName = "Zoë\r\nÅsa\tß 日本"
 	users[1].Email = ohris.Opt[string]{}
 	users[1].Manager = ohris.Opt[string]{}
-	users[1].ContractEnd = ohris.Of(date("2030-12-31"))
-	users[1].Children = ohris.Of([]ohris.Date{})
+	users[1].ContractEnd = ohris.Some(date("2030-12-31"))
+	users[1].Children = ohris.Some([]ohris.Date{})
 	users[1].Cycle, users[1].CycleStart, users[1].Holidays = "", ohris.Date{}, ""
 	out := writeAll(t, users)
 	got := readAll(t, bytes.NewReader(out))

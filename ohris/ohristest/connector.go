@@ -318,16 +318,16 @@ func (c *Connector) apply(rep *RunReport, index int, u *ohris.User, today ohris.
 	set(&a.ContractType, u.ContractType)
 	set(&a.Group, u.Group)
 	if v, ok := u.Email.Get(); ok && a.Email.Or("") != v {
-		a.Email, changed = ohris.Of(v), true
+		a.Email, changed = ohris.Some(v), true
 	}
 	if v, ok := u.Manager.Get(); ok && a.Manager.Or("") != v {
-		a.Manager, changed = ohris.Of(v), true
+		a.Manager, changed = ohris.Some(v), true
 	}
 	if a.ContractStart != u.ContractStart {
 		a.ContractStart, changed = u.ContractStart, true
 	}
 	if d, ok := u.ContractEnd.Get(); ok && a.ContractEnd.Or(ohris.Date{}) != d {
-		a.ContractEnd, changed = ohris.Of(d), true
+		a.ContractEnd, changed = ohris.Some(d), true
 	}
 	if !sameSet(serviceCodes(a.Services), serviceCodes(u.Services)) {
 		// A change of service: the rights to view other services go, the
@@ -342,7 +342,7 @@ func (c *Connector) apply(rep *RunReport, index int, u *ohris.User, today ohris.
 		a.Modules, changed = slices.Clone(u.Modules), true
 	}
 	if ds, ok := u.Children.Get(); ok && !sameSet(dates(a.Children.Or(nil)), dates(ds)) {
-		a.Children, changed = ohris.Of(slices.Clone(ds)), true
+		a.Children, changed = ohris.Some(slices.Clone(ds)), true
 	}
 	if u.Cycle != "" {
 		assigned := false
@@ -415,7 +415,7 @@ func cloneAccount(a ohris.Account) ohris.Account {
 	a.Modules = slices.Clone(a.Modules)
 	a.Cycles = slices.Clone(a.Cycles)
 	if ds, ok := a.Children.Get(); ok {
-		a.Children = ohris.Of(slices.Clone(ds))
+		a.Children = ohris.Some(slices.Clone(ds))
 	}
 	return a
 }

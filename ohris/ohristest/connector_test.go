@@ -138,7 +138,7 @@ func TestConnectorRules(t *testing.T) {
 	boss := user("1", "boss")
 	boss.Cycle, boss.CycleStart = "35h", day("2020-01-01")
 	emp := user("2", "emp")
-	emp.Manager = ohris.Of("boss")
+	emp.Manager = ohris.Some("boss")
 	emp.Services = append(emp.Services, ohris.Service{LongName: "SECRETARIAT", Code: "SEC"})
 	future := user("3", "future")
 	future.ContractStart = day("2024-03-01")
@@ -174,7 +174,7 @@ func TestConnectorRules(t *testing.T) {
 	// (reactivated) and the calendar of an existing user is not updated.
 	c.set(2024, 3, 1, 7)
 	conn.GrantViewRight(emp.Key(), "RH")
-	boss.ContractEnd = ohris.Of(day("2024-02-29"))
+	boss.ContractEnd = ohris.Some(day("2024-02-29"))
 	boss.Holidays = "Alsace"
 	boss.CycleStart = day("2024-03-01")
 	emp.Services = []ohris.Service{{LongName: "RESSOURCES HUMAINES", Code: "RH2"}}
