@@ -3,7 +3,7 @@
 // that processes the files dropped on it.
 //
 // NewServer starts an SFTP server (SSH with a host key of its own and a
-// password or key login) whose file system is in memory and holds the four
+// password or key login; Start does the same outside a test) whose file system is in memory and holds the four
 // folders the oHRis documentation recommends: depot/prod/, depot/test/,
 // archives/prod/ and archives/test/. NewConnector simulates the connector:
 // each Run takes the newest file of depot/<env>/, applies the
@@ -42,7 +42,6 @@ type Server struct {
 	// Addr is the server's address, host:port on 127.0.0.1.
 	Addr string
 
-	t          testing.TB
 	hostKey    ssh.Signer
 	passwords  map[string]string
 	authorized map[string][][]byte // user → marshalled public keys
@@ -51,8 +50,10 @@ type Server struct {
 	ln         net.Listener
 	wg         sync.WaitGroup
 
-	mu    sync.Mutex
-	conns map[net.Conn]bool
+	mu      sync.Mutex
+	conns   map[net.Conn]bool
+	tmpDirs []string
+	optErr  error
 
 	dropAfter atomic.Int64 // bytes of file data before the connection is cut; <0: never
 	logins    atomic.Int64
@@ -73,7 +74,8 @@ func WithAuthorizedKey(user string, pub crypto.PublicKey) Option {
 	return func(s *Server) {
 		k, err := ssh.NewPublicKey(pub)
 		if err != nil {
-			s.t.Fatalf("ohristest: WithAuthorizedKey: %v", err)
+			s.optErr = errors.Join(s.optErr, fmt.Errorf("ohristest: WithAuthorizedKey: %w", err))
+			return
 		}
 		s.authorized[user] = append(s.authorized[user], k.Marshal())
 	}
@@ -85,7 +87,8 @@ func WithHostKey(key crypto.Signer) Option {
 	return func(s *Server) {
 		signer, err := ssh.NewSignerFromKey(key)
 		if err != nil {
-			s.t.Fatalf("ohristest: WithHostKey: %v", err)
+			s.optErr = errors.Join(s.optErr, fmt.Errorf("ohristest: WithHostKey: %w", err))
+			return
 		}
 		s.hostKey = signer
 	}
@@ -103,11 +106,25 @@ const DefaultUser = "ohris"
 // NewServer starts a Server and stops it when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{t: t, passwords: map[string]string{}, authorized: map[string][][]byte{},
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a Server outside a test, for a program that runs on the
+// fakes; call Close when done.
+func Start(opts ...Option) (*Server, error) {
+	s := &Server{passwords: map[string]string{}, authorized: map[string][][]byte{},
 		now: time.Now, conns: map[net.Conn]bool{}}
 	s.dropAfter.Store(-1)
 	for _, o := range opts {
 		o(s)
+	}
+	if s.optErr != nil {
+		return nil, s.optErr
 	}
 	if len(s.passwords) == 0 && len(s.authorized) == 0 {
 		s.passwords[DefaultUser] = rand.Text()
@@ -115,25 +132,26 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	if s.hostKey == nil {
 		_, priv, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
-		s.hostKey, _ = ssh.NewSignerFromKey(priv)
+		if s.hostKey, err = ssh.NewSignerFromKey(priv); err != nil {
+			return nil, err
+		}
 	}
 	s.fs = newMemFS(func() time.Time { return s.now() })
 	for _, dir := range folders {
 		if err := s.fs.mkdir(dir); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatal(err)
+		return nil, fmt.Errorf("ohristest: %w", err)
 	}
 	s.ln, s.Addr = ln, ln.Addr().String()
 	s.wg.Add(1)
 	go s.serve()
-	t.Cleanup(s.Close)
-	return s
+	return s, nil
 }
 
 // Password returns the password of user, as configured or generated.
@@ -144,15 +162,25 @@ func (s *Server) HostKey() crypto.PublicKey {
 	return s.hostKey.PublicKey().(ssh.CryptoPublicKey).CryptoPublicKey()
 }
 
+// KnownHostsLine returns the server's line for an OpenSSH known_hosts file.
+func (s *Server) KnownHostsLine() string {
+	return knownhosts.Line([]string{s.Addr}, s.hostKey.PublicKey())
+}
+
 // KnownHostsFile writes a known_hosts file that holds the server's host key
-// in a temporary folder of the test, and returns its path.
+// in a temporary folder, removed by Close, and returns its path.
 func (s *Server) KnownHostsFile() string {
-	p := filepath.Join(s.t.TempDir(), "known_hosts")
-	line := knownhosts.Line([]string{s.Addr}, s.hostKey.PublicKey()) + "\n"
-	if err := os.WriteFile(p, []byte(line), 0o600); err != nil {
-		s.t.Fatal(err)
+	dir, err := os.MkdirTemp("", "ohristest")
+	if err == nil {
+		s.mu.Lock()
+		s.tmpDirs = append(s.tmpDirs, dir)
+		s.mu.Unlock()
+		err = os.WriteFile(filepath.Join(dir, "known_hosts"), []byte(s.KnownHostsLine()+"\n"), 0o600)
 	}
-	return p
+	if err != nil {
+		panic("ohristest: writing a known_hosts file: " + err.Error())
+	}
+	return filepath.Join(dir, "known_hosts")
 }
 
 // Logins returns how many SSH logins succeeded, to see whether a client
@@ -200,6 +228,10 @@ func (s *Server) Close() {
 	for c := range s.conns {
 		c.Close()
 	}
+	for _, d := range s.tmpDirs {
+		os.RemoveAll(d)
+	}
+	s.tmpDirs = nil
 	s.mu.Unlock()
 	s.wg.Wait()
 }
