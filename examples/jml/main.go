@@ -9,12 +9,14 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"log"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hrbridge/hrbridge/canonical"
 )
@@ -60,7 +62,8 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintln(w, "\nWhat the target needs:")
 	fmt.Fprint(w, plan)
-	return nil
+
+	return ohrisStep(context.Background(), w, after, target, time.Date(2024, 3, 4, 6, 0, 0, 0, time.UTC))
 }
 
 // keys returns the keys of both snapshots, sorted, each once.

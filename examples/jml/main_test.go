@@ -27,6 +27,14 @@ func TestRun(t *testing.T) {
 		"  update     1003 (Claire Dubois): moved: managers: 1002 → 1008;",
 		"  deactivate 1004 (David Evans): left on 2024-02-29\n",
 		"  deactivate 1010 (Felix Wagner): missing from the full HR list\n",
+		// The oHRis step: the preview, the delivery, and the fake connector
+		// doing what the preview said.
+		"run of 2024-03-04: 2 create, 4 update, 2 unchanged, 0 ignore; 1 accounts not in the file\n",
+		`login cdubois): services "Finance (Finance)" → "Sales (Sales)"; responsable "bkeller" → "hsato"; services changed`,
+		`login devans): dateFinContrat "" → "2024-02-29"; deactivated: the contract ended before the run date`,
+		"login druiz): created inactive: no contract in progress on the run date\n",
+		"Delivered flux_utilisateurs_20240304.xml (8 users) to depot/prod/ over SFTP.\n",
+		"2 created, 4 updated, 2 unchanged, 1 deactivated, 1 reactivated, 1 services changed, 0 ignored\n",
 	}
 	for _, w := range want {
 		if !strings.Contains(report, w) {
