@@ -59,21 +59,6 @@ var seedMapping = OHRIS{
 	Modules:       []ohris.Module{ohris.Absence},
 }
 
-func writeUsers(t *testing.T, users []ohris.User) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	w := ohris.NewWriter(&buf)
-	for _, u := range users {
-		if err := w.Write(u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // The documentation's example comes out of canonical persons byte for byte
 // as the ohris package writes it from typed values.
 func TestToUsersSeedExample(t *testing.T) {
@@ -85,12 +70,14 @@ func TestToUsersSeedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := writeUsers(t, users); !bytes.Equal(got, want) {
-		t.Errorf("file from canonical persons:\n%s\nwant:\n%s", got, want)
-	}
-	rep, err := ohris.Check(ohris.Users(users), ohris.References{ContractTypes: []string{"CDD", "CDI"}})
+	var got bytes.Buffer
+	rep, err := ohris.WriteFile(&got, ohris.Users(users), ohris.WriteParams{
+		References: ohris.References{ContractTypes: []string{"CDD", "CDI"}}})
 	if err != nil || !rep.OK() {
-		t.Errorf("checks: %v %v", err, rep)
+		t.Fatalf("checks: %v %v", err, rep)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("file from canonical persons:\n%s\nwant:\n%s", got.Bytes(), want)
 	}
 }
 

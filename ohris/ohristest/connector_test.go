@@ -22,13 +22,9 @@ func day(s string) ohris.Date        { d, _ := civil.ParseISO(s); return d }
 func file(t *testing.T, us ...ohris.User) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	w := ohris.NewWriter(&b)
-	for _, u := range us {
-		if err := w.Write(u); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := ohris.WriteFile(&b, ohris.Users(us), ohris.WriteParams{}); err != nil {
+		t.Fatal(err)
 	}
-	w.Close()
 	return b.Bytes()
 }
 
