@@ -29,8 +29,8 @@ type Date = civil.Date
 // that are given.
 type Opt[T any] = opt.Value[T]
 
-// Of returns a given Opt holding v.
-func Of[T any](v T) Opt[T] { return opt.Of(v) }
+// Some returns a given Opt holding v, even when v is empty.
+func Some[T any](v T) Opt[T] { return opt.Of(v) }
 
 // DefaultPath is the SCIM root of an Oracle Fusion pod, added to a base URL
 // that has no path of its own.

@@ -35,8 +35,8 @@
 //	found, missing, err := c.LookupPersonNumbers(ctx, []string{"966169008890736"})
 //	u := found["966169008890736"]
 //	res, err := c.Bulk(ctx, []hcmscim.BulkOp{
-//		hcmscim.PatchUserOp("joe-name", u.ID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green")}),
-//		hcmscim.PatchUserOp("joe-mail", u.ID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
+//		hcmscim.PatchUserOp("joe-name", u.ID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green")}),
+//		hcmscim.PatchUserOp("joe-mail", u.ID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
 //	})
 //	// err lists the operations that failed; res[i] is the outcome of operation i.
 //

@@ -14,7 +14,10 @@ import (
 // startFake starts a fake with Joe and Mary, as in Oracle's guide, and a
 // client for it.
 func startFake() (*hcmscimtest.Server, *hcmscim.Client) {
-	srv := hcmscimtest.NewServer(nil)
+	srv, err := hcmscimtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	for _, p := range []struct{ user, given, family, number string }{
 		{"JGREEN", "Joe", "Green", "966169008890736"},
 		{"MKING", "Mary", "King", "966169008890236"},
@@ -50,10 +53,10 @@ func Example() {
 		log.Fatal(err)
 	}
 	results, err := c.Bulk(ctx, []hcmscim.BulkOp{
-		hcmscim.PatchUserOp("joe", joe.ID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green"),
-			Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
-		hcmscim.PatchUserOp("mary", mary.ID, hcmscim.UserPatch{UserName: hcmscim.Of("Mary.King"),
-			Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("mary.king@mail.com")})}),
+		hcmscim.PatchUserOp("joe", joe.ID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green"),
+			Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
+		hcmscim.PatchUserOp("mary", mary.ID, hcmscim.UserPatch{UserName: hcmscim.Some("Mary.King"),
+			Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("mary.king@mail.com")})}),
 		hcmscim.AddRoleMembersOp("mary-manager", manager.ID, mary.ID),
 	})
 	if err != nil {
@@ -85,8 +88,8 @@ func ExampleClient_Bulk() {
 	})
 	joe := srv.Users()[0]
 	results, err := c.Bulk(context.Background(), []hcmscim.BulkOp{
-		hcmscim.PatchUserOp("clientBulkId1", joe.ID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green")}),
-		hcmscim.PatchUserOp("clientBulkId1", joe.ID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
+		hcmscim.PatchUserOp("clientBulkId1", joe.ID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green")}),
+		hcmscim.PatchUserOp("clientBulkId1", joe.ID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
 	})
 	for _, r := range results {
 		var ae *hcmscim.APIError

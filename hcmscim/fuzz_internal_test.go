@@ -49,8 +49,8 @@ func FuzzBulkResponse(f *testing.F) {
 			return
 		}
 		ops := []BulkOp{
-			PatchUserOp("a", "U1", UserPatch{UserName: Of("x")}),
-			PatchUserOp("b", "U1", UserPatch{Active: Of(false)}),
+			PatchUserOp("a", "U1", UserPatch{UserName: Some("x")}),
+			PatchUserOp("b", "U1", UserPatch{Active: Some(false)}),
 			CreateUserOp("c", User{UserName: "y"}),
 		}
 		if sameIDs {

@@ -263,7 +263,7 @@ func TestProgress(t *testing.T) {
 	}
 	var ops []hcmscim.BulkOp
 	for i := range 3 {
-		ops = append(ops, hcmscim.PatchUserOp("", joeID, hcmscim.UserPatch{DisplayName: hcmscim.Of(fmt.Sprint(i))}))
+		ops = append(ops, hcmscim.PatchUserOp("", joeID, hcmscim.UserPatch{DisplayName: hcmscim.Some(fmt.Sprint(i))}))
 	}
 	if _, err := c.Bulk(context.Background(), ops); err != nil {
 		t.Fatal(err)

@@ -114,14 +114,14 @@ func TestBulkSeedExample(t *testing.T) {
 		Status:      500,
 		Description: perIIP2410,
 	})
-	if _, err := c.PatchUser(context.Background(), rachelID, hcmscim.UserPatch{UserName: hcmscim.Of("R.GOODE")}); err != nil {
+	if _, err := c.PatchUser(context.Background(), rachelID, hcmscim.UserPatch{UserName: hcmscim.Some("R.GOODE")}); err != nil {
 		t.Fatal(err)
 	}
 	srv.ResetRequests()
 
 	res, err := c.Bulk(context.Background(), []hcmscim.BulkOp{
-		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{UserName: hcmscim.Of("Rachel.Goode")}),
-		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("rachel.goode@adcdat05.us.oracle.com")})}),
+		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{UserName: hcmscim.Some("Rachel.Goode")}),
+		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("rachel.goode@adcdat05.us.oracle.com")})}),
 	})
 	reqs := srv.Requests()
 	if len(reqs) != 1 || reqs[0].Method != http.MethodPost || reqs[0].Path != "/Bulk" {
@@ -160,8 +160,8 @@ func TestBulkAnswerParsing(t *testing.T) {
 	srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle))
 	srv.Faults.Push(hcmscimtest.Fault{Status: 200, Body: answer, Header: http.Header{"Content-Type": {"application/json"}}})
 	res, err := c.Bulk(context.Background(), []hcmscim.BulkOp{
-		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{UserName: hcmscim.Of("Rachel.Goode")}),
-		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("rachel.goode@adcdat05.us.oracle.com")})}),
+		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{UserName: hcmscim.Some("Rachel.Goode")}),
+		hcmscim.PatchUserOp("clientBulkId1", rachelID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("rachel.goode@adcdat05.us.oracle.com")})}),
 	})
 	var ae *hcmscim.APIError
 	if res[0].Err != nil || !errors.As(res[1].Err, &ae) || ae.Code != "PER_IIP_2410" || err == nil {
@@ -176,8 +176,8 @@ func TestBulkStandardDialect(t *testing.T) {
 		Status: 400, SCIMType: "invalidValue", Description: "the address is refused"})
 	res, err := c.Bulk(context.Background(), []hcmscim.BulkOp{
 		hcmscim.CreateUserOp("new", hcmscim.User{UserName: "New.Hire"}),
-		hcmscim.PatchUserOp("name", joeID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green")}),
-		hcmscim.PatchUserOp("mail", joeID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{{Value: "joe.green@mail.com", Type: "work"}})}),
+		hcmscim.PatchUserOp("name", joeID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green")}),
+		hcmscim.PatchUserOp("mail", joeID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{{Value: "joe.green@mail.com", Type: "work"}})}),
 		hcmscim.AddRoleMembersOp("grant", hrJobID, joeID),
 	})
 	if res[0].Status != 201 || res[0].Err != nil || !strings.Contains(res[0].Location, "/Users/") {
@@ -211,7 +211,7 @@ func TestBulkBatches(t *testing.T) {
 	var ops []hcmscim.BulkOp
 	for i := range 120 {
 		u := srv.AddUser(hcmscim.User{UserName: fmt.Sprintf("u%03d", i)})
-		ops = append(ops, hcmscim.PatchUserOp("", u.ID, hcmscim.UserPatch{DisplayName: hcmscim.Of(fmt.Sprintf("User %d", i))}))
+		ops = append(ops, hcmscim.PatchUserOp("", u.ID, hcmscim.UserPatch{DisplayName: hcmscim.Some(fmt.Sprintf("User %d", i))}))
 	}
 	srv.FailBulk(hcmscimtest.BulkFailure{Match: func(op hcmscimtest.BulkOperation) bool { return op.BulkID == "op77" }, Description: "FND_X_1-boom"})
 	srv.ResetRequests()
@@ -256,7 +256,7 @@ func TestBulkBatchFailure(t *testing.T) {
 	srv.Faults.Push(hcmscimtest.Fault{}, hcmscimtest.Fault{Status: 503, RetryAfter: "0", Body: `{"detail":"down"}`})
 	var ops []hcmscim.BulkOp
 	for i := range 5 {
-		ops = append(ops, hcmscim.PatchUserOp(fmt.Sprint("b", i), joeID, hcmscim.UserPatch{DisplayName: hcmscim.Of(fmt.Sprint("Joe ", i))}))
+		ops = append(ops, hcmscim.PatchUserOp(fmt.Sprint("b", i), joeID, hcmscim.UserPatch{DisplayName: hcmscim.Some(fmt.Sprint("Joe ", i))}))
 	}
 	srv.ResetRequests()
 	res, err := c.Bulk(context.Background(), ops)

@@ -113,7 +113,7 @@ func TestFaults(t *testing.T) {
 		srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle))
 		joeID := seed(srv)
 		srv.Faults.Push(hcmscimtest.Fault{Status: 503, RetryAfter: "0"})
-		if _, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green")}); err != nil {
+		if _, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green")}); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -127,7 +127,7 @@ func TestFaults(t *testing.T) {
 		// A Bulk POST that may have reached the server is not sent again:
 		// its operations carry the connection error.
 		srv.Faults.Push(hcmscimtest.Fault{Drop: true, Times: 2})
-		res, err := c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("x", maryID, hcmscim.UserPatch{DisplayName: hcmscim.Of("M")})})
+		res, err := c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("x", maryID, hcmscim.UserPatch{DisplayName: hcmscim.Some("M")})})
 		if err == nil || res[0].Err == nil || errors.Is(res[0].Err, hcmscim.ErrNotSent) {
 			t.Errorf("dropped Bulk: %+v, %v", res, err)
 		}
@@ -150,7 +150,7 @@ func TestFaults(t *testing.T) {
 				}
 			}
 			srv.Faults.Push(f)
-			res, err := c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("x", maryID, hcmscim.UserPatch{DisplayName: hcmscim.Of("M")})})
+			res, err := c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("x", maryID, hcmscim.UserPatch{DisplayName: hcmscim.Some("M")})})
 			if err == nil || res[0].Err == nil {
 				t.Errorf("%v: bulk %+v", f, res)
 			}
@@ -191,7 +191,7 @@ func TestSecretsStayOut(t *testing.T) {
 	joeID := seed(srv)
 	// A server that echoes the request's secrets in its error.
 	srv.Faults.Push(hcmscimtest.Fault{Status: 400, Body: `{"detail":"bad request: Authorization: Basic RU1TOlMzY3JldC1CYXNpYy1QYTU1d29yZA== password ` + password + ` {\"password\":\"` + newPassword + `\"}"}`})
-	_, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{Password: hcmscim.Of(newPassword)})
+	_, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{Password: hcmscim.Some(newPassword)})
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -203,7 +203,7 @@ func TestSecretsStayOut(t *testing.T) {
 	}
 	texts = append(texts, err.Error())
 	srv.Faults.Push(hcmscimtest.Fault{Status: 500, Body: `{"Operations":"x"}`})
-	if _, err = c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("p", joeID, hcmscim.UserPatch{Password: hcmscim.Of(newPassword)})}); err == nil {
+	if _, err = c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("p", joeID, hcmscim.UserPatch{Password: hcmscim.Some(newPassword)})}); err == nil {
 		t.Fatal("no error for the failed Bulk")
 	}
 	texts = append(texts, err.Error())
@@ -228,7 +228,7 @@ func TestSecretsStayOut(t *testing.T) {
 	// A Bulk answer whose operation's description quotes the password.
 	srv.Faults.Push(hcmscimtest.Fault{Status: 200, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: `{"Operations":[{"bulkId":"p","method":"PATCH","status":{"code":"400","description":"password ` + newPassword + ` is too weak"}}]}`})
-	if _, err = c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("p", joeID, hcmscim.UserPatch{Password: hcmscim.Of(newPassword)})}); err == nil {
+	if _, err = c.Bulk(ctx, []hcmscim.BulkOp{hcmscim.PatchUserOp("p", joeID, hcmscim.UserPatch{Password: hcmscim.Some(newPassword)})}); err == nil {
 		t.Fatal("no error for the refused password")
 	}
 	texts = append(texts, err.Error())

@@ -290,7 +290,7 @@ func TestPatchUser(t *testing.T) {
 	t.Run("oracle", func(t *testing.T) {
 		srv, c := newPair(t, nil)
 		joeID := seed(srv)
-		u, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green")})
+		u, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -300,7 +300,7 @@ func TestPatchUser(t *testing.T) {
 		reqs := srv.Requests()
 		sameJSON(t, "user name PATCH body", reqs[len(reqs)-1].Body, `{"schemas":["urn:scim:schemas:core:2.0:User"],"userName":"Joe.Green"}`)
 
-		u, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})})
+		u, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -311,11 +311,11 @@ func TestPatchUser(t *testing.T) {
 			t.Errorf("emails %+v", u.Emails)
 		}
 		// A second work address replaces the first; other types stay.
-		if _, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{{Value: "joe@home.example", Type: "H"}})}); err != nil {
+		if _, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{{Value: "joe@home.example", Type: "H"}})}); err != nil {
 			t.Fatal(err)
 		}
-		u, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("j.green@mail.com")}),
-			Active: hcmscim.Of(false), Password: hcmscim.Of("N3w-Secret!")})
+		u, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("j.green@mail.com")}),
+			Active: hcmscim.Some(false), Password: hcmscim.Some("N3w-Secret!")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,10 +325,10 @@ func TestPatchUser(t *testing.T) {
 		if pw, _ := srv.UserPassword(joeID); pw != "N3w-Secret!" {
 			t.Errorf("password %q", pw)
 		}
-		if _, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Of("rachel.goode")}); !errors.Is(err, hcmscim.ErrConflict) {
+		if _, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Some("rachel.goode")}); !errors.Is(err, hcmscim.ErrConflict) {
 			t.Errorf("taken user name: %v", err)
 		}
-		if _, err := c.PatchUser(ctx, "NOBODY", hcmscim.UserPatch{Active: hcmscim.Of(true)}); !errors.Is(err, hcmscim.ErrNotFound) {
+		if _, err := c.PatchUser(ctx, "NOBODY", hcmscim.UserPatch{Active: hcmscim.Some(true)}); !errors.Is(err, hcmscim.ErrNotFound) {
 			t.Errorf("unknown user: %v", err)
 		}
 		n := len(srv.Requests())
@@ -337,7 +337,7 @@ func TestPatchUser(t *testing.T) {
 		if !errors.As(err, &ve) || len(srv.Requests()) != n {
 			t.Errorf("empty patch: %v", err)
 		}
-		_, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Of(""), Emails: hcmscim.Of([]hcmscim.Email{{Value: "x"}})})
+		_, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Some(""), Emails: hcmscim.Some([]hcmscim.Email{{Value: "x"}})})
 		if !errors.As(err, &ve) || len(ve.Problems) != 2 || !strings.Contains(err.Error(), joeID) {
 			t.Errorf("bad patch: %v", err)
 		}
@@ -345,7 +345,7 @@ func TestPatchUser(t *testing.T) {
 	t.Run("standard", func(t *testing.T) {
 		srv, c := newPair(t, []hcmscimtest.Option{hcmscimtest.WithDialect(hcmscim.DialectStandard)})
 		joeID := seed(srv)
-		u, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green"), Emails: hcmscim.Of([]hcmscim.Email{{Value: "joe.green@mail.com", Type: "work", Primary: true}})})
+		u, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green"), Emails: hcmscim.Some([]hcmscim.Email{{Value: "joe.green@mail.com", Type: "work", Primary: true}})})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -372,7 +372,7 @@ func TestDialectDetection(t *testing.T) {
 				t.Fatalf("Dialect() = %v, %v; want %v", got, err, d)
 			}
 		}
-		if _, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{Active: hcmscim.Of(false)}); err != nil {
+		if _, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{Active: hcmscim.Some(false)}); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(srv.Requests()); n != 2 {
@@ -388,7 +388,7 @@ func TestDialectDetection(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := wrong.PatchUser(ctx, joeID, hcmscim.UserPatch{Active: hcmscim.Of(true)}); !errors.Is(err, hcmscim.ErrBadRequest) {
+		if _, err := wrong.PatchUser(ctx, joeID, hcmscim.UserPatch{Active: hcmscim.Some(true)}); !errors.Is(err, hcmscim.ErrBadRequest) {
 			t.Errorf("PATCH in the wrong dialect: %v", err)
 		}
 	})

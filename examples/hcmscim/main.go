@@ -25,7 +25,10 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	srv := hcmscimtest.NewServer(nil)
+	srv, err := hcmscimtest.Start()
+	if err != nil {
+		return err
+	}
 	defer srv.Close()
 	// HCM's side: the two joiners of the guide and the roles of the policy.
 	srv.AddUser(hcmscim.User{UserName: "JGREEN", FA: hcmscim.FAUser{WorkerInformation: hcmscim.WorkerInformation{PersonNumber: "966169008890736"}}})
@@ -54,10 +57,10 @@ func run(ctx context.Context) error {
 	}
 	joe, mary := users["966169008890736"], users["966169008890236"]
 	results, err := c.Bulk(ctx, []hcmscim.BulkOp{
-		hcmscim.PatchUserOp("joe-name", joe.ID, hcmscim.UserPatch{UserName: hcmscim.Of("Joe.Green")}),
-		hcmscim.PatchUserOp("joe-mail", joe.ID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
-		hcmscim.PatchUserOp("mary-name", mary.ID, hcmscim.UserPatch{UserName: hcmscim.Of("Mary.King")}),
-		hcmscim.PatchUserOp("mary-mail", mary.ID, hcmscim.UserPatch{Emails: hcmscim.Of([]hcmscim.Email{hcmscim.WorkEmail("mary.king@mail.com")})}),
+		hcmscim.PatchUserOp("joe-name", joe.ID, hcmscim.UserPatch{UserName: hcmscim.Some("Joe.Green")}),
+		hcmscim.PatchUserOp("joe-mail", joe.ID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("joe.green@mail.com")})}),
+		hcmscim.PatchUserOp("mary-name", mary.ID, hcmscim.UserPatch{UserName: hcmscim.Some("Mary.King")}),
+		hcmscim.PatchUserOp("mary-mail", mary.ID, hcmscim.UserPatch{Emails: hcmscim.Some([]hcmscim.Email{hcmscim.WorkEmail("mary.king@mail.com")})}),
 		hcmscim.AddRoleMembersOp("mary-manager", role.ID, mary.ID),
 	})
 	for _, r := range results {

@@ -85,7 +85,7 @@ func (s *Server) applyPartial(rec *userRec, fields map[string]json.RawMessage, m
 		case "active":
 			var v bool
 			if err = json.Unmarshal(raw, &v); err == nil {
-				rec.u.Active = hcmscim.Of(v)
+				rec.u.Active = hcmscim.Some(v)
 			}
 		case "password":
 			var v string

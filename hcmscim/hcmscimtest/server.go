@@ -2,7 +2,8 @@
 // for tests, in the manner of net/http/httptest: NewServer starts it on
 // loopback, in memory, and it behaves as Oracle's documents describe (the
 // "Updating HCM" section of Oracle's integration guide for entitlement
-// management systems, and section 3 of protocol-notes.md):
+// management systems, and section 3 of protocol-notes.md). Start runs one
+// outside a test, for examples and programs.
 //
 //   - Users: list with filter, attributes, startIndex and count, get,
 //     create, and PATCH with a partial resource; faUser extension with the
@@ -136,9 +137,20 @@ func WithMaxBulkOperations(n int) Option { return func(s *Server) { s.maxBulkOps
 // WithClock sets the clock of the meta timestamps.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
-// NewServer starts a fake. With a non-nil t it is closed when the test
-// ends; with a nil t (in an Example or a program) the caller calls Close.
+// NewServer starts a fake and closes it when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake outside a test, for an example or a program that runs
+// on the fakes; call Close when done.
+func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		Faults:     fault.New(),
 		Username:   DefaultUsername,
@@ -152,8 +164,15 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	if s.dialect == hcmscim.DialectAuto {
+	switch {
+	case s.dialect == hcmscim.DialectAuto:
 		s.dialect = hcmscim.DialectOracle
+	case s.dialect != hcmscim.DialectOracle && s.dialect != hcmscim.DialectStandard:
+		return nil, fmt.Errorf("hcmscimtest: unknown dialect %v", s.dialect)
+	case s.maxCount < 1 || s.maxBulkOps < 1:
+		return nil, fmt.Errorf("hcmscimtest: the largest page (%d) and Bulk request (%d) must hold at least one", s.maxCount, s.maxBulkOps)
+	case s.basicGiven && (s.Username == "" || s.Password == ""):
+		return nil, fmt.Errorf("hcmscimtest: WithBasicAuth needs a user name and a password")
 	}
 	if s.noBasicAuth && !s.basicGiven {
 		s.Username, s.Password = "", ""
@@ -161,10 +180,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	s.srv = httptest.NewServer(s.Faults.Wrap(http.HandlerFunc(s.serve)))
 	s.URL = s.srv.URL
 	s.base = s.URL + hcmscim.DefaultPath
-	if t != nil {
-		t.Cleanup(s.Close)
-	}
-	return s
+	return s, nil
 }
 
 // Close shuts the server down.

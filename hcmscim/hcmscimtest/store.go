@@ -90,7 +90,7 @@ func (s *Server) insertUser(u hcmscim.User) *userRec {
 	now := s.now().UTC().Truncate(time.Millisecond)
 	u.Meta = hcmscim.Meta{ResourceType: "User", Location: s.base + "/Users/" + u.ID, Created: now, LastModified: now}
 	if !u.Active.IsSet() {
-		u.Active = hcmscim.Of(true)
+		u.Active = hcmscim.Some(true)
 	}
 	if u.FA.UserCategory == "" {
 		u.FA.UserCategory = "DEFAULT"
