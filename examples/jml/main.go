@@ -63,7 +63,10 @@ func run(w io.Writer) error {
 	fmt.Fprintln(w, "\nWhat the target needs:")
 	fmt.Fprint(w, plan)
 
-	return ohrisStep(context.Background(), w, after, target, time.Date(2024, 3, 4, 6, 0, 0, 0, time.UTC))
+	if err := ohrisStep(context.Background(), w, after, target, time.Date(2024, 3, 4, 6, 0, 0, 0, time.UTC)); err != nil {
+		return err
+	}
+	return hcmStep(context.Background(), w, before, after, date(2024, 3, 4))
 }
 
 // keys returns the keys of both snapshots, sorted, each once.

@@ -35,6 +35,13 @@ func TestRun(t *testing.T) {
 		"login druiz): created inactive: no contract in progress on the run date\n",
 		"Delivered flux_utilisateurs_20240304.xml (8 users) to depot/prod/ over SFTP.\n",
 		"2 created, 4 updated, 2 unchanged, 1 deactivated, 1 reactivated, 1 services changed, 0 ignored\n",
+		// The HCM write-back: Hana's user found by person number and given
+		// her user name, e-mail and the manager role; Diego's user does not
+		// exist before his start date.
+		"  1007 (Diego Ruiz): no HCM user yet (starts 2024-03-11); written back once HCM has it\n",
+		"  1008 (Hana Sato): user name HANA.SATO → hsato; work e-mail hsato@acme.example; grant ORA_PER_LINE_MANAGER_ABSTRACT\n",
+		"  Bulk: 1008-user 200, 1008-role-ORA_PER_LINE_MANAGER_ABSTRACT 200\n",
+		"  HCM now holds 1008: user hsato, e-mail hsato@acme.example, roles ORA_PER_EMPLOYEE_ABSTRACT, ORA_PER_LINE_MANAGER_ABSTRACT\n",
 	}
 	for _, w := range want {
 		if !strings.Contains(report, w) {
