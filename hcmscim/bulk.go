@@ -201,6 +201,12 @@ func (c *Client) Bulk(ctx context.Context, ops []BulkOp) ([]BulkResult, error) {
 	}
 	for lo := 0; lo < len(ops); lo += c.batchSize {
 		hi := min(lo+c.batchSize, len(ops))
+		if err := ctx.Err(); err != nil {
+			for i := lo; i < len(ops); i++ {
+				results[i].Err = fmt.Errorf("bulk operation %d: %w (%w)", i+1, ErrNotSent, err)
+			}
+			break
+		}
 		if err := c.bulkBatch(ctx, d, ops[lo:hi], results[lo:hi]); err != nil {
 			for i := lo; i < hi; i++ {
 				results[i].Err = fmt.Errorf("bulk request for operations %d to %d: %w", lo+1, hi, err)

@@ -41,6 +41,9 @@ func (c *Client) LookupPersonNumbers(ctx context.Context, personNumbers []string
 	if err := pr.err(); err != nil {
 		return nil, nil, err
 	}
+	if len(numbers) == 0 {
+		return map[string]User{}, nil, nil
+	}
 	// Find the dialect before the requests fan out.
 	if _, err := c.Dialect(ctx); err != nil {
 		return nil, nil, err

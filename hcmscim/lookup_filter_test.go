@@ -112,6 +112,10 @@ func TestLookupErrors(t *testing.T) {
 	srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle))
 	seed(srv)
 	ctx := context.Background()
+	n := len(srv.Requests())
+	if found, missing, err := c.LookupPersonNumbers(ctx, nil); err != nil || len(found) != 0 || len(missing) != 0 || len(srv.Requests()) != n {
+		t.Errorf("nothing to look up: %v %v %v", found, missing, err)
+	}
 	if _, _, err := c.LookupPersonNumbers(ctx, []string{"1", "", " "}); err == nil || !strings.Contains(err.Error(), "person number 1 is empty") {
 		t.Errorf("empty numbers: %v", err)
 	}

@@ -305,3 +305,22 @@ func TestBulkValidation(t *testing.T) {
 		t.Errorf("%d requests sent for bad input", n)
 	}
 }
+
+// TestBulkCancelled: batches after the context ends are not sent, and say so.
+func TestBulkCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle), hcmscim.WithBulkBatchSize(1),
+		hcmscim.WithProgress(func(done, total int) { cancel() }))
+	joeID := seed(srv)
+	res, err := c.Bulk(ctx, []hcmscim.BulkOp{
+		hcmscim.PatchUserOp("a", joeID, hcmscim.UserPatch{DisplayName: hcmscim.Some("A")}),
+		hcmscim.PatchUserOp("b", joeID, hcmscim.UserPatch{DisplayName: hcmscim.Some("B")}),
+	})
+	if res[0].Err != nil || !errors.Is(res[1].Err, hcmscim.ErrNotSent) || !errors.Is(res[1].Err, context.Canceled) || err == nil {
+		t.Errorf("results %+v, error %v", res, err)
+	}
+	if u, _ := srv.User(joeID); u.DisplayName != "A" {
+		t.Errorf("display name %q", u.DisplayName)
+	}
+}

@@ -117,6 +117,16 @@ func TestFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("a password change is not retried", func(t *testing.T) {
+		srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle))
+		joeID := seed(srv)
+		srv.Faults.Push(hcmscimtest.Fault{Status: 503, RetryAfter: "0"})
+		_, err := c.PatchUser(ctx, joeID, hcmscim.UserPatch{Password: hcmscim.Some("N3w-Secret!")})
+		var ae *hcmscim.APIError
+		if !errors.As(err, &ae) || ae.StatusCode != 503 || srv.Faults.Requests() != 1 {
+			t.Errorf("%v after %d requests", err, srv.Faults.Requests())
+		}
+	})
 	t.Run("dropped connection", func(t *testing.T) {
 		srv, c := newPair(t, nil, hcmscim.WithDialect(hcmscim.DialectOracle))
 		seed(srv)

@@ -322,7 +322,10 @@ func (c *Client) PatchUser(ctx context.Context, id string, p UserPatch) (*User, 
 		return nil, err
 	}
 	var out User
-	status, err := c.do(ctx, d, request{method: http.MethodPatch, path: path, body: p.body(d), idempotent: true, secrets: p.secrets()}, &out)
+	status, err := c.do(ctx, d, request{method: http.MethodPatch, path: path, body: p.body(d),
+		// Setting values again is harmless, but a password sent twice may
+		// be refused as reused: a password change is not retried.
+		idempotent: !p.Password.IsSet(), secrets: p.secrets()}, &out)
 	if err != nil {
 		return nil, err
 	}
