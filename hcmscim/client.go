@@ -16,14 +16,11 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/internal/fusionjwt"
 	"github.com/hrbridge/hrbridge/internal/opt"
 	"github.com/hrbridge/hrbridge/internal/transport"
 )
 
-// Date is a calendar date without a time zone.
-type Date = civil.Date
 
 // Opt is a value that may be "not given": a PATCH sends only the fields
 // that are given.
