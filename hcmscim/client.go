@@ -21,7 +21,6 @@ import (
 	"github.com/hrbridge/hrbridge/internal/transport"
 )
 
-
 // Opt is a value that may be "not given": a PATCH sends only the fields
 // that are given.
 type Opt[T any] = opt.Value[T]
