@@ -25,7 +25,7 @@ type readResult struct {
 	err  error // the error that ended the sequence, if any
 }
 
-func readAll(t *testing.T, r io.Reader, opts ...hcmatom.ExtractOption) readResult {
+func readExtract(t *testing.T, r io.Reader, opts ...hcmatom.ExtractOption) readResult {
 	t.Helper()
 	x, err := hcmatom.NewExtractReader(r, opts...)
 	if err != nil {
@@ -61,7 +61,7 @@ func TestExtractReaderSample(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	res := readAll(t, f)
+	res := readExtract(t, f)
 	if res.err != nil || len(res.bad) != 0 {
 		t.Fatalf("err %v, bad %v", res.err, res.bad)
 	}
@@ -105,7 +105,7 @@ func TestExtractReaderHeader(t *testing.T) {
 	// columns; a trailing comma; no newline at the end.
 	in := "JOB_ID,Effective Start Date,assignmentid,PeriodOfServiceID,PersonNumber,PersonName,WorkEmail,PrimaryPhoneNumber,WorkerType,BusinessUnitId,OrganizationId,PositionId,LocationId,\n" +
 		"J1,2024-02-29,A1,P1,N1,\"Doe, Jane\",,,EMP,,,,,"
-	res := readAll(t, strings.NewReader(in))
+	res := readExtract(t, strings.NewReader(in))
 	if res.err != nil || len(res.rows) != 1 {
 		t.Fatalf("%+v", res)
 	}
@@ -159,7 +159,7 @@ func TestExtractReaderBadRows(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			// Fail fast (the default): the good row before is read,
 			// the bad one ends the read.
-			res := readAll(t, strings.NewReader(h+good+tt.row+good))
+			res := readExtract(t, strings.NewReader(h+good+tt.row+good))
 			var re *hcmatom.RowError
 			if !errors.Is(res.err, hcmatom.ErrTooManyBadRows) || !errors.Is(res.err, hcmatom.ErrBadRow) || !errors.As(res.err, &re) {
 				t.Fatalf("err = %v", res.err)
@@ -172,7 +172,7 @@ func TestExtractReaderBadRows(t *testing.T) {
 				t.Errorf("error %q does not give the line", res.err)
 			}
 			// Collecting: reported, and the next row is read.
-			res = readAll(t, strings.NewReader(h+good+tt.row+good), hcmatom.WithMaxBadRows(1))
+			res = readExtract(t, strings.NewReader(h+good+tt.row+good), hcmatom.WithMaxBadRows(1))
 			if res.err != nil || len(res.rows) != 2 || len(res.bad) != 1 || res.bad[0].Line != 3 {
 				t.Fatalf("collecting: %+v", res)
 			}
@@ -185,7 +185,7 @@ func TestExtractReaderCollectsUpToN(t *testing.T) {
 	good := seedRow + "\n"
 	bad := "1,S1,A1,n,,,EMP,,,,,,someday\n"
 	in := h + good + bad + good + bad + good + bad + good
-	res := readAll(t, strings.NewReader(in), hcmatom.WithMaxBadRows(3))
+	res := readExtract(t, strings.NewReader(in), hcmatom.WithMaxBadRows(3))
 	if res.err != nil || len(res.rows) != 4 || len(res.bad) != 3 {
 		t.Fatalf("max 3: %+v", res)
 	}
@@ -194,7 +194,7 @@ func TestExtractReaderCollectsUpToN(t *testing.T) {
 			t.Errorf("bad row %d: %+v", i, res.bad[i])
 		}
 	}
-	res = readAll(t, strings.NewReader(in), hcmatom.WithMaxBadRows(2))
+	res = readExtract(t, strings.NewReader(in), hcmatom.WithMaxBadRows(2))
 	if !errors.Is(res.err, hcmatom.ErrTooManyBadRows) || len(res.bad) != 2 || len(res.rows) != 3 {
 		t.Fatalf("max 2: %+v", res)
 	}
@@ -207,7 +207,7 @@ func TestExtractReaderStructure(t *testing.T) {
 	h := seedHeader + "\n"
 	// Blank lines are skipped but counted; a quoted value can hold CRLF.
 	in := h + "\n\r\n" + strings.Replace(seedRow, `"Green, Joe"`, "\"Green,\r\n\"\"Joe\"\"\"", 1) + "\n\n" + seedRow
-	res := readAll(t, strings.NewReader(in))
+	res := readExtract(t, strings.NewReader(in))
 	if res.err != nil || len(res.rows) != 2 {
 		t.Fatalf("%+v", res)
 	}
@@ -216,7 +216,7 @@ func TestExtractReaderStructure(t *testing.T) {
 	}
 
 	// A quote never closed is fatal, with the line it opened on.
-	res = readAll(t, strings.NewReader(h+seedRow+"\n"+`1,"S1,A1`+"\nmore\n"))
+	res = readExtract(t, strings.NewReader(h+seedRow+"\n"+`1,"S1,A1`+"\nmore\n"))
 	if !errors.Is(res.err, hcmatom.ErrBadExtract) || !strings.Contains(res.err.Error(), "line 3") || len(res.rows) != 1 {
 		t.Fatalf("unclosed quote: %+v", res)
 	}
@@ -224,21 +224,21 @@ func TestExtractReaderStructure(t *testing.T) {
 	// A row longer than the limit is fatal, quoted or not.
 	long := strings.Repeat("x", 5000)
 	for _, row := range []string{"1,S1,A1," + long, `1,S1,A1,"` + long + "\n" + long + `"`} {
-		res = readAll(t, strings.NewReader(h+row+"\n"), hcmatom.WithMaxRowBytes(4096))
+		res = readExtract(t, strings.NewReader(h+row+"\n"), hcmatom.WithMaxRowBytes(4096))
 		if !errors.Is(res.err, hcmatom.ErrBadExtract) || !strings.Contains(res.err.Error(), "longer than 4096 bytes") {
 			t.Errorf("long row: %v", res.err)
 		}
 	}
 	// A line longer than the read buffer is fine under the limit.
 	big := strings.Replace(seedRow, "Green, Joe", strings.Repeat("G", 200<<10), 1)
-	res = readAll(t, strings.NewReader(h+big+"\n"+seedRow))
+	res = readExtract(t, strings.NewReader(h+big+"\n"+seedRow))
 	if res.err != nil || len(res.rows) != 2 || len(res.rows[0].PersonName) != 200<<10 {
 		t.Errorf("long line: %v", res.err)
 	}
 
 	// The reader's own error ends the sequence and is kept.
 	boom := errors.New("disk on fire")
-	res = readAll(t, io.MultiReader(strings.NewReader(h+seedRow+"\n"), iotest.ErrReader(boom)))
+	res = readExtract(t, io.MultiReader(strings.NewReader(h+seedRow+"\n"), iotest.ErrReader(boom)))
 	if !errors.Is(res.err, boom) || len(res.rows) != 1 {
 		t.Errorf("reader error: %+v", res)
 	}

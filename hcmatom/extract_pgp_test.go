@@ -68,7 +68,7 @@ func decryptRows(t *testing.T, d *hcmatom.Decrypter, name string) (readResult, *
 	if err != nil {
 		return readResult{err: err}, nil
 	}
-	return readAll(t, p), p
+	return readExtract(t, p), p
 }
 
 func TestDecryptExtractVectors(t *testing.T) {
