@@ -310,23 +310,7 @@ func (x *ExtractReader) Rows() iter.Seq2[ExtractRow, error] {
 				return
 			}
 			var rowErr *RowError
-			var bad *badRecord
-			switch {
-			case errors.As(perr, &bad):
-				col := fmt.Sprintf("column %d", bad.field+1)
-				if bad.field < len(x.header) && x.header[bad.field] != "" {
-					col = x.header[bad.field]
-				}
-				rowErr = &RowError{Line: start, Problems: []FieldProblem{{Column: col, Reason: bad.reason}}}
-				x.identify(rowErr)
-			case perr != nil:
-				if errors.Is(perr, ErrBadExtract) {
-					perr = x.drain(perr)
-				}
-				x.err = perr
-				yield(ExtractRow{}, perr)
-				return
-			default:
+			if perr == nil {
 				var row ExtractRow
 				if row, rowErr = x.build(start); rowErr == nil {
 					x.rows++
@@ -335,6 +319,20 @@ func (x *ExtractReader) Rows() iter.Seq2[ExtractRow, error] {
 					}
 					continue
 				}
+			} else if bad := (*badRecord)(nil); errors.As(perr, &bad) {
+				col := fmt.Sprintf("column %d", bad.field+1)
+				if bad.field < len(x.header) && x.header[bad.field] != "" {
+					col = x.header[bad.field]
+				}
+				rowErr = &RowError{Line: start, Problems: []FieldProblem{{Column: col, Reason: bad.reason}}}
+				x.identify(rowErr)
+			} else {
+				if errors.Is(perr, ErrBadExtract) {
+					perr = x.drain(perr)
+				}
+				x.err = perr
+				yield(ExtractRow{}, perr)
+				return
 			}
 			if err := x.reportBad(rowErr); err != nil {
 				yield(ExtractRow{Line: start}, err)
