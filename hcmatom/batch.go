@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 )
 
 // Batch gathers persons, work relationships and assignments that a Roster
@@ -173,6 +174,13 @@ func (m *merger) ids(dst *[]string, v []string) {
 	}
 }
 
+// seen keeps the later of two Seen times.
+func (m *merger) seen(dst *time.Time, v time.Time) {
+	if m.apply && v.After(*dst) {
+		*dst = v
+	}
+}
+
 // merge checks (apply false) or merges (apply true) p into the batch.
 func (m *merger) merge(p *Person, apply bool) error {
 	m.apply = apply
@@ -216,6 +224,7 @@ func (m *merger) merge(p *Person, apply bool) error {
 	if err := m.attrs("", &x.Attributes, p.Attributes); err != nil {
 		return err
 	}
+	m.seen(&x.Seen, p.Seen)
 	if apply && x.PersonID != "" {
 		b.byID[x.PersonID] = sp
 	}
@@ -303,6 +312,7 @@ func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
 			return err
 		}
 		m.ids(&x.OtherIDs, w.OtherIDs)
+		m.seen(&x.Seen, w.Seen)
 		if m.apply {
 			for _, id := range w.OtherIDs {
 				b.byPOS[id] = sw
@@ -370,6 +380,7 @@ func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
 		return err
 	}
 	m.ids(&x.OtherIDs, a.OtherIDs)
+	m.seen(&x.Seen, a.Seen)
 	if m.apply {
 		for _, id := range a.OtherIDs {
 			b.byAsg[id] = sa

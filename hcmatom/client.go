@@ -449,7 +449,11 @@ func (c *Client) follow(ctx context.Context, q Query, next string) (*Page, error
 		return c.ReadPage(ctx, q)
 	}
 	u, err := url.Parse(next)
-	if err != nil || u.Path != c.tc.BaseURL().JoinPath(c.path(q.Collection)).Path {
+	want := c.tc.BaseURL().JoinPath(c.path(q.Collection)).Path
+	if !strings.HasPrefix(want, "/") {
+		want = "/" + want // JoinPath on a base URL without a path
+	}
+	if err != nil || u.Path != want {
 		return nil, &FeedError{Msg: fmt.Sprintf("the next link %q does not lead to the same feed", c.tc.Redact(next))}
 	}
 	return c.readPage(ctx, q, &transport.Request{Method: http.MethodGet, Path: next})

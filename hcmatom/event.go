@@ -3,6 +3,7 @@ package hcmatom
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/hrbridge/hrbridge/internal/civil"
 )
@@ -22,6 +23,11 @@ type Event interface {
 type RawEvent struct {
 	Collection Collection
 	Entry      Entry
+	// At is the timestamp the feed was read by: the entry's Updated, or
+	// its Published when a Sync or Events reads by ByPublished. Events are
+	// handed out in At order; the Roster uses it to recognise an event
+	// delivered again after later ones.
+	At         time.Time
 	Context    Attrs         // the "Context" object
 	Changes    []ChangedAttr // the "Changed Attributes", in order
 	FlexFields []FlexField
@@ -174,7 +180,7 @@ func Decode(c Collection, e Entry) (Event, error) {
 	if err != nil {
 		return nil, bad("content", "%v", err)
 	}
-	raw := RawEvent{Collection: c, Entry: e, Context: ct.context, Changes: ct.changes, FlexFields: ct.flex,
+	raw := RawEvent{Collection: c, Entry: e, At: e.Updated, Context: ct.context, Changes: ct.changes, FlexFields: ct.flex,
 		DML: DMLOperation(ct.dml), Warnings: ct.warnings}
 	switch raw.DML {
 	case "", DMLInsert, DMLUpdate, DMLDelete:

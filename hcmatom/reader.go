@@ -150,6 +150,9 @@ func (r *feedCursor) fetch(ctx context.Context) error {
 			continue
 		}
 		ev, err := Decode(col, *e)
+		if ev != nil {
+			ev.Raw().At = at
+		}
 		r.items = append(r.items, item{ev: ev, err: err, at: at, id: e.ID})
 	}
 	return nil

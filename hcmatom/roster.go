@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hrbridge/hrbridge/internal/civil"
 )
@@ -31,6 +32,9 @@ type Person struct {
 	ActualTerminationDate Date               `json:"actualTerminationDate,omitzero"`
 	Attributes            map[string]string  `json:"attributes,omitempty"` // other attributes from empupdate
 	WorkRelationships     []WorkRelationship `json:"workRelationships,omitempty"`
+	// Seen is the At of the latest event applied to the person record
+	// (see Roster.Apply).
+	Seen time.Time `json:"seen,omitzero"`
 }
 
 // WorkRelationship is a person's relationship with a legal employer (a
@@ -55,6 +59,7 @@ type WorkRelationship struct {
 	ActualTerminationDate Date              `json:"actualTerminationDate,omitzero"`
 	Attributes            map[string]string `json:"attributes,omitempty"`
 	Assignments           []Assignment      `json:"assignments,omitempty"`
+	Seen                  time.Time         `json:"seen,omitzero"` // see Person.Seen
 }
 
 // Active reports whether the work relationship has been neither terminated
@@ -88,6 +93,7 @@ type Assignment struct {
 	// WorkAtHome, PayrollId, ...) and flexfield segments, the latter as
 	// "FLEXFIELD_CODE.segment".
 	Attributes map[string]string `json:"attributes,omitempty"`
+	Seen       time.Time         `json:"seen,omitzero"` // see Person.Seen
 }
 
 // PrimaryWorkRelationship returns the person's active primary work
@@ -361,12 +367,15 @@ func (w *workRel) hasID(id string) bool {
 type applier struct {
 	r   *Roster
 	raw *RawEvent
+	at  time.Time // raw.At
 	out Outcome
 }
 
 // Apply applies a feed event to the roster and reports what it meant and
 // what it changed. Applying the same event again changes nothing, and so
-// does replaying a run of events from an earlier point. The rules are the
+// does delivering again events older than ones already applied: each
+// record keeps the At of the latest event applied to it (Seen), and an
+// older event does not put its old values back. The rules are the
 // integration guide's:
 //
 //   - newhire: a person not in the roster is a joiner; a known person with
@@ -411,7 +420,7 @@ func (r *Roster) Apply(ev Event) (Outcome, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	a := &applier{r: r, raw: raw}
+	a := &applier{r: r, raw: raw, at: raw.At}
 	var err error
 	switch e := ev.(type) {
 	case *NewHire:
@@ -456,6 +465,25 @@ func (r *Roster) Apply(ev Event) (Outcome, error) {
 		a.out.Meaning = Unchanged
 	}
 	return a.out, nil
+}
+
+// stale reports whether the event is older than what a record already
+// reflects (its Seen): an event delivered again after later ones, which
+// must not put old values back.
+func (a *applier) stale(seen time.Time, object, id string) bool {
+	if a.at.IsZero() || !a.at.Before(seen) {
+		return false
+	}
+	a.warn("%s %s already reflects an entry of %s: this entry of %s is not applied again", object, id,
+		seen.Format(time.RFC3339Nano), a.at.Format(time.RFC3339Nano))
+	return true
+}
+
+// touch records that a record reflects the event.
+func (a *applier) touch(seen *time.Time) {
+	if a.at.After(*seen) {
+		*seen = a.at
+	}
 }
 
 func (a *applier) warn(format string, args ...any) {
@@ -545,7 +573,7 @@ const (
 // newPerson adds a person made from an event's Context.
 func (a *applier) newPerson(pc *PersonContext, start Date) *person {
 	p := &person{p: Person{PersonNumber: pc.PersonNumber, PersonID: pc.PersonID, Name: pc.PersonName,
-		WorkEmail: pc.WorkEmail, PrimaryPhoneNumber: pc.PrimaryPhoneNumber, EffectiveStartDate: start}}
+		WorkEmail: pc.WorkEmail, PrimaryPhoneNumber: pc.PrimaryPhoneNumber, EffectiveStartDate: start, Seen: a.at}}
 	a.r.persons[p.p.PersonNumber] = p
 	if p.p.PersonID != "" {
 		a.r.byID[p.p.PersonID] = p
@@ -556,6 +584,7 @@ func (a *applier) newPerson(pc *PersonContext, start Date) *person {
 
 // addWR adds a work relationship to p.
 func (a *applier) addWR(p *person, w WorkRelationship) *workRel {
+	w.Seen = a.at
 	wr := &workRel{w: w, owner: p}
 	p.wrs = append(p.wrs, wr)
 	a.r.byPOS[w.PeriodOfServiceID] = wr
@@ -571,6 +600,7 @@ func (a *applier) demoteWRs(p *person, keep *workRel) {
 	for _, o := range p.wrs {
 		if o != keep && o.w.Primary && o.w.Active() {
 			a.setBool(objWR, o.w.PeriodOfServiceID, "PrimaryFlag", &o.w.Primary, false)
+			a.touch(&o.w.Seen)
 		}
 	}
 }
@@ -580,6 +610,7 @@ func (a *applier) demoteAsgs(w *workRel, keep *assignment) {
 	for _, o := range w.asgs {
 		if o != keep && o.a.Primary {
 			a.setBool(objAsg, o.a.AssignmentID, "PrimaryAssignmentFlag", &o.a.Primary, false)
+			a.touch(&o.a.Seen)
 		}
 	}
 }
@@ -610,13 +641,14 @@ func (a *applier) newHire(e *NewHire) {
 		}
 		// A repeated entry, or one for a converted pending worker.
 		id := wr.w.PeriodOfServiceID
-		if wr.w.Cancelled {
+		if wr.w.Cancelled || a.stale(wr.w.Seen, objWR, id) {
 			return
 		}
 		if e.PeriodType != "" && a.setString(objWR, id, "PeriodType", &wr.w.PeriodType, e.PeriodType) ||
 			e.WorkerType != "" && a.setString(objWR, id, "WorkerType", &wr.w.WorkerType, e.WorkerType) {
 			a.mean(Mover)
 		}
+		a.touch(&wr.w.Seen)
 		return
 	}
 	primary := e.Primary.Or(true)
@@ -644,6 +676,7 @@ func (a *applier) newHire(e *NewHire) {
 			}
 			wr.w.OtherIDs = append(wr.w.OtherIDs, e.PeriodOfServiceID)
 			a.r.byPOS[e.PeriodOfServiceID] = wr
+			a.touch(&wr.w.Seen)
 			a.record(FieldChange{Object: objWR, ID: id, Field: "OtherIds", New: e.PeriodOfServiceID})
 			a.mean(Mover)
 			return
@@ -724,7 +757,9 @@ func (a *applier) assignmentChange(e *AssignmentChange) {
 		return
 	}
 	if as != nil {
-		a.changeAsg(as, a.raw.Changes, a.raw.FlexFields)
+		if !a.stale(as.a.Seen, objAsg, as.a.AssignmentID) {
+			a.changeAsg(as, a.raw.Changes, a.raw.FlexFields)
+		}
 		return
 	}
 	if _, gone := a.r.deleted[e.AssignmentID]; gone {
@@ -763,12 +798,14 @@ func (a *applier) assignmentChange(e *AssignmentChange) {
 		old.a.OtherIDs = append(old.a.OtherIDs, e.AssignmentID)
 		a.r.byAsg[e.AssignmentID] = old
 		a.record(FieldChange{Object: objAsg, ID: id, Field: "OtherIds", New: e.AssignmentID})
-		a.changeAsg(old, a.raw.Changes, a.raw.FlexFields)
+		if !a.stale(old.a.Seen, objAsg, id) {
+			a.changeAsg(old, a.raw.Changes, a.raw.FlexFields)
+		}
 		a.mean(Update)
 		return
 	}
 	first := len(live) == 0
-	as = &assignment{a: Assignment{AssignmentID: e.AssignmentID, AssignmentStatusType: "ACTIVE", Primary: first}, owner: wr}
+	as = &assignment{a: Assignment{AssignmentID: e.AssignmentID, AssignmentStatusType: "ACTIVE", Primary: first, Seen: a.at}, owner: wr}
 	wr.asgs = append(wr.asgs, as)
 	a.r.byAsg[e.AssignmentID] = as
 	a.record(FieldChange{Kind: Added, Object: objAsg, ID: e.AssignmentID})
@@ -797,6 +834,7 @@ func (a *applier) removeAsg(as *assignment) {
 // changeAsg applies changed attributes to an assignment, and says whether
 // they moved the person.
 func (a *applier) changeAsg(as *assignment, changes []ChangedAttr, flex []FlexField) {
+	defer a.touch(&as.a.Seen)
 	n := len(a.out.Changes)
 	moved := a.fillAsg(as, changes, flex)
 	if len(a.out.Changes) > n {
@@ -943,13 +981,17 @@ func (a *applier) personUpdate(e *PersonUpdate) {
 	ctx := a.raw.Context
 	n := len(a.out.Changes)
 	a.learnPersonID(p, e.PersonID)
-	if v, ok := ctx.Get("PersonName"); ok {
+	stale := a.stale(p.p.Seen, objPerson, pn)
+	if !stale {
+		a.touch(&p.p.Seen)
+	}
+	if v, ok := ctx.Get("PersonName"); ok && !stale {
 		a.setString(objPerson, pn, "PersonName", &p.p.Name, v)
 	}
-	if v, ok := ctx.Get("WorkEmail"); ok {
+	if v, ok := ctx.Get("WorkEmail"); ok && !stale {
 		a.setString(objPerson, pn, "WorkEmail", &p.p.WorkEmail, v)
 	}
-	if v, ok := ctx.Get("PrimaryPhoneNumber"); ok {
+	if v, ok := ctx.Get("PrimaryPhoneNumber"); ok && !stale {
 		a.setString(objPerson, pn, "PrimaryPhoneNumber", &p.p.PrimaryPhoneNumber, v)
 	}
 	var asg *assignment
@@ -966,6 +1008,7 @@ func (a *applier) personUpdate(e *PersonUpdate) {
 		switch {
 		case isAsgField(c.Name):
 			asgChanges = append(asgChanges, c)
+		case stale:
 		case sameName(c.Name, "PersonNumber"), sameName(c.Name, "PersonId"), sameName(c.Name, "AssignmentId"):
 			// identity: see the event's Warnings when it disagrees
 		case sameName(c.Name, "PersonName"):
@@ -980,7 +1023,9 @@ func (a *applier) personUpdate(e *PersonUpdate) {
 	}
 	for _, ff := range a.raw.FlexFields {
 		for _, c := range ff.Changes {
-			a.setAttr(objPerson, pn, ff.Code+"."+c.Name, &p.p.Attributes, c.New.Or(""))
+			if !stale {
+				a.setAttr(objPerson, pn, ff.Code+"."+c.Name, &p.p.Attributes, c.New.Or(""))
+			}
 		}
 	}
 	if len(a.out.Changes) > n {
@@ -991,7 +1036,9 @@ func (a *applier) personUpdate(e *PersonUpdate) {
 			a.warn("assignment changes for %q not applied: the assignment is not in the roster", e.AssignmentID)
 			return
 		}
-		a.changeAsg(asg, asgChanges, nil)
+		if !a.stale(asg.a.Seen, objAsg, asg.a.AssignmentID) {
+			a.changeAsg(asg, asgChanges, nil)
+		}
 	}
 }
 
@@ -1005,6 +1052,10 @@ func (a *applier) workRelationshipUpdate(e *WorkRelationshipUpdate) {
 	p := wr.owner
 	a.out.PersonNumber = p.p.PersonNumber
 	id := wr.w.PeriodOfServiceID
+	if a.stale(wr.w.Seen, objWR, id) {
+		return
+	}
+	defer a.touch(&wr.w.Seen)
 	moved := false
 	primarySent := false
 	setPrimary := func(v bool) {
@@ -1087,6 +1138,7 @@ func (a *applier) end(personNumber, pos string, date Date, cancel bool) {
 		a.setBool(objWR, id, "Terminated", &wr.w.Terminated, true)
 		a.setDate(objWR, id, "ActualTerminationDate", &wr.w.ActualTerminationDate, date)
 	}
+	a.touch(&wr.w.Seen)
 	a.setTerminated(p, date)
 	a.mean(Mover)
 }
@@ -1099,6 +1151,10 @@ func (a *applier) payroll(e *PayrollUpdate) {
 		return
 	}
 	a.out.PersonNumber = as.owner.owner.p.PersonNumber
+	if a.stale(as.a.Seen, objAsg, as.a.AssignmentID) {
+		return
+	}
+	defer a.touch(&as.a.Seen)
 	n := len(a.out.Changes)
 	payroll := e.PayrollID
 	if e.DML == DMLDelete {
