@@ -536,9 +536,9 @@ func (d *FeedReader) startTag() error {
 	if empty {
 		tag = tag[:len(tag)-1]
 	}
-	nameEnd := bytes.IndexAny(tag, " \t\r\n")
-	if nameEnd < 0 {
-		nameEnd = len(tag)
+	nameEnd := 0
+	for nameEnd < len(tag) && !isSpaceByte(tag[nameEnd]) {
+		nameEnd++
 	}
 	name := tag[:nameEnd]
 	if err := checkName(name); err != nil {

@@ -659,6 +659,9 @@ func (p *jsonParser) skip() error {
 // case, spaces and underscores ("AssignmentId", "Assignment Id",
 // "ASSIGNMENT_ID").
 func sameName(a, b string) bool {
+	if a == b {
+		return true
+	}
 	i, j := 0, 0
 	for {
 		for i < len(a) && (a[i] == ' ' || a[i] == '_') {

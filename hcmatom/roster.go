@@ -343,6 +343,15 @@ func (p *person) active() []*workRel {
 	return out
 }
 
+func (p *person) hasActive() bool {
+	for _, w := range p.wrs {
+		if w.w.Active() {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *person) primary() *workRel {
 	var first *workRel
 	for _, w := range p.wrs {
@@ -509,7 +518,12 @@ func (a *applier) mean(m Meaning) {
 	}
 }
 
-func (a *applier) record(c FieldChange) { a.out.Changes = append(a.out.Changes, c) }
+func (a *applier) record(c FieldChange) {
+	if a.out.Changes == nil {
+		a.out.Changes = make([]FieldChange, 0, 4)
+	}
+	a.out.Changes = append(a.out.Changes, c)
+}
 
 // setString sets *dst to v, recording the change.
 func (a *applier) setString(object, id, field string, dst *string, v string) bool {
@@ -618,7 +632,7 @@ func (a *applier) demoteAsgs(w *workRel, keep *assignment) {
 // setTerminated updates the person's termination after its work
 // relationships changed, reporting a leaver when the last one ended.
 func (a *applier) setTerminated(p *person, date Date) {
-	active := len(p.active()) > 0
+	active := p.hasActive()
 	switch {
 	case !active && !p.p.Terminated:
 		a.setBool(objPerson, p.p.PersonNumber, "Terminated", &p.p.Terminated, true)
