@@ -131,6 +131,23 @@ func (m *merger) str(field, where string, dst *string, v string) error {
 	return nil
 }
 
+// strField is a string field to merge: its name, where it is kept, and the
+// value given.
+type strField struct {
+	name string
+	dst  *string
+	v    string
+}
+
+func (m *merger) strs(where string, fields ...strField) error {
+	for _, f := range fields {
+		if err := m.str(f.name, where, f.dst, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (m *merger) date(field, where string, dst *Date, v Date) error {
 	if !dst.IsZero() && !v.IsZero() && *dst != v {
 		return m.fail(field, "%s%v here, %v before", where, v, *dst)
@@ -205,15 +222,9 @@ func (m *merger) merge(p *Person, apply bool) error {
 		return err
 	}
 	x := &sp.p
-	for _, f := range []struct {
-		name string
-		dst  *string
-		v    string
-	}{{"PersonId", &x.PersonID, p.PersonID}, {"PersonName", &x.Name, p.Name}, {"WorkEmail", &x.WorkEmail, p.WorkEmail},
-		{"PrimaryPhoneNumber", &x.PrimaryPhoneNumber, p.PrimaryPhoneNumber}} {
-		if err := m.str(f.name, "", f.dst, f.v); err != nil {
-			return err
-		}
+	if err := m.strs("", strField{"PersonId", &x.PersonID, p.PersonID}, strField{"PersonName", &x.Name, p.Name}, strField{"WorkEmail", &x.WorkEmail, p.WorkEmail},
+		strField{"PrimaryPhoneNumber", &x.PrimaryPhoneNumber, p.PrimaryPhoneNumber}); err != nil {
+		return err
 	}
 	if err := m.date("EffectiveStartDate", "", &x.EffectiveStartDate, p.EffectiveStartDate); err != nil {
 		return err
@@ -293,14 +304,9 @@ func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
 		if err := m.flag("Cancelled", where, &x.Cancelled, w.Cancelled); err != nil {
 			return err
 		}
-		for _, f := range []struct {
-			name string
-			dst  *string
-			v    string
-		}{{"PeriodType", &x.PeriodType, w.PeriodType}, {"WorkerType", &x.WorkerType, w.WorkerType}, {"LegalEntityId", &x.LegalEntityID, w.LegalEntityID}} {
-			if err := m.str(f.name, where, f.dst, f.v); err != nil {
-				return err
-			}
+		if err := m.strs(where, strField{"PeriodType", &x.PeriodType, w.PeriodType}, strField{"WorkerType", &x.WorkerType, w.WorkerType},
+			strField{"LegalEntityId", &x.LegalEntityID, w.LegalEntityID}); err != nil {
+			return err
 		}
 		if err := m.date("DateStart", where, &x.DateStart, w.DateStart); err != nil {
 			return err
@@ -355,20 +361,14 @@ func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
 	if err := m.flag("PrimaryAssignmentFlag", where, &x.Primary, a.Primary); err != nil {
 		return err
 	}
-	for _, f := range []struct {
-		name string
-		dst  *string
-		v    string
-	}{{"AssignmentNumber", &x.AssignmentNumber, a.AssignmentNumber}, {"AssignmentName", &x.AssignmentName, a.AssignmentName},
-		{"AssignmentStatusType", &x.AssignmentStatusType, a.AssignmentStatusType}, {"AssignmentType", &x.AssignmentType, a.AssignmentType},
-		{"ActionCode", &x.ActionCode, a.ActionCode}, {"BusinessUnitId", &x.BusinessUnitID, a.BusinessUnitID},
-		{"OrganizationId", &x.OrganizationID, a.OrganizationID}, {"PositionId", &x.PositionID, a.PositionID},
-		{"LocationId", &x.LocationID, a.LocationID}, {"JobId", &x.JobID, a.JobID}, {"GradeId", &x.GradeID, a.GradeID},
-		{"LegalEntityId", &x.LegalEntityID, a.LegalEntityID}, {"ManagerId", &x.ManagerID, a.ManagerID},
-		{"ManagerAssignmentId", &x.ManagerAssignmentID, a.ManagerAssignmentID}, {"ManagerType", &x.ManagerType, a.ManagerType}} {
-		if err := m.str(f.name, where, f.dst, f.v); err != nil {
-			return err
-		}
+	if err := m.strs(where, strField{"AssignmentNumber", &x.AssignmentNumber, a.AssignmentNumber}, strField{"AssignmentName", &x.AssignmentName, a.AssignmentName},
+		strField{"AssignmentStatusType", &x.AssignmentStatusType, a.AssignmentStatusType}, strField{"AssignmentType", &x.AssignmentType, a.AssignmentType},
+		strField{"ActionCode", &x.ActionCode, a.ActionCode}, strField{"BusinessUnitId", &x.BusinessUnitID, a.BusinessUnitID},
+		strField{"OrganizationId", &x.OrganizationID, a.OrganizationID}, strField{"PositionId", &x.PositionID, a.PositionID},
+		strField{"LocationId", &x.LocationID, a.LocationID}, strField{"JobId", &x.JobID, a.JobID}, strField{"GradeId", &x.GradeID, a.GradeID},
+		strField{"LegalEntityId", &x.LegalEntityID, a.LegalEntityID}, strField{"ManagerId", &x.ManagerID, a.ManagerID},
+		strField{"ManagerAssignmentId", &x.ManagerAssignmentID, a.ManagerAssignmentID}, strField{"ManagerType", &x.ManagerType, a.ManagerType}); err != nil {
+		return err
 	}
 	if err := m.date("EffectiveStartDate", where, &x.EffectiveStartDate, a.EffectiveStartDate); err != nil {
 		return err

@@ -166,18 +166,7 @@ func (p *jsonParser) kind() string {
 
 // members calls f for each member of an object, positioned at its value.
 func (p *jsonParser) members(f func(key string) error) error {
-	if err := p.expect('{'); err != nil {
-		return err
-	}
-	if p.depth++; p.depth > maxJSONDepth {
-		return p.fail("values nest deeper than %d levels", maxJSONDepth)
-	}
-	defer func() { p.depth-- }()
-	if p.peek() == '}' {
-		p.i++
-		return nil
-	}
-	for {
+	return p.list('{', '}', "a member", func() error {
 		if p.peek() != '"' {
 			return p.fail("expected a member name, found %s", p.what())
 		}
@@ -188,46 +177,41 @@ func (p *jsonParser) members(f func(key string) error) error {
 		if err := p.expect(':'); err != nil {
 			return err
 		}
-		if err := f(key); err != nil {
-			return err
-		}
-		switch p.peek() {
-		case ',':
-			p.i++
-		case '}':
-			p.i++
-			return nil
-		default:
-			return p.fail("expected ',' or '}' after a member, found %s", p.what())
-		}
-	}
+		return f(key)
+	})
 }
 
 // elements calls f for each element of an array, positioned at it.
 func (p *jsonParser) elements(f func() error) error {
-	if err := p.expect('['); err != nil {
+	return p.list('[', ']', "an element", f)
+}
+
+// list reads an object or an array: open, items separated by commas,
+// close; item reads one.
+func (p *jsonParser) list(open, close byte, what string, item func() error) error {
+	if err := p.expect(open); err != nil {
 		return err
 	}
 	if p.depth++; p.depth > maxJSONDepth {
 		return p.fail("values nest deeper than %d levels", maxJSONDepth)
 	}
 	defer func() { p.depth-- }()
-	if p.peek() == ']' {
+	if p.peek() == close {
 		p.i++
 		return nil
 	}
 	for {
-		if err := f(); err != nil {
+		if err := item(); err != nil {
 			return err
 		}
 		switch p.peek() {
 		case ',':
 			p.i++
-		case ']':
+		case close:
 			p.i++
 			return nil
 		default:
-			return p.fail("expected ',' or ']' after an element, found %s", p.what())
+			return p.fail("expected ',' or '%c' after %s, found %s", close, what, p.what())
 		}
 	}
 }

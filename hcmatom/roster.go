@@ -525,32 +525,26 @@ func (a *applier) record(c FieldChange) {
 	a.out.Changes = append(a.out.Changes, c)
 }
 
-// setString sets *dst to v, recording the change.
-func (a *applier) setString(object, id, field string, dst *string, v string) bool {
+// set sets *dst to v, recording the change with show's texts.
+func set[T comparable](a *applier, object, id, field string, dst *T, v T, show func(T) string) bool {
 	if *dst == v {
 		return false
 	}
-	a.record(FieldChange{Object: object, ID: id, Field: field, Old: *dst, New: v})
+	a.record(FieldChange{Object: object, ID: id, Field: field, Old: show(*dst), New: show(v)})
 	*dst = v
 	return true
+}
+
+func (a *applier) setString(object, id, field string, dst *string, v string) bool {
+	return set(a, object, id, field, dst, v, func(s string) string { return s })
 }
 
 func (a *applier) setBool(object, id, field string, dst *bool, v bool) bool {
-	if *dst == v {
-		return false
-	}
-	a.record(FieldChange{Object: object, ID: id, Field: field, Old: flag(*dst), New: flag(v)})
-	*dst = v
-	return true
+	return set(a, object, id, field, dst, v, flag)
 }
 
 func (a *applier) setDate(object, id, field string, dst *Date, v Date) bool {
-	if *dst == v {
-		return false
-	}
-	a.record(FieldChange{Object: object, ID: id, Field: field, Old: dst.String(), New: v.String()})
-	*dst = v
-	return true
+	return set(a, object, id, field, dst, v, Date.String)
 }
 
 // setAttr sets or, for "", deletes an entry of an attribute map.

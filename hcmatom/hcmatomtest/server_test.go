@@ -68,7 +68,9 @@ func add(s *hcmatomtest.Server, minutes ...[2]int) {
 	}
 }
 
-func ts(m int) string { return t0.Add(time.Duration(m) * time.Minute).Format("2006-01-02T15:04:05.000Z") }
+func ts(m int) string {
+	return t0.Add(time.Duration(m) * time.Minute).Format("2006-01-02T15:04:05.000Z")
+}
 
 const feedPath = "/hcmRestApi/atomservlet/employee/empupdate"
 
@@ -83,9 +85,9 @@ func TestQuerySemantics(t *testing.T) {
 		{url.Values{}, "E5 E4 E3 E2 E1"}, // newest first when no order is asked
 		{url.Values{"orderBy": {"updated:asc"}}, "E1 E2 E3 E4 E5"},
 		{url.Values{"orderBy": {"published:asc"}}, "E5 E1 E2 E3 E4"},
-		{url.Values{"orderBy": {"updated:asc"}, "updated-min": {ts(2)}}, "E3 E4 E5"},                           // exclusive
-		{url.Values{"orderBy": {"updated:asc"}, "updated-max": {ts(3)}}, "E1 E2 E3 E4"},                        // inclusive
-		{url.Values{"orderBy": {"updated:asc"}, "updated-min": {ts(3)}}, "E5"},                                 // both at 3 excluded
+		{url.Values{"orderBy": {"updated:asc"}, "updated-min": {ts(2)}}, "E3 E4 E5"},                            // exclusive
+		{url.Values{"orderBy": {"updated:asc"}, "updated-max": {ts(3)}}, "E1 E2 E3 E4"},                         // inclusive
+		{url.Values{"orderBy": {"updated:asc"}, "updated-min": {ts(3)}}, "E5"},                                  // both at 3 excluded
 		{url.Values{"orderBy": {"published:asc"}, "published-min": {ts(1)}, "published-max": {ts(3)}}, "E2 E3"}, // published bounds
 		{url.Values{"orderBy": {"updated:asc"}, "page-size": {"2"}, "page": {"2"}}, "E3 E4"},
 		{url.Values{"orderBy": {"updated:asc"}, "page-size": {"2"}, "page": {"4"}}, ""},
