@@ -47,7 +47,7 @@ func TestSyncOrderWorkstructuresFirstThenByTime(t *testing.T) {
 	// workstructure still comes first.
 	w := s.Hire(t0, hcmatomtest.Worker{Name: "Meyerson, Barbara"})
 	s.Promote(t0.Add(2*time.Hour), w.AssignmentID, map[string]string{"JobId": "J2"})
-	s.Terminate(t0.Add(time.Hour), w.PeriodOfServiceID, date("2023-06-30")) // between the hire and the promotion
+	s.Terminate(t0.Add(time.Hour), w.PeriodOfServiceID, date("2023-06-29")) // between the hire and the promotion
 	s.ChangeWorkstructure(t0.Add(3*time.Hour), hcmatom.JobsFeed, "J2", "Senior Engineer")
 	var got []string
 	sy := &hcmatom.Sync{Client: newClient(t, s), Store: &hcmatom.MemoryStore{}}

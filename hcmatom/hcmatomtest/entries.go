@@ -192,9 +192,21 @@ func periodSummary(pt string) string {
 
 func day(at time.Time) hcmatom.Date { return civil.DateOf(at.UTC()) }
 
-// entry adds an entry made by a helper. Called with s.mu held.
-func (s *Server) entry(c hcmatom.Collection, at time.Time, title, summary, personID, content string) {
-	e := hcmatom.Entry{Title: title, Summary: summary, Author: "HR_SPECIALIST", Updated: at, Published: at, Content: content}
+// effective returns the <updated> of an entry made at, for a change that
+// takes effect on date: for a future-dated change, the start of that day
+// (Oracle's Center of Excellence: "for future-dated events, updated is set
+// to the effective start date"); else at, when the action was performed.
+func effective(at time.Time, date hcmatom.Date) time.Time {
+	if date.After(day(at)) {
+		return time.Date(date.Year, date.Month, date.Day, 0, 0, 0, 0, time.UTC)
+	}
+	return at
+}
+
+// entry adds an entry made by a helper at, published then, updated as
+// effective says. Called with s.mu held.
+func (s *Server) entry(c hcmatom.Collection, at, updated time.Time, title, summary, personID, content string) {
+	e := hcmatom.Entry{Title: title, Summary: summary, Author: "HR_SPECIALIST", Updated: updated, Published: at, Content: content}
 	if personID != "" {
 		e.Links = []hcmatom.Link{
 			{Rel: "related", Href: s.URL + s.prefix + "/resources/11.13.18.05/workers/" + personID},
@@ -289,14 +301,15 @@ func (s *Server) hire(at time.Time, p *wPerson, w Worker) Worker {
 	if !primary {
 		ctx = append(ctx, attr("PrimaryFlag", "N"))
 	}
-	s.entry(hcmatom.NewHireFeed, at, p.name+" Hired", periodSummary(pt), p.id, Content(ctx,
+	upd := effective(at, w.Start)
+	s.entry(hcmatom.NewHireFeed, at, upd, p.name+" Hired", periodSummary(pt), p.id, Content(ctx,
 		[]Change{{Name: "PersonNumber", New: p.id}, {Name: "DateStart", New: w.Start.String()}}))
 
 	changes := []Change{{Name: "PeriodOfServiceId", New: wr.id}, {Name: "PrimaryAssignmentFlag", New: "Y"}}
 	for _, k := range slices.Sorted(maps.Keys(as.fields)) {
 		changes = append(changes, Change{Name: k, New: as.fields[k]})
 	}
-	s.entry(hcmatom.AssignmentFeed, at, p.name+"'s Assignment Created", "Person Contract Created", p.id, Content(
+	s.entry(hcmatom.AssignmentFeed, at, upd, p.name+"'s Assignment Created", "Person Contract Created", p.id, Content(
 		[]hcmatom.Attr{attr("ContractId", s.world.newID()), attr("PersonName", p.name), attr("PersonNumber", p.number),
 			attr("PrimaryPhoneNumber", p.phone), attr("PersonId", p.id), attr("PeriodType", pt), attr("WorkerType", w.WorkerType),
 			attr("DMLOperation", "INSERT"), attr("AssignmentId", as.id), attr("PeriodOfServiceId", wr.id),
@@ -398,7 +411,7 @@ func (s *Server) updateAssignment(at time.Time, helper, action, id string, field
 		attr("WorkerType", a.owner.workerType), attr("DMLOperation", "UPDATE"), attr("PeriodOfServiceId", a.owner.id),
 		attr("EffectiveDate", day(at).String())}, changes)
 	for _, c := range []hcmatom.Collection{hcmatom.AssignmentFeed, hcmatom.PersonUpdateFeed} {
-		s.entry(c, at, p.name+"'s Assignment Updated", "Person Assignment Updated", p.id, content)
+		s.entry(c, at, at, p.name+"'s Assignment Updated", "Person Assignment Updated", p.id, content)
 	}
 }
 
@@ -430,7 +443,7 @@ func (s *Server) AddAssignment(at time.Time, personNumber string, fields map[str
 	for _, k := range slices.Sorted(maps.Keys(a.fields)) {
 		changes = append(changes, Change{Name: k, New: a.fields[k]})
 	}
-	s.entry(hcmatom.AssignmentFeed, at, p.name+"'s Assignment Created", "Person Assignment Created", p.id, Content(
+	s.entry(hcmatom.AssignmentFeed, at, at, p.name+"'s Assignment Created", "Person Assignment Created", p.id, Content(
 		[]hcmatom.Attr{attr("AssignmentId", a.id), attr("PersonName", p.name), attr("PersonNumber", p.number),
 			attr("WorkEmail", p.email), attr("PrimaryPhoneNumber", p.phone), attr("PersonId", p.id),
 			attr("PeriodType", wr.periodType), attr("WorkerType", wr.workerType), attr("DMLOperation", "INSERT"),
@@ -464,7 +477,7 @@ func (s *Server) UpdatePerson(at time.Time, personNumber string, fields map[stri
 			pt, wt = wr.periodType, wr.workerType
 		}
 	}
-	s.entry(hcmatom.PersonUpdateFeed, at, p.name+" Updated", "Person Basic Information Changed", p.id, Content(
+	s.entry(hcmatom.PersonUpdateFeed, at, at, p.name+" Updated", "Person Basic Information Changed", p.id, Content(
 		[]hcmatom.Attr{attr("PersonName", p.name), attr("PersonNumber", p.number), attr("WorkEmail", p.email),
 			attr("PrimaryPhoneNumber", p.phone), attr("PersonId", p.id), attr("PeriodType", pt), attr("WorkerType", wt),
 			attr("DMLOperation", "UPDATE"), attr("EffectiveStartDate", day(at).String()), attr("EffectiveDate", day(at).String())}, changes))
@@ -511,11 +524,11 @@ func (s *Server) SetPrimaryWorkRelationship(at time.Time, periodOfServiceID stri
 		}
 	}
 	w.primary = true
-	s.entry(hcmatom.WorkRelationshipFeed, at, w.owner.name+" Work Relationship Updated", "Employee Work Relationship Updated", w.owner.id,
+	s.entry(hcmatom.WorkRelationshipFeed, at, at, w.owner.name+" Work Relationship Updated", "Employee Work Relationship Updated", w.owner.id,
 		Content(s.wrContext(w, "UPDATE", at), []Change{{Name: "PrimaryFlag", Old: "N", New: "Y", Pair: true}}))
 	if old != nil {
 		old.primary = false
-		s.entry(hcmatom.WorkRelationshipFeed, at, old.owner.name+" Work Relationship Updated", "Employee Work Relationship Updated", old.owner.id,
+		s.entry(hcmatom.WorkRelationshipFeed, at, at, old.owner.name+" Work Relationship Updated", "Employee Work Relationship Updated", old.owner.id,
 			Content(s.wrContext(old, "UPDATE", at), []Change{{Name: "PrimaryFlag", Old: "Y", New: "N", Pair: true}}))
 	}
 }
@@ -533,7 +546,7 @@ func (s *Server) Terminate(at time.Time, periodOfServiceID string, date hcmatom.
 	}
 	w.active = false
 	p := w.owner
-	s.entry(hcmatom.TerminationFeed, at, p.name+" Terminated", "Employee Terminated", p.id, Content(
+	s.entry(hcmatom.TerminationFeed, at, effective(at, date), p.name+" Terminated", "Employee Terminated", p.id, Content(
 		[]hcmatom.Attr{attr("PersonNumber", p.number), attr("PeriodOfServiceId", w.id), attr("DMLOperation", "UPDATE"),
 			attr("PeriodType", w.periodType), attr("PersonName", p.name), attr("WorkerType", w.workerType),
 			attr("PrimaryFlag", yn(w.primary)), attr("PersonId", p.id), attr("PrimaryPhoneNumber", p.phone),
@@ -550,7 +563,7 @@ func (s *Server) CancelWorkRelationship(at time.Time, periodOfServiceID string) 
 	w := s.wr("CancelWorkRelationship", periodOfServiceID)
 	w.active = false
 	p := w.owner
-	s.entry(hcmatom.CancelWorkRelationshipFeed, at, p.name+"'s Work Relationship Cancelled", "Person Work Relationship Cancelled", p.id,
+	s.entry(hcmatom.CancelWorkRelationshipFeed, at, at, p.name+"'s Work Relationship Cancelled", "Person Work Relationship Cancelled", p.id,
 		Content(s.wrContext(w, "DELETE", at), []Change{{Name: "PeriodOfServiceId", Old: w.id},
 			{Name: "ActionOccurrenceId", Old: s.world.newID()}}))
 }
@@ -568,7 +581,7 @@ func (s *Server) AssignPayroll(at time.Time, assignmentID, payrollID string) {
 	if old == "" {
 		dml = "INSERT"
 	}
-	s.entry(hcmatom.PayrollFeed, at, p.name+"'s Payroll Updated", "Person Payroll Details Updated", p.id, Content(
+	s.entry(hcmatom.PayrollFeed, at, at, p.name+"'s Payroll Updated", "Person Payroll Details Updated", p.id, Content(
 		[]hcmatom.Attr{attr("PersonId", p.id), attr("AssignmentId", a.id), attr("PersonName", p.name),
 			attr("EffectiveStartDate", day(at).String()), attr("EffectiveDate", day(at).String()),
 			attr("PayrollId", payrollID), attr("DMLOperation", dml)},
@@ -587,7 +600,7 @@ func (s *Server) ChangeWorkstructure(at time.Time, c hcmatom.Collection, id, nam
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.entry(c, at, name+" Changed", object+" Updated", "", Content(
+	s.entry(c, at, at, name+" Changed", object+" Updated", "", Content(
 		[]hcmatom.Attr{attr(object+"Id", id), attr(object+"Name", name), attr("DMLOperation", "UPDATE"),
 			attr("EffectiveStartDate", day(at).String()), attr("EffectiveDate", day(at).String())},
 		[]Change{{Name: object + "Name", New: name}}))

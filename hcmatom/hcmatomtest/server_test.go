@@ -248,3 +248,27 @@ func TestHelpersKeepOldValues(t *testing.T) {
 		t.Errorf("cancel: %s", c)
 	}
 }
+
+// A hire entered today for next week is updated on its start date and
+// published today: read by updated, it waits for its day; by published, it
+// comes at once.
+func TestFutureDatedHire(t *testing.T) {
+	now := t0
+	s := hcmatomtest.NewServer(t, hcmatomtest.WithNow(func() time.Time { return now }))
+	s.Hire(t0, hcmatomtest.Worker{Name: "Ruiz, Diego", Start: hcmatom.Date{Year: 2023, Month: 7, Day: 10}})
+	e := s.Entries(hcmatom.NewHireFeed)[0]
+	if !e.Updated.Equal(time.Date(2023, 7, 10, 0, 0, 0, 0, time.UTC)) || !e.Published.Equal(t0) {
+		t.Errorf("updated %v, published %v", e.Updated, e.Published)
+	}
+	path := "/hcmRestApi/atomservlet/employee/newhire"
+	if _, body := get(t, s, path, url.Values{"orderBy": {"updated:asc"}}); titles(t, body) != "" {
+		t.Errorf("read by updated before its day: %s", titles(t, body))
+	}
+	if _, body := get(t, s, path, url.Values{"orderBy": {"published:asc"}, "published-min": {ts(-1)}}); titles(t, body) != "Ruiz, Diego Hired" {
+		t.Errorf("read by published: %s", titles(t, body))
+	}
+	now = time.Date(2023, 7, 10, 1, 0, 0, 0, time.UTC)
+	if _, body := get(t, s, path, url.Values{"orderBy": {"updated:asc"}}); titles(t, body) != "Ruiz, Diego Hired" {
+		t.Errorf("read by updated on its day: %s", titles(t, body))
+	}
+}
