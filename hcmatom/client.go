@@ -345,6 +345,8 @@ type Query struct {
 	Order      Order
 	// After is the exclusive lower bound (updated-min or published-min):
 	// only entries strictly later are read. Zero reads from the start.
+	// Read by published, future-dated entries are read when entered; read
+	// by updated, when they take effect.
 	After time.Time
 	// Until is the inclusive upper bound (updated-max or published-max);
 	// zero sets none. By default Oracle returns no entry whose <updated>
@@ -381,12 +383,18 @@ const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // values returns the query parameters of q. A lower bound is rounded down
 // to the millisecond (entries it then lets through again are dropped by the
-// reader), an upper bound up.
+// reader), an upper bound up. Read by published, the lower bound is always
+// sent (the Unix epoch when After is zero): Oracle hides future-dated
+// entries unless a published bound is given, and a reader that met them
+// only once they took effect would have moved past their published time.
 func (q Query) values() url.Values {
 	v := url.Values{}
 	by := q.Order.String()
-	if !q.After.IsZero() {
+	switch {
+	case !q.After.IsZero():
 		v.Set(by+"-min", q.After.UTC().Truncate(time.Millisecond).Format(timestampLayout))
+	case q.Order == ByPublished:
+		v.Set(by+"-min", time.Unix(0, 0).UTC().Format(timestampLayout))
 	}
 	if !q.Until.IsZero() {
 		u := q.Until.UTC()

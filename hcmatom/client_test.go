@@ -303,3 +303,35 @@ func TestBasicAuthRefused(t *testing.T) {
 		t.Errorf("%v (%+v)", err, ae)
 	}
 }
+
+// Read by published, a future-dated hire is read the day it is entered,
+// even on a first read with no bound; read by updated, on its start date.
+func TestFutureDatedEntriesByOrder(t *testing.T) {
+	now := t0
+	s := hcmatomtest.NewServer(t, hcmatomtest.WithNow(func() time.Time { return now }))
+	s.Hire(t0, hcmatomtest.Worker{Name: "Ruiz, Diego", Start: hcmatom.Date{Year: 2023, Month: 7, Day: 10}})
+	c := newClient(t, s)
+	count := func(o hcmatom.Order) int {
+		n := 0
+		for _, err := range c.Events(ctx, hcmatom.Query{Collection: hcmatom.NewHireFeed, Order: o}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+		}
+		return n
+	}
+	if got := count(hcmatom.ByPublished); got != 1 {
+		t.Errorf("by published: %d events", got)
+	}
+	if r := s.Requests(); r[0].Query.Get("published-min") != "1970-01-01T00:00:00.000Z" {
+		t.Errorf("query %v", r[0].Query)
+	}
+	if got := count(hcmatom.ByUpdated); got != 0 {
+		t.Errorf("by updated, before the start date: %d events", got)
+	}
+	now = time.Date(2023, 7, 10, 9, 0, 0, 0, time.UTC)
+	if got := count(hcmatom.ByUpdated); got != 1 {
+		t.Errorf("by updated, on the start date: %d events", got)
+	}
+}

@@ -56,7 +56,10 @@
 //     by the next page of the same query: its rel="next" link when the
 //     server sends one (Oracle documents none), else page+1. Bounds are sent
 //     to the millisecond, rounded outwards; entries at or before the bound
-//     that come back are dropped as already handled. A page not in
+//     that come back are dropped as already handled. Read by published, a
+//     lower bound is always sent (the Unix epoch at first): without one,
+//     Oracle hides future-dated entries until they take effect, by which
+//     time the cursor would have passed their published time. A page not in
 //     ascending order (a server that ignored orderBy) is an error.
 //   - Entries: XML elements are matched by local name; a document type
 //     declaration is refused; only UTF-8 is read. Attribute names in the
