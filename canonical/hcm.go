@@ -183,4 +183,3 @@ func hcmName(s string) Name {
 	}
 	return Name{Family: Some(family), Given: Some(given), Display: Some(given + " " + family)}
 }
-
