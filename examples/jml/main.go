@@ -4,7 +4,8 @@
 //
 // For now the snapshots and the target are built in code (company.go); each
 // system package adds its step here as it comes, until this is the end-to-end
-// run on the fakes.
+// run on the fakes. The HCM feed step (hcmatom.go) reads the same story from
+// Oracle HCM's ATOM feeds into a roster and checks that it classifies alike.
 package main
 
 import (
@@ -46,6 +47,10 @@ func run(w io.Writer) error {
 			fmt.Fprint(w, ": ", strings.Join(why, "; "))
 		}
 		fmt.Fprintln(w)
+	}
+
+	if err := hcmFeedStep(context.Background(), w, before, after, date(2024, 3, 4)); err != nil {
+		return err
 	}
 
 	plan, err := canonical.Plan(after, target, canonical.Policy{

@@ -20,6 +20,15 @@ func TestRun(t *testing.T) {
 		"  update  1005 (Emma Novak-Hill): name.family: Novak → Novak-Hill;",
 		"  joiner  1007 (Diego Ruiz): starts on 2024-03-11\n",
 		"  rehire  1009 (Ines Costa): employment.status: inactive → active;",
+		// The HCM feed step: the story read from the ATOM feeds, each event
+		// with what it meant, and the roster classifying as the snapshots.
+		"HCM's ATOM feeds up to 2024-03-03: 13 events, 6 workers in the roster.\n",
+		"  joiner  1007 (Ruiz, Diego) ← newhire: Employee Period of Service Created\n",
+		"  rehire  1009 (Costa, Ines) ← newhire: Employee Period of Service Created\n",
+		"  mover   1003 (Dubois, Claire) ← empassignment: Person Assignment Updated\n",
+		"  leaver  1004 (Evans, David) ← termination: Employee Terminated\n",
+		"  update  1005 (Novak-Hill, Emma) ← empupdate: Person Basic Information Changed\n",
+		"Classified from the roster, 8 of 8 persons agree with the snapshots.\n",
 		"Plan for 2024-03-04: 2 to create, 1 to reactivate, 2 to update, 2 to deactivate, 0 held back\n",
 		// Hana is created before Diego, who reports to her.
 		"  create     1008 (Hana Sato): joined on 2024-03-01\n  create     1007 (Diego Ruiz): joins on 2024-03-11\n",
