@@ -73,6 +73,7 @@ type FeedError struct {
 	Msg    string
 }
 
+// Error says where the document went wrong and why.
 func (e *FeedError) Error() string {
 	var where string
 	switch {

@@ -31,6 +31,7 @@ type LoadError struct {
 	Msg          string
 }
 
+// Error names the person, the field and the problem.
 func (e *LoadError) Error() string {
 	if e.Field == "" {
 		return fmt.Sprintf("hrbridge: hcmatom: person %q: %s", e.PersonNumber, e.Msg)

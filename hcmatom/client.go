@@ -61,6 +61,7 @@ type APIError struct {
 	Attempts   int
 }
 
+// Error gives the request, the status, Oracle's code and message.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "hrbridge: hcmatom: %s %s: %s", e.Method, e.URL, e.Status)
@@ -300,6 +301,7 @@ const (
 	ByPublished
 )
 
+// String returns "updated" or "published".
 func (o Order) String() string {
 	switch o {
 	case ByUpdated:
@@ -538,6 +540,7 @@ type ReadError struct {
 	Err         error
 }
 
+// Error names the request and what went wrong reading its answer.
 func (e *ReadError) Error() string {
 	return fmt.Sprintf("hrbridge: hcmatom: %s %s: reading the answer: %v", e.Method, e.URL, e.Err)
 }

@@ -160,6 +160,7 @@ type EntryError struct {
 	Msg        string
 }
 
+// Error names the collection, the entry, the field and the problem.
 func (e *EntryError) Error() string {
 	return fmt.Sprintf("hrbridge: hcmatom: %s entry %q: %s: %s", e.Collection, e.ID, e.Field, e.Msg)
 }

@@ -163,6 +163,7 @@ const (
 
 var meaningNames = [...]string{"unchanged", "joiner", "rehire", "mover", "leaver", "update"}
 
+// String returns the meaning in lower case: "joiner", "mover", ...
 func (m Meaning) String() string {
 	if m >= 0 && int(m) < len(meaningNames) {
 		return meaningNames[m]
@@ -189,6 +190,7 @@ type FieldChange struct {
 	New    string
 }
 
+// String describes the change for a log line or a report.
 func (c FieldChange) String() string {
 	switch c.Kind {
 	case Added:
@@ -208,6 +210,7 @@ type Outcome struct {
 	Warnings []string
 }
 
+// String gives the person, the meaning, the changes and the warnings on one line.
 func (o Outcome) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s", o.PersonNumber, o.Meaning)

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 )
@@ -83,6 +84,7 @@ type HandlerError struct {
 	Err        error
 }
 
+// Error names the entry the handler refused, and why.
 func (e *HandlerError) Error() string {
 	return fmt.Sprintf("hrbridge: hcmatom: %s entry %q: handler: %v", e.Collection, e.EntryID, e.Err)
 }
@@ -120,9 +122,12 @@ func (s *Sync) Run(ctx context.Context, h Handler) (RunStats, error) {
 	if feeds == nil {
 		feeds = AllFeeds()
 	}
-	for _, f := range feeds {
+	for i, f := range feeds {
 		if err := f.check(); err != nil {
 			return RunStats{}, err
+		}
+		if slices.Contains(feeds[:i], f) {
+			return RunStats{}, fmt.Errorf("hrbridge: hcmatom: Sync.Feeds names %s twice", f)
 		}
 	}
 	st, err := s.Store.Load(ctx)

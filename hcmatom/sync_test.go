@@ -206,6 +206,10 @@ func TestSyncStartOrderAndStore(t *testing.T) {
 	if _, err := (&hcmatom.Sync{Client: sy.Client}).Run(ctx, rec.handle); err == nil {
 		t.Error("a Sync without a store ran")
 	}
+	twice := &hcmatom.Sync{Client: sy.Client, Store: &hcmatom.MemoryStore{}, Feeds: []hcmatom.Collection{hcmatom.NewHireFeed, hcmatom.NewHireFeed}}
+	if _, err := twice.Run(ctx, rec.handle); err == nil || !strings.Contains(err.Error(), "names employee/newhire twice") {
+		t.Errorf("a feed named twice: %v", err)
+	}
 }
 
 // failingStore fails its n-th save.
