@@ -138,22 +138,20 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithRetry sets how many times a failed read is sent again (0: never) and
-// the longest wait between attempts, which also caps a server's
-// Retry-After. The default is 3 retries and 30 seconds.
+// WithRetry sets how many times a failed read is sent again (0 disables
+// retries) and the longest wait between attempts, which also caps a
+// server's Retry-After. The default is 3 retries and 30 seconds.
 func WithRetry(retries int, maxWait time.Duration) Option {
 	return func(c *config) error {
-		if retries < 0 || maxWait < 0 {
-			return fmt.Errorf("hrbridge: hcmatom: WithRetry(%d, %v): negative value", retries, maxWait)
+		if retries < 0 || maxWait <= 0 {
+			return fmt.Errorf("hrbridge: hcmatom: WithRetry(%d, %v): retries must be >= 0 and the wait positive", retries, maxWait)
 		}
 		c.tc.Retries = retries
 		if retries == 0 {
 			c.tc.Retries = -1
 		}
-		if maxWait > 0 {
-			c.tc.WaitMax = maxWait
-			c.tc.WaitMin = min(transport.DefaultWaitMin, maxWait)
-		}
+		c.tc.WaitMax = maxWait
+		c.tc.WaitMin = min(transport.DefaultWaitMin, maxWait)
 		return nil
 	}
 }

@@ -216,7 +216,7 @@ func TestPathPrefixAndNotFound(t *testing.T) {
 }
 
 func TestOptionsAndQueriesAreChecked(t *testing.T) {
-	for _, o := range []hcmatom.Option{hcmatom.WithPathPrefix("api"), hcmatom.WithRetry(-1, 0), hcmatom.WithMaxBodyBytes(0),
+	for _, o := range []hcmatom.Option{hcmatom.WithPathPrefix("api"), hcmatom.WithRetry(-1, time.Second), hcmatom.WithRetry(1, 0), hcmatom.WithMaxBodyBytes(0),
 		hcmatom.WithBasicAuth("", "x"), hcmatom.WithHTTPClient(nil), hcmatom.WithFusionJWT("iss", "u", nil, nil)} {
 		if _, err := hcmatom.NewClient("https://pod.example.com", o); err == nil {
 			t.Errorf("option accepted")
@@ -259,7 +259,7 @@ func TestFusionJWT(t *testing.T) {
 	s := hcmatomtest.NewServer(t, hcmatomtest.WithFusionJWT("acme-ems", cert))
 	addUpdates(s, t0)
 	jwtClient := func(issuer, user string, c *x509.Certificate) *hcmatom.Client {
-		cl, err := hcmatom.NewClient(s.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithRetry(0, 0), hcmatom.WithFusionJWT(issuer, user, key, c))
+		cl, err := hcmatom.NewClient(s.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithRetry(0, time.Millisecond), hcmatom.WithFusionJWT(issuer, user, key, c))
 		if err != nil {
 			t.Fatal(err)
 		}
