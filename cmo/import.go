@@ -54,16 +54,9 @@ func (c *Client) usersJob(users []User) job {
 	if c.cfg.bare {
 		wrap = bareUsers
 	}
-	return job{
-		op:   c.cfg.usersOp,
-		kind: "user",
-		n:    len(users),
-		wrap: wrap,
-		key:  func(i int) string { return users[i].LoginName },
-		encode: func(b []byte, i int) ([]byte, error) {
-			return appendUser(b, &users[i], c.cfg.words), nil
-		},
-	}
+	return jobOf(c.cfg.usersOp, "user", users, wrap, userKey, func(b []byte, u *User) ([]byte, error) {
+		return appendUser(b, u, c.cfg.words), nil
+	})
 }
 
 // ImportOrgUnits creates or updates org units, matched by OrgName, through
@@ -75,17 +68,11 @@ func (c *Client) ImportOrgUnits(ctx context.Context, units []OrgUnit) (*ImportRe
 	if err := validateOrgUnits(units); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, job{
-		op:    OpAsyncGroupsImport,
-		kind:  "org unit",
-		n:     len(units),
-		wrap:  orgUnitsFeed,
-		order: parentsFirst(units),
-		key:   func(i int) string { return units[i].OrgName },
-		encode: func(b []byte, i int) ([]byte, error) {
-			return appendOrgUnit(b, &units[i], c.cfg.words), nil
-		},
+	j := jobOf(OpAsyncGroupsImport, "org unit", units, orgUnitsFeed, orgUnitKey, func(b []byte, o *OrgUnit) ([]byte, error) {
+		return appendOrgUnit(b, o, c.cfg.words), nil
 	})
+	j.order = parentsFirst(units)
+	return c.run(ctx, j)
 }
 
 // ImportEntities creates or updates entities, matched by EntityName, through
@@ -97,16 +84,7 @@ func (c *Client) ImportEntities(ctx context.Context, entities []Entity) (*Import
 	if err := validateEntities(entities); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, job{
-		op:   c.cfg.entitiesOp,
-		kind: "entity",
-		n:    len(entities),
-		wrap: entitiesFeed,
-		key:  func(i int) string { return entities[i].EntityName },
-		encode: func(b []byte, i int) ([]byte, error) {
-			return appendEntity(b, &entities[i])
-		},
-	})
+	return c.run(ctx, jobOf(c.cfg.entitiesOp, "entity", entities, entitiesFeed, entityKey, appendEntity))
 }
 
 // parentsFirst returns the order in which to send units: each after its
@@ -146,6 +124,15 @@ type job struct {
 	order  []int // the order to send the records in; nil for the order given
 	key    func(i int) string
 	encode func(b []byte, i int) ([]byte, error)
+}
+
+// jobOf returns the import of records through op.
+func jobOf[R any](op, kind string, records []R, wrap payload, key func(*R) string, encode func([]byte, *R) ([]byte, error)) job {
+	return job{
+		op: op, kind: kind, n: len(records), wrap: wrap,
+		key:    func(i int) string { return key(&records[i]) },
+		encode: func(b []byte, i int) ([]byte, error) { return encode(b, &records[i]) },
+	}
 }
 
 // run sends the records of j in batches, one call after the other on the

@@ -139,6 +139,11 @@ type Entity struct {
 	Email        Opt[string]
 }
 
+// The keys of the records: what CMO matches them by.
+func userKey(u *User) string       { return u.LoginName }
+func orgUnitKey(o *OrgUnit) string { return o.OrgName }
+func entityKey(e *Entity) string   { return e.EntityName }
+
 // A field describes one child element of a record of type R, for the
 // encoder and the validator alike. Exactly one accessor is set.
 type field[R any] struct {

@@ -147,16 +147,27 @@ func (v *validator) text(field, s string, ref bool) {
 	}
 }
 
+// checkRecords checks a list of records of one kind: each key (the field
+// keyName), each given field against the table, and whatever more checks.
+func checkRecords[R any](kind, keyName string, records []R, key func(*R) string, fields []field[R], more func(*validator, *R)) *validator {
+	v := &validator{}
+	seen := make(map[string]int, len(records))
+	for i := range records {
+		r := &records[i]
+		v.record(kind, key(r), i)
+		v.keyField(keyName, key(r), seen)
+		checkFields(v, r, fields, keyName)
+		if more != nil {
+			more(v, r)
+		}
+	}
+	return v
+}
+
 // validateUsers checks users; requireNames demands FirstName and LastName of
 // every user, as CMO does of the users an import creates.
 func validateUsers(users []User, requireNames bool) error {
-	v := &validator{}
-	seen := make(map[string]int, len(users))
-	for i := range users {
-		u := &users[i]
-		v.record("user", u.LoginName, i)
-		v.keyField("LoginName", u.LoginName, seen)
-		checkFields(v, u, userFields, "LoginName")
+	return checkRecords("user", "LoginName", users, userKey, userFields, func(v *validator, u *User) {
 		for _, n := range [...]struct {
 			field string
 			value Opt[string]
@@ -201,8 +212,7 @@ func validateUsers(users []User, requireNames bool) error {
 				}
 			}
 		}
-	}
-	return v.err()
+	}).err()
 }
 
 // infoIndex returns the index of the field named name, or -1.
@@ -238,14 +248,7 @@ func isUserElement(name string) bool {
 // validateOrgUnits checks org units: OrgName given and unique, references
 // not empty, no org unit its own ancestor within the list.
 func validateOrgUnits(units []OrgUnit) error {
-	v := &validator{}
-	seen := make(map[string]int, len(units))
-	for i := range units {
-		o := &units[i]
-		v.record("org unit", o.OrgName, i)
-		v.keyField("OrgName", o.OrgName, seen)
-		checkFields(v, o, orgUnitFields, "OrgName")
-	}
+	v := checkRecords("org unit", "OrgName", units, orgUnitKey, orgUnitFields, nil)
 	// A cycle of parents within the list can never be imported.
 	parent := make(map[string]string, len(units))
 	for _, o := range units {
@@ -272,15 +275,7 @@ func validateOrgUnits(units []OrgUnit) error {
 // validateEntities checks entities: EntityName given and unique, references
 // not empty.
 func validateEntities(entities []Entity) error {
-	v := &validator{}
-	seen := make(map[string]int, len(entities))
-	for i := range entities {
-		e := &entities[i]
-		v.record("entity", e.EntityName, i)
-		v.keyField("EntityName", e.EntityName, seen)
-		checkFields(v, e, entityFields, "EntityName")
-	}
-	return v.err()
+	return checkRecords("entity", "EntityName", entities, entityKey, entityFields, nil).err()
 }
 
 // xmlText reports whether s is valid UTF-8 holding only characters XML 1.0

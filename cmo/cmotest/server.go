@@ -94,8 +94,8 @@ type Server struct {
 
 	users    []*User
 	byLogin  map[string]*User // by lower-case LoginName
-	orgUnits []*OrgUnit
-	entities []*Entity
+	orgUnits []*named
+	entities []*named
 	nextID   int
 
 	requests []Request
@@ -189,7 +189,7 @@ func WithUserGroups(groups ...string) Option { return func(s *Server) { s.groups
 func WithOrgUnits(orgNames ...string) Option {
 	return func(s *Server) {
 		for _, n := range orgNames {
-			s.putOrgUnit(n, nil)
+			put(&s.orgUnits, n, nil, s.now())
 		}
 	}
 }
@@ -199,7 +199,7 @@ func WithOrgUnits(orgNames ...string) Option {
 func WithEntities(entityNames ...string) Option {
 	return func(s *Server) {
 		for _, n := range entityNames {
-			s.putEntity(n, nil)
+			put(&s.entities, n, nil, s.now())
 		}
 	}
 }
@@ -251,8 +251,8 @@ func New(opts ...Option) *Server {
 	s.accounts = []account{{id: 1, login: DefaultLogin, password: DefaultPassword, canExport: true}}
 	s.roles.add("Super User")
 	s.groups.add("Administrators")
-	s.putOrgUnit("QLD", nil)
-	s.putEntity("Western Village", nil)
+	put(&s.orgUnits, "QLD", nil, s.now())
+	put(&s.entities, "Western Village", nil, s.now())
 	for _, o := range opts {
 		o(s)
 	}
@@ -403,10 +403,8 @@ func (s *Server) addUser(u *User) {
 func (s *Server) OrgUnit(orgName string) (OrgUnit, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if o := s.findOrgUnit(orgName); o != nil {
-		c := *o
-		c.Fields = cloneMap(o.Fields)
-		return c, true
+	if o := find(s.orgUnits, orgName); o != nil {
+		return OrgUnit{OrgName: o.name, Fields: cloneMap(o.fields), Modified: o.modified}, true
 	}
 	return OrgUnit{}, false
 }
@@ -415,10 +413,8 @@ func (s *Server) OrgUnit(orgName string) (OrgUnit, bool) {
 func (s *Server) Entity(entityName string) (Entity, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.findEntity(entityName); e != nil {
-		c := *e
-		c.Fields = cloneMap(e.Fields)
-		return c, true
+	if e := find(s.entities, entityName); e != nil {
+		return Entity{EntityName: e.name, Fields: cloneMap(e.fields), Modified: e.modified}, true
 	}
 	return Entity{}, false
 }
@@ -442,53 +438,35 @@ func (s *Server) findUser(login string) *User {
 	return s.byLogin[strings.ToLower(strings.TrimSpace(login))]
 }
 
-func (s *Server) findOrgUnit(name string) *OrgUnit {
-	for _, o := range s.orgUnits {
-		if strings.EqualFold(o.OrgName, strings.TrimSpace(name)) {
-			return o
+// named is an org unit or an entity: a name and fields.
+type named struct {
+	name     string
+	fields   map[string]string
+	modified time.Time
+}
+
+// find returns the record of list with that name (without regard to case).
+func find(list []*named, name string) *named {
+	for _, n := range list {
+		if strings.EqualFold(n.name, strings.TrimSpace(name)) {
+			return n
 		}
 	}
 	return nil
 }
 
-func (s *Server) findEntity(name string) *Entity {
-	for _, e := range s.entities {
-		if strings.EqualFold(e.EntityName, strings.TrimSpace(name)) {
-			return e
-		}
-	}
-	return nil
-}
-
-// putOrgUnit creates or updates an org unit with the fields given; it
-// reports whether the org unit existed.
-func (s *Server) putOrgUnit(name string, fields map[string]string) bool {
-	o := s.findOrgUnit(name)
-	existed := o != nil
-	if !existed {
-		o = &OrgUnit{OrgName: strings.TrimSpace(name), Fields: map[string]string{}}
-		s.orgUnits = append(s.orgUnits, o)
+// put creates or updates the record of list with that name, setting the
+// fields given and leaving the others.
+func put(list *[]*named, name string, fields map[string]string, now time.Time) {
+	n := find(*list, name)
+	if n == nil {
+		n = &named{name: strings.TrimSpace(name), fields: map[string]string{}}
+		*list = append(*list, n)
 	}
 	for k, v := range fields {
-		o.Fields[k] = v
+		n.fields[k] = v
 	}
-	o.Modified = s.now()
-	return existed
-}
-
-// putEntity creates or updates an entity, as putOrgUnit.
-func (s *Server) putEntity(name string, fields map[string]string) bool {
-	e := s.findEntity(name)
-	existed := e != nil
-	if !existed {
-		e = &Entity{EntityName: strings.TrimSpace(name), Fields: map[string]string{}}
-		s.entities = append(s.entities, e)
-	}
-	for k, v := range fields {
-		e.Fields[k] = v
-	}
-	e.Modified = s.now()
-	return existed
+	n.modified = now
 }
 
 // checkLogin reports the account with that login and password.

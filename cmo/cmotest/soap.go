@@ -314,80 +314,116 @@ func yesNo(s string) bool {
 	return false
 }
 
-// importUsers imports the <User> blocks of the payload. s.mu is held.
-func (s *Server) importUsers(data *node) (string, []string) {
-	lines := []string{"-==Start selected user import==-"}
-	var users *node
-	for _, c := range data.children {
-		switch c.name {
-		case "Users":
-			users = c
-		case "CmoUserFeed":
-			users = c.child("Users")
-		}
+// A kind is one of the fake's imports: where its records are, how they
+// are named in the log, how each is checked and saved.
+type kind struct {
+	start  string // the log's first line
+	plural string // "Users", in "-==Users import END ==-" and "Users imported: 1"
+	label  string // "user", in "Begin Processing user: x"
+	title  string // "User", in "User: x saved in database."
+	record string // the element of one record
+	key    string // the element that identifies a record
+	// list returns the element holding the records, nil if there is none.
+	list func(data *node) *node
+	// exists reports whether the record with that key exists.
+	exists func(key string) bool
+	// check returns one line per problem of a record.
+	check func(rec record, creating bool) []string
+	// save stores a checked record and returns the log lines that follow
+	// "saved in database".
+	save func(key string, rec record) []string
+}
+
+// run imports the records of data as CMO does: each checked on its own,
+// saved or not, with the seed's log lines. s.mu is held.
+func (s *Server) run(k kind, data *node) (string, []string) {
+	lines := []string{k.start}
+	end := func(imported, selected, total int) []string {
+		return append(lines, fmt.Sprintf("Imported: %d Selected: %d Total: %d", imported, selected, total),
+			"-=="+k.plural+" import END ==-", fmt.Sprintf("%s imported: %d", k.plural, imported))
 	}
-	if users == nil {
-		return string(cmo.OutcomeFalse), append(lines, "No users found in the XML data.", "Imported: 0 Selected: 0 Total: 0", "-==Users import END ==-", "Users imported: 0")
+	list := k.list(data)
+	if list == nil {
+		lines = append(lines, "No "+strings.ToLower(k.plural)+" found in the XML data.")
+		return string(cmo.OutcomeFalse), end(0, 0, 0)
 	}
 	total, selected, imported := 0, 0, 0
-	for _, n := range users.children {
-		if n.name != "User" {
+	for _, n := range list.children {
+		if n.name != k.record {
 			continue
 		}
 		total++
 		rec := readRecord(n)
-		login, _ := rec.get("LoginName")
-		login = strings.TrimSpace(login)
-		lines = append(lines, "Begin Processing user: "+login)
-		if login == "" {
-			lines = append(lines, "LoginName is missing.", "User:  not saved.")
+		key, _ := rec.get(k.key)
+		key = strings.TrimSpace(key)
+		lines = append(lines, "Begin Processing "+k.label+": "+key)
+		if key == "" {
+			lines = append(lines, k.key+" is missing.", k.title+":  not saved.")
 			continue
 		}
 		selected++
-		existing := s.findUser(login)
-		errs := s.checkUser(rec, existing == nil)
-		if len(errs) > 0 {
-			lines = append(lines, errs...)
-			lines = append(lines, "User: "+login+" not saved.")
+		existed := k.exists(key)
+		if errs := k.check(rec, !existed); len(errs) > 0 {
+			lines = append(append(lines, errs...), k.title+": "+key+" not saved.")
 			continue
 		}
-		u := existing
-		verb := "updated"
-		if u == nil {
-			u = &User{LoginName: login, Fields: map[string]string{}}
-			s.addUser(u)
-			verb = "saved"
+		verb := "saved"
+		if existed {
+			verb = "updated"
 		}
-		for _, f := range rec.fields {
-			switch f.name {
-			case "LoginName":
-			case "Assignments":
-				for _, a := range f.node.children {
-					if a.name != "Assignment" {
-						continue
-					}
-					ar := readRecord(a)
-					var as cmo.Assignment
-					as.UserRole, _ = ar.get("UserRole")
-					as.OrgUnit, _ = ar.get("OrgUnit")
-					as.Entity, _ = ar.get("Entity")
-					// Assignments are added to the user's: a union.
-					if !containsAssignment(u.Assignments, as) {
-						u.Assignments = append(u.Assignments, as)
-					}
-				}
-			default:
-				u.Fields[f.name] = f.value
-			}
-		}
-		u.Modified = s.now()
 		imported++
-		lines = append(lines, "User: "+login+" "+verb+" in database.",
-			login+" roles, groups, superiors, jobs, auditee assignments updated.")
+		lines = append(lines, k.title+": "+key+" "+verb+" in database.")
+		lines = append(lines, k.save(key, rec)...)
 	}
-	lines = append(lines, fmt.Sprintf("Imported: %d Selected: %d Total: %d", imported, selected, total),
-		"-==Users import END ==-", fmt.Sprintf("Users imported: %d", imported))
-	return outcome(imported, total), lines
+	return outcome(imported, total), end(imported, selected, total)
+}
+
+// importUsers imports the <User> blocks of a <Users> element, bare or in a
+// <CmoUserFeed>. s.mu is held.
+func (s *Server) importUsers(data *node) (string, []string) {
+	return s.run(kind{
+		start: "-==Start selected user import==-", plural: "Users", label: "user", title: "User",
+		record: "User", key: "LoginName",
+		list: func(data *node) *node {
+			if feed := data.child("CmoUserFeed"); feed != nil {
+				return feed.child("Users")
+			}
+			return data.child("Users")
+		},
+		exists: func(login string) bool { return s.findUser(login) != nil },
+		check:  s.checkUser,
+		save: func(login string, rec record) []string {
+			u := s.findUser(login)
+			if u == nil {
+				u = &User{LoginName: login, Fields: map[string]string{}}
+				s.addUser(u)
+			}
+			for _, f := range rec.fields {
+				switch f.name {
+				case "LoginName":
+				case "Assignments":
+					for _, a := range f.node.children {
+						if a.name != "Assignment" {
+							continue
+						}
+						ar := readRecord(a)
+						var as cmo.Assignment
+						as.UserRole, _ = ar.get("UserRole")
+						as.OrgUnit, _ = ar.get("OrgUnit")
+						as.Entity, _ = ar.get("Entity")
+						// Assignments are added to the user's: a union.
+						if !containsAssignment(u.Assignments, as) {
+							u.Assignments = append(u.Assignments, as)
+						}
+					}
+				default:
+					u.Fields[f.name] = f.value
+				}
+			}
+			u.Modified = s.now()
+			return []string{login + " roles, groups, superiors, jobs, auditee assignments updated."}
+		},
+	}, data)
 }
 
 func containsAssignment(list []cmo.Assignment, a cmo.Assignment) bool {
@@ -445,10 +481,10 @@ func (s *Server) checkUser(rec record, creating bool) []string {
 		case "Assignments":
 			for _, a := range f.node.children {
 				ar := readRecord(a)
-				if v, _ := ar.get("OrgUnit"); strings.TrimSpace(v) != "" && s.findOrgUnit(v) == nil {
+				if v, _ := ar.get("OrgUnit"); strings.TrimSpace(v) != "" && find(s.orgUnits, v) == nil {
 					errs = append(errs, "Org Unit not found: "+strings.TrimSpace(v))
 				}
-				if v, _ := ar.get("Entity"); strings.TrimSpace(v) != "" && s.findEntity(v) == nil {
+				if v, _ := ar.get("Entity"); strings.TrimSpace(v) != "" && find(s.entities, v) == nil {
 					errs = append(errs, "Entity not found: "+strings.TrimSpace(v))
 				}
 				if v, _ := ar.get("UserRole"); strings.TrimSpace(v) != "" && !s.roles.has(v) {
@@ -464,106 +500,64 @@ func (s *Server) checkUser(rec record, creating bool) []string {
 	return errs
 }
 
-// importOrgUnits imports the <OrgUnit> elements of the payload; a parent
+// importOrgUnits imports the <OrgUnit> elements of an <OrgUnits>; a parent
 // must exist or come earlier. s.mu is held.
 func (s *Server) importOrgUnits(data *node) (string, []string) {
-	lines := []string{"-==Start org units import==-"}
-	units := data.child("OrgUnits")
-	if units == nil {
-		return string(cmo.OutcomeFalse), append(lines, "No org units found in the XML data.", "Imported: 0 Selected: 0 Total: 0", "-==Org units import END ==-", "Org units imported: 0")
-	}
-	total, selected, imported := 0, 0, 0
-	for _, n := range units.children {
-		if n.name != "OrgUnit" {
-			continue
-		}
-		total++
-		rec := readRecord(n)
-		name, _ := rec.get("OrgName")
-		name = strings.TrimSpace(name)
-		lines = append(lines, "Begin Processing org unit: "+name)
-		if name == "" {
-			lines = append(lines, "OrgName is missing.", "Org Unit:  not saved.")
-			continue
-		}
-		selected++
-		var errs []string
-		for _, f := range rec.fields {
-			switch v := strings.TrimSpace(f.value); {
-			case f.name == "OrgParentName" && v != "" && s.findOrgUnit(v) == nil:
-				errs = append(errs, "Parent Org Unit not found: "+v)
-			case !orgElements.has(f.name):
-				errs = append(errs, "Unknown field: "+f.name)
-			}
-		}
-		if len(errs) > 0 {
-			lines = append(append(lines, errs...), "Org Unit: "+name+" not saved.")
-			continue
-		}
-		verb := "saved"
-		if s.putOrgUnit(name, recordFields(rec, "OrgName")) {
-			verb = "updated"
-		}
-		imported++
-		lines = append(lines, "Org Unit: "+name+" "+verb+" in database.")
-	}
-	lines = append(lines, fmt.Sprintf("Imported: %d Selected: %d Total: %d", imported, selected, total),
-		"-==Org units import END ==-", fmt.Sprintf("Org units imported: %d", imported))
-	return outcome(imported, total), lines
+	return s.run(kind{
+		start: "-==Start org units import==-", plural: "Org units", label: "org unit", title: "Org Unit",
+		record: "OrgUnit", key: "OrgName",
+		list:   func(data *node) *node { return data.child("OrgUnits") },
+		exists: func(name string) bool { return find(s.orgUnits, name) != nil },
+		check: func(rec record, _ bool) []string {
+			return s.checkFields(rec, orgElements, "OrgParentName", "Parent Org Unit not found: ")
+		},
+		save: func(name string, rec record) []string {
+			put(&s.orgUnits, name, recordFields(rec, "OrgName"), s.now())
+			return nil
+		},
+	}, data)
 }
 
 // importEntities imports the <Entity> elements of a CmoAuditeeFeed. s.mu is
 // held.
 func (s *Server) importEntities(data *node) (string, []string) {
-	lines := []string{"-==Start entities import==-"}
-	var entities *node
-	if feed := data.child("CmoAuditeeFeed"); feed != nil {
-		entities = feed.child("Entities")
-		if entities == nil {
-			entities = &node{}
-		}
-	}
-	if entities == nil {
-		return string(cmo.OutcomeFalse), append(lines, "No entities found in the XML data.", "Imported: 0 Selected: 0 Total: 0", "-==Entities import END ==-", "Entities imported: 0")
-	}
-	total, selected, imported := 0, 0, 0
-	for _, n := range entities.children {
-		if n.name != "Entity" {
-			continue
-		}
-		total++
-		rec := readRecord(n)
-		name, _ := rec.get("EntityName")
-		name = strings.TrimSpace(name)
-		lines = append(lines, "Begin Processing entity: "+name)
-		if name == "" {
-			lines = append(lines, "EntityName is missing.", "Entity:  not saved.")
-			continue
-		}
-		selected++
-		var errs []string
-		for _, f := range rec.fields {
-			switch v := strings.TrimSpace(f.value); {
-			case f.name == "OrgUnit" && v != "" && s.findOrgUnit(v) == nil:
-				errs = append(errs, "Org Unit not found: "+v)
-			case !entElements.has(f.name):
-				errs = append(errs, "Unknown field: "+f.name)
+	return s.run(kind{
+		start: "-==Start entities import==-", plural: "Entities", label: "entity", title: "Entity",
+		record: "Entity", key: "EntityName",
+		list: func(data *node) *node {
+			feed := data.child("CmoAuditeeFeed")
+			if feed == nil {
+				return nil
 			}
+			if list := feed.child("Entities"); list != nil {
+				return list
+			}
+			return &node{} // an empty feed
+		},
+		exists: func(name string) bool { return find(s.entities, name) != nil },
+		check: func(rec record, _ bool) []string {
+			return s.checkFields(rec, entElements, "OrgUnit", "Org Unit not found: ")
+		},
+		save: func(name string, rec record) []string {
+			put(&s.entities, name, recordFields(rec, "EntityName"), s.now())
+			return nil
+		},
+	}, data)
+}
+
+// checkFields checks the fields of an org unit or an entity: each known,
+// and the one naming an org unit (orgField) naming one that exists.
+func (s *Server) checkFields(rec record, known names, orgField, notFound string) []string {
+	var errs []string
+	for _, f := range rec.fields {
+		switch v := strings.TrimSpace(f.value); {
+		case f.name == orgField && v != "" && find(s.orgUnits, v) == nil:
+			errs = append(errs, notFound+v)
+		case !known.has(f.name):
+			errs = append(errs, "Unknown field: "+f.name)
 		}
-		if len(errs) > 0 {
-			lines = append(append(lines, errs...), "Entity: "+name+" not saved.")
-			continue
-		}
-		verb := "saved"
-		if s.putEntity(name, recordFields(rec, "EntityName")) {
-			verb = "updated"
-		}
-		imported++
-		lines = append(lines, "Entity: "+name+" "+verb+" in database.")
 	}
-	lines = append(lines, fmt.Sprintf("Imported: %d Selected: %d Total: %d", imported, selected, total),
-		"-==Entities import END ==-", fmt.Sprintf("Entities imported: %d", imported))
-	return outcome(imported, total), lines
+	return errs
 }
 
 // recordFields returns the fields sent, but the key, by name.

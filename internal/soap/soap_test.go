@@ -193,17 +193,24 @@ func TestIdempotentCallsRetryAndOthersDoNot(t *testing.T) {
 	}
 }
 
-// One hundred sequential calls to one host travel on one TCP connection.
-func TestSequentialCallsShareOneConnection(t *testing.T) {
-	var n, conns atomic.Int32
-	srv := httptest.NewUnstartedServer(greeterServer(t, &n, nil))
+// countConns starts a server of h that counts the connections made to it.
+func countConns(t *testing.T, h http.Handler) (*httptest.Server, *atomic.Int32) {
+	conns := new(atomic.Int32)
+	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
 		}
 	}
 	srv.Start()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv, conns
+}
+
+// One hundred sequential calls to one host travel on one TCP connection.
+func TestSequentialCallsShareOneConnection(t *testing.T) {
+	var n atomic.Int32
+	srv, conns := countConns(t, greeterServer(t, &n, nil))
 	tc, err := transport.New(transport.Config{BaseURL: srv.URL, AllowHTTP: true})
 	if err != nil {
 		t.Fatal(err)
@@ -241,8 +248,7 @@ func FuzzUnmarshal(f *testing.F) {
 // element; the rest of a chunked answer, which arrives after it, must still
 // be read or the connection is closed instead of reused.
 func TestChunkedAnswersKeepTheConnection(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, conns := countConns(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		out, _ := Marshal(nil, &greeter.GreetResponse{GreetResult: strings.Repeat("x", 8<<10)})
 		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
@@ -250,13 +256,6 @@ func TestChunkedAnswersKeepTheConnection(t *testing.T) {
 		w.(http.Flusher).Flush() // chunked; the last chunk follows a little later
 		time.Sleep(5 * time.Millisecond)
 	}))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	defer srv.Close()
 	tc, err := transport.New(transport.Config{BaseURL: srv.URL, AllowHTTP: true})
 	if err != nil {
 		t.Fatal(err)
