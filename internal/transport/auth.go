@@ -33,6 +33,7 @@ func Basic(user, password string) Authorizer { return basic{user, password} }
 
 type basic struct{ user, password string }
 
+// Authorize sets the Basic Authorization header.
 func (b basic) Authorize(_ context.Context, req *http.Request) error {
 	req.SetBasicAuth(b.user, b.password)
 	return nil

@@ -284,11 +284,12 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, c.httpError(r.Method, u, resp, stateOf(resp.Request.Context()).attempts)
 	}
+	capped := &cappedBody{rc: resp.Body, left: c.maxBody, method: r.Method, url: u, limit: c.maxBody}
 	if resp.ContentLength > c.maxBody {
 		drain(resp.Body)
-		return nil, &BodyTooLargeError{Method: r.Method, URL: redactURL(u.String()), Limit: c.maxBody}
+		return nil, capped.tooLarge()
 	}
-	resp.Body = &cappedBody{rc: resp.Body, left: c.maxBody, err: &BodyTooLargeError{Method: r.Method, URL: redactURL(u.String()), Limit: c.maxBody}}
+	resp.Body = capped
 	return resp, nil
 }
 
@@ -520,16 +521,25 @@ func drain(body io.ReadCloser) {
 	body.Close()
 }
 
-// cappedBody fails with err once more than left bytes have been read.
+// cappedBody fails with a *BodyTooLargeError once more than limit bytes
+// have been read.
 type cappedBody struct {
-	rc   io.ReadCloser
-	left int64
-	err  error
+	rc     io.ReadCloser
+	left   int64
+	method string
+	url    *url.URL
+	limit  int64
+}
+
+// tooLarge builds the error only when it happens: redacting the URL costs
+// more than the rest of a request.
+func (b *cappedBody) tooLarge() error {
+	return &BodyTooLargeError{Method: b.method, URL: redactURL(b.url.String()), Limit: b.limit}
 }
 
 func (b *cappedBody) Read(p []byte) (int, error) {
 	if b.left < 0 {
-		return 0, b.err
+		return 0, b.tooLarge()
 	}
 	if int64(len(p)) > b.left+1 {
 		p = p[:b.left+1]
@@ -537,7 +547,7 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	n, err := b.rc.Read(p)
 	b.left -= int64(n)
 	if b.left < 0 {
-		return n + int(b.left), b.err
+		return n + int(b.left), b.tooLarge()
 	}
 	return n, err
 }

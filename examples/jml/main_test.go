@@ -1,0 +1,57 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRun checks the report's key lines, so that a change to the canonical
+// model that changes the run shows up here.
+func TestRun(t *testing.T) {
+	var out strings.Builder
+	if err := run(&out); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	want := []string{
+		"  none    1001 (Alice Martin)\n",
+		"  mover   1003 (Claire Dubois): managers: 1002 → 1008; assignments[1003-1].department: Finance → Sales\n",
+		"  leaver  1004 (David Evans): employment.status: active → inactive; employment.end: (none) → 2024-02-29\n",
+		"  update  1005 (Emma Novak-Hill): name.family: Novak → Novak-Hill;",
+		"  joiner  1007 (Diego Ruiz): starts on 2024-03-11\n",
+		"  rehire  1009 (Ines Costa): employment.status: inactive → active;",
+		"Plan for 2024-03-04: 2 to create, 1 to reactivate, 2 to update, 2 to deactivate, 0 held back\n",
+		// Hana is created before Diego, who reports to her.
+		"  create     1008 (Hana Sato): joined on 2024-03-01\n  create     1007 (Diego Ruiz): joins on 2024-03-11\n",
+		"  reactivate 1009 (Ines Costa): rehired on 2024-03-04\n",
+		"  update     1003 (Claire Dubois): moved: managers: 1002 → 1008;",
+		"  deactivate 1004 (David Evans): left on 2024-02-29\n",
+		"  deactivate 1010 (Felix Wagner): missing from the full HR list\n",
+		// The oHRis step: the preview, the delivery, and the fake connector
+		// doing what the preview said.
+		"run of 2024-03-04: 2 create, 4 update, 2 unchanged, 0 ignore; 1 accounts not in the file\n",
+		`login cdubois): services "Finance (Finance)" → "Sales (Sales)"; responsable "bkeller" → "hsato"; services changed`,
+		`login devans): dateFinContrat "" → "2024-02-29"; deactivated: the contract ended before the run date`,
+		"login druiz): created inactive: no contract in progress on the run date\n",
+		"Delivered flux_utilisateurs_20240304.xml (8 users) to depot/prod/ over SFTP.\n",
+		"2 created, 4 updated, 2 unchanged, 1 deactivated, 1 reactivated, 1 services changed, 0 ignored\n",
+		// The HCM write-back: Hana's user found by person number and given
+		// her user name, e-mail and the manager role; Diego's user does not
+		// exist before his start date.
+		"  1007 (Diego Ruiz): no HCM user yet (starts 2024-03-11); written back once HCM has it\n",
+		"  1008 (Hana Sato): user name HANA.SATO → hsato; work e-mail hsato@acme.example; grant ORA_PER_LINE_MANAGER_ABSTRACT\n",
+		"  Bulk: 1008-user 200, 1008-role-ORA_PER_LINE_MANAGER_ABSTRACT 200\n",
+		"  HCM now holds 1008: user hsato, e-mail hsato@acme.example, roles ORA_PER_EMPLOYEE_ABSTRACT, ORA_PER_LINE_MANAGER_ABSTRACT\n",
+	}
+	for _, w := range want {
+		if !strings.Contains(report, w) {
+			t.Errorf("the report lacks %q", w)
+		}
+	}
+	if strings.Contains(report, "HELD BACK") || strings.Contains(report, "CYCLE") {
+		t.Error("the demo company should need no hold and have no manager cycle")
+	}
+	if t.Failed() {
+		t.Log(report)
+	}
+}

@@ -1,0 +1,49 @@
+package hcmscim_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hrbridge/hrbridge/hcmscim"
+	"github.com/hrbridge/hrbridge/hcmscim/hcmscimtest"
+)
+
+// BenchmarkLookupPersonNumbers resolves 10,000 person numbers against the
+// fake: at most ceil(10000/6) = 1667 requests, one request at a time against
+// the default concurrency, with the fake answering at once and with 2 ms
+// of latency per request (a pod on the network).
+func BenchmarkLookupPersonNumbers(b *testing.B) {
+	const people = 10000
+	const maxRequests = (people + hcmscim.PersonNumbersPerRequest - 1) / hcmscim.PersonNumbersPerRequest
+	for _, latency := range []time.Duration{0, 2 * time.Millisecond} {
+		for _, workers := range []int{1, hcmscim.DefaultLookupConcurrency} {
+			b.Run(fmt.Sprintf("latency=%v/concurrency=%d", latency, workers), func(b *testing.B) {
+				srv, c := newPair(b, nil, hcmscim.WithLookupConcurrency(workers), hcmscim.WithDialect(hcmscim.DialectOracle))
+				numbers := make([]string, people)
+				for i := range numbers {
+					numbers[i] = fmt.Sprint(300100000000000 + i)
+					srv.AddUser(hcmscim.User{UserName: "u" + numbers[i], FA: hcmscim.FAUser{WorkerInformation: hcmscim.WorkerInformation{PersonNumber: numbers[i]}}})
+				}
+				if latency > 0 {
+					srv.Faults.Random(1, 1, hcmscimtest.Fault{Delay: latency})
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for range b.N {
+					srv.ResetRequests()
+					found, missing, err := c.LookupPersonNumbers(context.Background(), numbers)
+					if err != nil || len(found) != people || len(missing) != 0 {
+						b.Fatalf("found %d, missing %d, %v", len(found), len(missing), err)
+					}
+					if n := len(srv.Requests()); n > maxRequests {
+						b.Fatalf("%d requests, more than %d", n, maxRequests)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(len(srv.Requests())), "requests/op")
+			})
+		}
+	}
+}

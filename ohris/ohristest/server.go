@@ -1,0 +1,341 @@
+// Package ohristest runs, in memory and on loopback, what sits on the other
+// side of an oHRis flux: the SFTP exchange space and the oHRis connector
+// that processes the files dropped on it.
+//
+// NewServer starts an SFTP server (SSH with a host key of its own and a
+// password or key login; Start does the same outside a test) whose file system is in memory and holds the four
+// folders the oHRis documentation recommends: depot/prod/, depot/test/,
+// archives/prod/ and archives/test/. NewConnector simulates the connector:
+// each Run takes the newest file of depot/<env>/, applies the
+// documentation's rules to an in-memory user base, archives the file, keeps
+// archives 32 days and writes an error report. Time comes from a clock the
+// test sets (WithClock), so a test can cover weeks without sleeping.
+//
+// The source is the oHRis documentation page "Comment paramétrer un flux de
+// données pour piloter les données utilisateurs à partir d'un fichier .xml ?".
+package ohristest
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// Folders is the layout of the exchange space that NewServer creates.
+var folders = []string{"/depot", "/depot/prod", "/depot/test", "/archives", "/archives/prod", "/archives/test"}
+
+// Server is an SFTP server on loopback with an in-memory exchange space.
+type Server struct {
+	// Addr is the server's address, host:port on 127.0.0.1.
+	Addr string
+
+	hostKey    ssh.Signer
+	passwords  map[string]string
+	authorized map[string][][]byte // user → marshalled public keys
+	now        func() time.Time
+	fs         *memFS
+	ln         net.Listener
+	wg         sync.WaitGroup
+
+	mu      sync.Mutex
+	conns   map[net.Conn]bool
+	tmpDirs []string
+	optErr  error
+
+	dropAfter atomic.Int64 // bytes of file data before the connection is cut; <0: never
+	logins    atomic.Int64
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithPassword lets user log in with password. Without WithPassword nor
+// WithAuthorizedKey, the server accepts the user "ohris" with the password
+// Password returns.
+func WithPassword(user, password string) Option {
+	return func(s *Server) { s.passwords[user] = password }
+}
+
+// WithAuthorizedKey lets user log in with the private key of pub.
+func WithAuthorizedKey(user string, pub crypto.PublicKey) Option {
+	return func(s *Server) {
+		k, err := ssh.NewPublicKey(pub)
+		if err != nil {
+			s.optErr = errors.Join(s.optErr, fmt.Errorf("ohristest: WithAuthorizedKey: %w", err))
+			return
+		}
+		s.authorized[user] = append(s.authorized[user], k.Marshal())
+	}
+}
+
+// WithHostKey sets the server's host key; by default it is a new ed25519
+// key.
+func WithHostKey(key crypto.Signer) Option {
+	return func(s *Server) {
+		signer, err := ssh.NewSignerFromKey(key)
+		if err != nil {
+			s.optErr = errors.Join(s.optErr, fmt.Errorf("ohristest: WithHostKey: %w", err))
+			return
+		}
+		s.hostKey = signer
+	}
+}
+
+// WithClock sets the clock that dates files and drives the connector; by
+// default it is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
+// DefaultUser is the user NewServer accepts when no login is configured.
+const DefaultUser = "ohris"
+
+// NewServer starts a Server and stops it when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a Server outside a test, for a program that runs on the
+// fakes; call Close when done.
+func Start(opts ...Option) (*Server, error) {
+	s := &Server{passwords: map[string]string{}, authorized: map[string][][]byte{},
+		now: time.Now, conns: map[net.Conn]bool{}}
+	s.dropAfter.Store(-1)
+	for _, o := range opts {
+		o(s)
+	}
+	if s.optErr != nil {
+		return nil, s.optErr
+	}
+	if len(s.passwords) == 0 && len(s.authorized) == 0 {
+		s.passwords[DefaultUser] = rand.Text()
+	}
+	if s.hostKey == nil {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return nil, err
+		}
+		if s.hostKey, err = ssh.NewSignerFromKey(priv); err != nil {
+			return nil, err
+		}
+	}
+	s.fs = newMemFS(func() time.Time { return s.now() })
+	for _, dir := range folders {
+		if err := s.fs.mkdir(dir); err != nil {
+			return nil, err
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("ohristest: %w", err)
+	}
+	s.ln, s.Addr = ln, ln.Addr().String()
+	s.wg.Add(1)
+	go s.serve()
+	return s, nil
+}
+
+// Password returns the password of user, as configured or generated.
+func (s *Server) Password(user string) string { return s.passwords[user] }
+
+// HostKey returns the server's public host key, to pin it.
+func (s *Server) HostKey() crypto.PublicKey {
+	return s.hostKey.PublicKey().(ssh.CryptoPublicKey).CryptoPublicKey()
+}
+
+// KnownHostsLine returns the server's line for an OpenSSH known_hosts file.
+func (s *Server) KnownHostsLine() string {
+	return knownhosts.Line([]string{s.Addr}, s.hostKey.PublicKey())
+}
+
+// KnownHostsFile writes a known_hosts file that holds the server's host key
+// in a temporary folder, removed by Close, and returns its path.
+func (s *Server) KnownHostsFile() string {
+	dir, err := os.MkdirTemp("", "ohristest")
+	if err == nil {
+		s.mu.Lock()
+		s.tmpDirs = append(s.tmpDirs, dir)
+		s.mu.Unlock()
+		err = os.WriteFile(filepath.Join(dir, "known_hosts"), []byte(s.KnownHostsLine()+"\n"), 0o600)
+	}
+	if err != nil {
+		panic("ohristest: writing a known_hosts file: " + err.Error())
+	}
+	return filepath.Join(dir, "known_hosts")
+}
+
+// Logins returns how many SSH logins succeeded, to see whether a client
+// reuses its connection.
+func (s *Server) Logins() int { return int(s.logins.Load()) }
+
+// DropConnectionAfter makes the server cut the connection that is writing
+// a file once n more bytes of file data have arrived, as a network failure
+// in the middle of an upload would. It happens once.
+func (s *Server) DropConnectionAfter(n int64) { s.dropAfter.Store(n) }
+
+// ReadFile returns the content of a file of the exchange space, such as
+// "depot/prod/flux_utilisateurs_20240131.xml".
+func (s *Server) ReadFile(name string) ([]byte, error) { return s.fs.readFile(name) }
+
+// WriteFile puts a file in the exchange space, dated now by the clock.
+func (s *Server) WriteFile(name string, data []byte) error {
+	return s.fs.writeFile(name, data, s.now())
+}
+
+// FileInfo describes a file of the exchange space.
+type FileInfo struct {
+	Name    string
+	Size    int64
+	ModTime time.Time
+}
+
+// List returns the files of a folder of the exchange space, such as
+// "depot/prod", in name order; subfolders are left out.
+func (s *Server) List(dir string) ([]FileInfo, error) {
+	fis, err := s.fs.list(dir)
+	var out []FileInfo
+	for _, fi := range fis {
+		if !fi.dir {
+			out = append(out, FileInfo{Name: fi.name, Size: fi.size, ModTime: fi.mod})
+		}
+	}
+	return out, err
+}
+
+// Close stops the server and closes its connections.
+func (s *Server) Close() {
+	s.ln.Close()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	for _, d := range s.tmpDirs {
+		os.RemoveAll(d)
+	}
+	s.tmpDirs = nil
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+func (s *Server) config() *ssh.ServerConfig {
+	cfg := &ssh.ServerConfig{
+		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
+			if want, ok := s.passwords[c.User()]; ok && want == string(pw) {
+				return nil, nil
+			}
+			return nil, errors.New("wrong user or password")
+		},
+		PublicKeyCallback: func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
+			for _, k := range s.authorized[c.User()] {
+				if string(k) == string(key.Marshal()) {
+					return nil, nil
+				}
+			}
+			return nil, errors.New("key not authorized")
+		},
+	}
+	cfg.AddHostKey(s.hostKey)
+	return cfg
+}
+
+func (s *Server) serve() {
+	defer s.wg.Done()
+	cfg := s.config()
+	for {
+		nc, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.conns[nc] = true
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer func() {
+				s.mu.Lock()
+				delete(s.conns, nc)
+				s.mu.Unlock()
+				nc.Close()
+			}()
+			s.serveConn(nc, cfg)
+		}()
+	}
+}
+
+func (s *Server) serveConn(nc net.Conn, cfg *ssh.ServerConfig) {
+	conn, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	s.logins.Add(1)
+	go ssh.DiscardRequests(reqs)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			nch.Reject(ssh.UnknownChannelType, "only sessions")
+			continue
+		}
+		ch, requests, err := nch.Accept()
+		if err != nil {
+			return
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer ch.Close()
+			for req := range requests {
+				if req.Type != "subsystem" || len(req.Payload) < 4 || string(req.Payload[4:]) != "sftp" {
+					req.Reply(false, nil)
+					continue
+				}
+				req.Reply(true, nil)
+				go ssh.DiscardRequests(requests)
+				h := &handlers{fs: s.fs, written: func(n int) error { return s.written(n, nc) }}
+				rs := sftp.NewRequestServer(ch, h.sftpHandlers(), sftp.WithStartDirectory("/"))
+				rs.Serve()
+				rs.Close()
+				return
+			}
+		}()
+	}
+}
+
+// written counts file data towards DropConnectionAfter and cuts nc when
+// the count is reached.
+func (s *Server) written(n int, nc net.Conn) error {
+	left := s.dropAfter.Load()
+	if left < 0 {
+		return nil
+	}
+	if left > int64(n) {
+		s.dropAfter.Add(-int64(n))
+		return nil
+	}
+	if !s.dropAfter.CompareAndSwap(left, -1) {
+		return nil
+	}
+	nc.Close()
+	return fmt.Errorf("ohristest: connection dropped")
+}

@@ -1,0 +1,604 @@
+package ohris
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"net"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+)
+
+// Env is an oHRis environment. Files for it are dropped in depot/<env>/ and
+// oHRis archives them in archives/<env>/, the folders the source document
+// recommends.
+type Env string
+
+// The two environments of the source document.
+const (
+	Prod Env = "prod" // production
+	Test Env = "test" // acceptance ("recette")
+)
+
+// Folders of the exchange space, relative to the base folder.
+const (
+	DepotDir    = "depot"
+	ArchivesDir = "archives"
+)
+
+// Client delivers flux files to the SFTP exchange space of an oHRis tenant
+// and lists what oHRis archived. It keeps one SSH connection, opened on the
+// first call and opened again after it breaks, and is safe for concurrent
+// use. The server's host key is always verified: NewClient refuses a
+// configuration without WithKnownHosts, WithHostKey or
+// WithHostKeyFingerprint.
+type Client struct {
+	addr    string
+	user    string
+	auth    ssh.AuthMethod
+	checks  []hostKeyCheck
+	algos   []string // host key algorithms of the pinned keys
+	base    string
+	logger  *slog.Logger
+	timeout time.Duration
+
+	mu   sync.Mutex
+	conn *ssh.Client
+	sc   *sftp.Client
+}
+
+// hostKeyCheck accepts or refuses a host key; known lists the keys it
+// expects for the host, to choose the algorithms to ask for.
+type hostKeyCheck struct {
+	accept func(host string, remote net.Addr, key ssh.PublicKey) error
+	known  func(host string, remote net.Addr) []string
+}
+
+// Option configures a Client.
+type Option func(*Client) error
+
+// WithPassword logs in as user with a password.
+func WithPassword(user, password string) Option {
+	return func(c *Client) error {
+		if user == "" || password == "" {
+			return errors.New("ohris: WithPassword needs a user and a password")
+		}
+		c.user, c.auth = user, ssh.Password(password)
+		return nil
+	}
+}
+
+// WithPrivateKey logs in as user with a private key (an *rsa.PrivateKey,
+// *ecdsa.PrivateKey or ed25519.PrivateKey).
+func WithPrivateKey(user string, key crypto.Signer) Option {
+	return func(c *Client) error {
+		if user == "" {
+			return errors.New("ohris: WithPrivateKey needs a user")
+		}
+		s, err := ssh.NewSignerFromKey(key)
+		if err != nil {
+			return fmt.Errorf("ohris: WithPrivateKey: %w", err)
+		}
+		c.user, c.auth = user, ssh.PublicKeys(s)
+		return nil
+	}
+}
+
+// WithPrivateKeyPEM logs in as user with a private key in PEM form (PKCS#1,
+// PKCS#8, SEC 1 or OpenSSH), decrypted with passphrase when it is not empty.
+func WithPrivateKeyPEM(user string, pemBytes []byte, passphrase string) Option {
+	return func(c *Client) error {
+		var key any
+		var err error
+		if passphrase == "" {
+			key, err = ssh.ParseRawPrivateKey(pemBytes)
+		} else {
+			key, err = ssh.ParseRawPrivateKeyWithPassphrase(pemBytes, []byte(passphrase))
+		}
+		if err != nil {
+			return fmt.Errorf("ohris: WithPrivateKeyPEM: the key cannot be read: %w", err)
+		}
+		signer, ok := key.(crypto.Signer)
+		if !ok {
+			return fmt.Errorf("ohris: WithPrivateKeyPEM: unsupported key type %T", key)
+		}
+		return WithPrivateKey(user, signer)(c)
+	}
+}
+
+// WithKnownHosts verifies the server's host key against OpenSSH
+// known_hosts files, such as ~/.ssh/known_hosts.
+func WithKnownHosts(files ...string) Option {
+	return func(c *Client) error {
+		if len(files) == 0 {
+			return errors.New("ohris: WithKnownHosts needs a file")
+		}
+		cb, err := knownhosts.New(files...)
+		if err != nil {
+			return fmt.Errorf("ohris: WithKnownHosts: %w", err)
+		}
+		c.checks = append(c.checks, hostKeyCheck{
+			accept: cb,
+			known:  func(host string, remote net.Addr) []string { return knownAlgorithms(cb, host, remote) },
+		})
+		return nil
+	}
+}
+
+// WithHostKey pins the server's host key: an ed25519.PublicKey,
+// *rsa.PublicKey or *ecdsa.PublicKey. Give it several times to accept any
+// of several keys, during a key rotation.
+func WithHostKey(key crypto.PublicKey) Option {
+	return func(c *Client) error {
+		pub, err := ssh.NewPublicKey(key)
+		if err != nil {
+			return fmt.Errorf("ohris: WithHostKey: %w", err)
+		}
+		want := pub.Marshal()
+		c.algos = append(c.algos, algorithmsFor(pub.Type())...)
+		c.checks = append(c.checks, hostKeyCheck{accept: func(_ string, _ net.Addr, key ssh.PublicKey) error {
+			if !bytes.Equal(key.Marshal(), want) {
+				return errors.New("not the pinned key")
+			}
+			return nil
+		}})
+		return nil
+	}
+}
+
+// WithHostKeyFingerprint pins the server's host key by its SHA-256
+// fingerprint as OpenSSH prints it ("SHA256:" then unpadded base64).
+func WithHostKeyFingerprint(fingerprint string) Option {
+	return func(c *Client) error {
+		if !strings.HasPrefix(fingerprint, "SHA256:") || len(fingerprint) != len("SHA256:")+43 {
+			return fmt.Errorf("ohris: WithHostKeyFingerprint: %q is not a SHA256: fingerprint", fingerprint)
+		}
+		c.checks = append(c.checks, hostKeyCheck{accept: func(_ string, _ net.Addr, key ssh.PublicKey) error {
+			if ssh.FingerprintSHA256(key) != fingerprint {
+				return errors.New("not the pinned fingerprint")
+			}
+			return nil
+		}})
+		return nil
+	}
+}
+
+// WithBaseDir sets the folder that holds depot/ and archives/ on the
+// server. By default it is the folder the server logs the user into.
+func WithBaseDir(dir string) Option {
+	return func(c *Client) error {
+		c.base = dir
+		return nil
+	}
+}
+
+// WithLogger logs connections and deliveries to l. Nothing is logged by
+// default. No secret is ever logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithDialTimeout bounds the time to connect and complete the SSH
+// handshake; the default is 30 seconds. A context deadline also applies.
+func WithDialTimeout(d time.Duration) Option {
+	return func(c *Client) error {
+		if d <= 0 {
+			return errors.New("ohris: WithDialTimeout needs a positive duration")
+		}
+		c.timeout = d
+		return nil
+	}
+}
+
+// NewClient returns a Client for the SFTP server at addr (host:port). It
+// does not connect yet. It needs a login (WithPassword or WithPrivateKey)
+// and a way to verify the host key (WithKnownHosts, WithHostKey or
+// WithHostKeyFingerprint): there is no option to skip that check.
+func NewClient(addr string, opts ...Option) (*Client, error) {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return nil, fmt.Errorf("ohris: NewClient: address %q is not host:port", addr)
+	}
+	c := &Client{addr: addr, logger: slog.New(slog.DiscardHandler), timeout: 30 * time.Second}
+	for _, o := range opts {
+		if err := o(c); err != nil {
+			return nil, err
+		}
+	}
+	if c.auth == nil {
+		return nil, errors.New("ohris: NewClient: no login: use WithPassword or WithPrivateKey")
+	}
+	if len(c.checks) == 0 {
+		return nil, errors.New("ohris: NewClient: no host key check: use WithKnownHosts, WithHostKey or WithHostKeyFingerprint")
+	}
+	return c, nil
+}
+
+// Close closes the connection, if one is open. The Client can still be
+// used: the next call connects again.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.conn == nil {
+		return nil
+	}
+	err := c.conn.Close()
+	c.conn, c.sc = nil, nil
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("ohris: closing the SFTP connection: %w", err)
+	}
+	return nil
+}
+
+// session returns the open SFTP session, connecting when there is none.
+func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sc != nil {
+		return c.sc, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var d net.Dialer
+	nc, err := d.DialContext(ctx, "tcp", c.addr)
+	if err != nil {
+		return nil, fmt.Errorf("ohris: connecting to %s: %w", c.addr, err)
+	}
+	stop := context.AfterFunc(ctx, func() { nc.Close() })
+	var keyErr error
+	cfg := &ssh.ClientConfig{
+		User: c.user,
+		Auth: []ssh.AuthMethod{c.auth},
+		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
+			keyErr = c.checkHostKey(host, remote, key)
+			return keyErr
+		},
+		HostKeyAlgorithms: c.hostKeyAlgorithms(nc.RemoteAddr()),
+	}
+	conn, chans, reqs, err := ssh.NewClientConn(nc, c.addr, cfg)
+	if !stop() {
+		err = errors.Join(err, ctx.Err())
+	}
+	if err != nil {
+		nc.Close()
+		switch {
+		case keyErr != nil:
+			return nil, keyErr
+		case strings.Contains(err.Error(), "unable to authenticate"):
+			return nil, fmt.Errorf("%w: %s as user %q", ErrAuth, c.addr, c.user)
+		}
+		return nil, fmt.Errorf("ohris: SSH handshake with %s: %w", c.addr, err)
+	}
+	client := ssh.NewClient(conn, chans, reqs)
+	sc, err := sftp.NewClient(client, sftp.UseConcurrentWrites(true))
+	if err != nil {
+		client.Close()
+		return nil, fmt.Errorf("ohris: starting SFTP on %s: %w", c.addr, err)
+	}
+	c.conn, c.sc = client, sc
+	c.logger.Info("ohris: connected", "addr", c.addr, "user", c.user)
+	go func() {
+		client.Wait()
+		c.mu.Lock()
+		if c.conn == client {
+			c.conn, c.sc = nil, nil
+		}
+		c.mu.Unlock()
+	}()
+	return sc, nil
+}
+
+// checkHostKey accepts key when one of the checks does.
+func (c *Client) checkHostKey(host string, remote net.Addr, key ssh.PublicKey) error {
+	var errs []error
+	for _, ch := range c.checks {
+		err := ch.accept(host, remote, key)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+	}
+	return fmt.Errorf("%w: %s offered %s %s: %w", ErrHostKey, c.addr, key.Type(),
+		ssh.FingerprintSHA256(key), errors.Join(errs...))
+}
+
+// hostKeyAlgorithms returns the algorithms of the keys the checks expect, so
+// that a server with several host keys shows the expected one.
+func (c *Client) hostKeyAlgorithms(remote net.Addr) []string {
+	algos := slices.Clone(c.algos)
+	for _, ch := range c.checks {
+		if ch.known != nil {
+			algos = append(algos, ch.known(c.addr, remote)...)
+		}
+	}
+	return slices.Compact(algos)
+}
+
+// knownAlgorithms asks a known_hosts callback which keys it holds for host:
+// shown a key it cannot hold, it answers with the list.
+func knownAlgorithms(cb ssh.HostKeyCallback, host string, remote net.Addr) []string {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil
+	}
+	probe, err := ssh.NewSignerFromKey(priv)
+	if err != nil {
+		return nil
+	}
+	var ke *knownhosts.KeyError
+	if !errors.As(cb(host, remote, probe.PublicKey()), &ke) {
+		return nil
+	}
+	var algos []string
+	for _, k := range ke.Want {
+		algos = append(algos, algorithmsFor(k.Key.Type())...)
+	}
+	return algos
+}
+
+// algorithmsFor returns the host key algorithms that use a key of type t.
+func algorithmsFor(t string) []string {
+	if t == ssh.KeyAlgoRSA {
+		return []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
+	}
+	return []string{t}
+}
+
+// call runs f on the SFTP session. When ctx ends first, the connection is
+// closed, which stops f; a call after that connects again.
+func (c *Client) call(ctx context.Context, f func(*sftp.Client) error) error {
+	sc, err := c.session(ctx)
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { c.drop(sc) })
+	err = f(sc)
+	if !stop() {
+		return errors.Join(err, ctx.Err())
+	}
+	return err
+}
+
+// drop closes the connection of sc if it is still the current one.
+func (c *Client) drop(sc *sftp.Client) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sc == sc {
+		c.conn.Close()
+		c.conn, c.sc = nil, nil
+	}
+}
+
+func (c *Client) dir(elem ...string) string {
+	return path.Join(append([]string{c.base}, elem...)...)
+}
+
+func validEnv(env Env) error {
+	if env == "" || strings.ContainsAny(string(env), "/\\") || env == "." || env == ".." {
+		return fmt.Errorf("ohris: %q is not an environment name", env)
+	}
+	return nil
+}
+
+// uploadChunk is how many bytes an upload hands the SFTP client at once;
+// the client sends them as concurrent write requests.
+const uploadChunk = 1 << 20
+
+// Upload stores the content of r as depot/<env>/<name> on the server, where
+// name is a flux file name (see FileName). The content is written under a
+// temporary name in the base folder, outside depot/, and renamed into
+// depot/<env>/ only once complete and of the right size, so that oHRis never
+// picks up half a file. A file of the same name already waiting in depot/ is
+// replaced when the server supports the posix-rename extension (OpenSSH
+// does), and is an error otherwise.
+//
+// If the connection breaks during the upload, the temporary file may stay
+// in the base folder; it never appears in depot/.
+func (c *Client) Upload(ctx context.Context, env Env, name string, r io.Reader) error {
+	return c.put(ctx, env, name, func(w io.Writer) error {
+		buf := make([]byte, uploadChunk)
+		for {
+			n, err := io.ReadFull(r, buf)
+			if n > 0 {
+				if _, werr := w.Write(buf[:n]); werr != nil {
+					return werr
+				}
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("ohris: reading the file to upload: %w", err)
+			}
+		}
+	})
+}
+
+// Deliver checks the users, writes them as the flux file whose data are
+// valid on date, and uploads it to depot/<env>/ as Upload does. Nothing is
+// sent when the check refuses the file (see WriteFile for p). It ranges
+// over users twice.
+func (c *Client) Deliver(ctx context.Context, env Env, date Date, users iter.Seq2[User, error], p WriteParams) (*Report, error) {
+	rep, err := checkFile(users, p)
+	if err != nil {
+		return rep, err
+	}
+	err = c.put(ctx, env, FileName(date), func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, uploadChunk)
+		if err := writeChecked(bw, users, rep, p); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	return rep, err
+}
+
+// put writes a file through write under a temporary name, checks its size
+// and renames it into depot/<env>/name.
+func (c *Client) put(ctx context.Context, env Env, name string, write func(io.Writer) error) error {
+	if err := validEnv(env); err != nil {
+		return err
+	}
+	if _, err := ParseFileName(name); err != nil || path.Base(name) != name {
+		return fmt.Errorf("ohris: Upload: %q is not a flux file name", name)
+	}
+	final := c.dir(DepotDir, string(env), name)
+	tmp := c.dir("." + name + "." + randomHex() + ".part")
+	return c.call(ctx, func(sc *sftp.Client) error {
+		start := time.Now()
+		f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
+		if err != nil {
+			return sftpError("create", tmp, err)
+		}
+		cw := &countingWriter{w: f}
+		err = write(cw)
+		if err != nil {
+			f.Close()
+			return c.discard(sc, tmp, err)
+		}
+		if err := f.Close(); err != nil {
+			return c.discard(sc, tmp, sftpError("close", tmp, err))
+		}
+		fi, err := sc.Stat(tmp)
+		if err != nil {
+			return c.discard(sc, tmp, sftpError("stat", tmp, err))
+		}
+		if fi.Size() != cw.n {
+			return c.discard(sc, tmp, fmt.Errorf("ohris: the server holds %d bytes of %s, %d were sent", fi.Size(), tmp, cw.n))
+		}
+		if _, ok := sc.HasExtension("posix-rename@openssh.com"); ok {
+			err = sc.PosixRename(tmp, final)
+		} else {
+			err = sc.Rename(tmp, final)
+		}
+		if err != nil {
+			return c.discard(sc, tmp, sftpError("rename", final, err))
+		}
+		c.logger.Info("ohris: delivered", "path", final, "bytes", cw.n, "duration", time.Since(start))
+		return nil
+	})
+}
+
+// discard removes the temporary file after a failed upload, when the
+// connection still allows it, and returns err.
+func (c *Client) discard(sc *sftp.Client, tmp string, err error) error {
+	if rerr := sc.Remove(tmp); rerr != nil {
+		c.logger.Warn("ohris: temporary file left on the server", "path", tmp, "error", rerr)
+	}
+	return err
+}
+
+func randomHex() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// FileInfo describes a file in a folder of the exchange space.
+type FileInfo struct {
+	Name    string    // base name
+	Path    string    // path on the server
+	Size    int64     // bytes
+	ModTime time.Time // last modification, as the server reports it
+	Date    Date      // date of validity from the name; zero when the name is not a flux file name
+}
+
+// Archives lists archives/<env>/, where oHRis moves the files it processed
+// and keeps them 32 days, in name order.
+func (c *Client) Archives(ctx context.Context, env Env) iter.Seq2[FileInfo, error] {
+	return c.list(ctx, ArchivesDir, env)
+}
+
+// Depot lists depot/<env>/: the files waiting for oHRis, in name order.
+func (c *Client) Depot(ctx context.Context, env Env) iter.Seq2[FileInfo, error] {
+	return c.list(ctx, DepotDir, env)
+}
+
+func (c *Client) list(ctx context.Context, folder string, env Env) iter.Seq2[FileInfo, error] {
+	return func(yield func(FileInfo, error) bool) {
+		if err := validEnv(env); err != nil {
+			yield(FileInfo{}, err)
+			return
+		}
+		dir := c.dir(folder, string(env))
+		var fis []os.FileInfo
+		err := c.call(ctx, func(sc *sftp.Client) error {
+			var err error
+			fis, err = sc.ReadDirContext(ctx, dir)
+			if err != nil {
+				return sftpError("list", dir, err)
+			}
+			return nil
+		})
+		if err != nil {
+			yield(FileInfo{}, err)
+			return
+		}
+		slices.SortFunc(fis, func(a, b os.FileInfo) int { return strings.Compare(a.Name(), b.Name()) })
+		for _, fi := range fis {
+			if !fi.Mode().IsRegular() {
+				continue
+			}
+			d, _ := ParseFileName(fi.Name())
+			info := FileInfo{Name: fi.Name(), Path: path.Join(dir, fi.Name()), Size: fi.Size(), ModTime: fi.ModTime(), Date: d}
+			if !yield(info, nil) {
+				return
+			}
+		}
+	}
+}
+
+// OpenArchive opens archives/<env>/<name> for reading, to compare what oHRis
+// processed with what was sent (NewReader reads it). Close the result.
+func (c *Client) OpenArchive(ctx context.Context, env Env, name string) (io.ReadCloser, error) {
+	if err := validEnv(env); err != nil {
+		return nil, err
+	}
+	if path.Base(name) != name || name == "." || name == ".." {
+		return nil, fmt.Errorf("ohris: OpenArchive: %q is not a file name", name)
+	}
+	p := c.dir(ArchivesDir, string(env), name)
+	var f *sftp.File
+	err := c.call(ctx, func(sc *sftp.Client) error {
+		var err error
+		f, err = sc.Open(p)
+		if err != nil {
+			return sftpError("open", p, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,374 @@
+package ohris_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hrbridge/hrbridge/ohris"
+	"github.com/hrbridge/hrbridge/ohris/ohristest"
+)
+
+const seedName = "flux_utilisateurs_20240131.xml"
+
+func newClient(t *testing.T, srv *ohristest.Server, opts ...ohris.Option) *ohris.Client {
+	t.Helper()
+	opts = append([]ohris.Option{
+		ohris.WithPassword(ohristest.DefaultUser, srv.Password(ohristest.DefaultUser)),
+		ohris.WithKnownHosts(srv.KnownHostsFile()),
+	}, opts...)
+	c, err := ohris.NewClient(srv.Addr, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// names returns the names of the files of a folder of the server.
+func names(t *testing.T, srv *ohristest.Server, dir string) []string {
+	t.Helper()
+	fis, err := srv.List(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, fi := range fis {
+		out = append(out, fi.Name)
+	}
+	return out
+}
+
+func TestDeliver(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	ctx := context.Background()
+	rep, err := c.Deliver(ctx, ohris.Prod, date("2024-01-31"), ohris.Users(seedUsers()), ohris.WriteParams{})
+	if err != nil || !rep.OK() {
+		t.Fatalf("Deliver: %v, %v", err, rep)
+	}
+	got, err := srv.ReadFile("depot/prod/" + seedName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := writeAll(t, seedUsers()); !bytes.Equal(got, want) {
+		t.Errorf("delivered file differs from the written one:\n%s", got)
+	}
+	if n := names(t, srv, "/"); len(n) != 0 {
+		t.Errorf("files left in the base folder: %v", n)
+	}
+	if n := names(t, srv, "depot/test"); len(n) != 0 {
+		t.Errorf("files in depot/test: %v", n)
+	}
+	// A second delivery for the same day replaces the waiting file, on the
+	// same connection.
+	users := seedUsers()
+	users[0].LastName = "DURAND"
+	if _, err := c.Deliver(ctx, ohris.Prod, date("2024-01-31"), ohris.Users(users), ohris.WriteParams{}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = srv.ReadFile("depot/prod/" + seedName)
+	if !bytes.Contains(got, []byte("<nom>DURAND</nom>")) {
+		t.Errorf("second delivery did not replace the first:\n%s", got)
+	}
+	if srv.Logins() != 1 {
+		t.Errorf("%d logins for two deliveries, want 1 reused connection", srv.Logins())
+	}
+}
+
+// watchingReader looks at the server while the upload is half done.
+type watchingReader struct {
+	r       io.Reader
+	n, at   int
+	watch   func()
+	watched bool
+}
+
+func (w *watchingReader) Read(p []byte) (int, error) {
+	if w.n >= w.at && !w.watched {
+		w.watched = true
+		w.watch()
+	}
+	n, err := w.r.Read(p[:min(len(p), 4096)])
+	w.n += n
+	return n, err
+}
+
+// While a file is being uploaded it is under a temporary name outside
+// depot/; it appears in depot/ whole, by a rename.
+func TestUploadIsAtomic(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	var big bytes.Buffer
+	w := ohris.NewWriter(&big)
+	for i := range 3000 {
+		u := seedUsers()[1]
+		u.EmployeeNumber, u.Login = fmt.Sprint(i), fmt.Sprint("u", i)
+		if err := w.Write(u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	content := big.Bytes()
+	var during, temp []string
+	r := &watchingReader{r: bytes.NewReader(content), at: 2 << 20, watch: func() {
+		during = names(t, srv, "depot/prod")
+		temp = names(t, srv, "/")
+	}}
+	if err := c.Upload(context.Background(), ohris.Prod, seedName, r); err != nil {
+		t.Fatal(err)
+	}
+	if !r.watched {
+		t.Fatal("the upload was not watched half-way")
+	}
+	if len(during) != 0 {
+		t.Errorf("depot/prod during the upload: %v", during)
+	}
+	if len(temp) != 1 || !strings.HasPrefix(temp[0], "."+seedName+".") || !strings.HasSuffix(temp[0], ".part") {
+		t.Errorf("base folder during the upload: %v", temp)
+	}
+	got, err := srv.ReadFile("depot/prod/" + seedName)
+	if err != nil || !bytes.Equal(got, content) {
+		t.Errorf("delivered %d bytes of %d: %v", len(got), len(content), err)
+	}
+	if n := names(t, srv, "/"); len(n) != 0 {
+		t.Errorf("temporary file left: %v", n)
+	}
+}
+
+// A connection that breaks in the middle of an upload leaves nothing in
+// depot/, and the next call connects again.
+func TestDroppedConnectionLeavesNoFile(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	users := make([]ohris.User, 3000)
+	for i := range users {
+		users[i] = seedUsers()[1]
+		users[i].EmployeeNumber, users[i].Login = fmt.Sprint(i), fmt.Sprint("u", i)
+	}
+	srv.DropConnectionAfter(500_000)
+	_, err := c.Deliver(context.Background(), ohris.Prod, date("2024-01-31"), ohris.Users(users), ohris.WriteParams{})
+	if err == nil {
+		t.Fatal("Deliver succeeded over a dropped connection")
+	}
+	if n := names(t, srv, "depot/prod"); len(n) != 0 {
+		t.Fatalf("depot/prod after a dropped upload: %v", n)
+	}
+	if _, err := c.Deliver(context.Background(), ohris.Prod, date("2024-01-31"), ohris.Users(users), ohris.WriteParams{}); err != nil {
+		t.Fatalf("Deliver after reconnecting: %v", err)
+	}
+	if n := names(t, srv, "depot/prod"); len(n) != 1 || srv.Logins() != 2 {
+		t.Errorf("depot/prod %v after %d logins", n, srv.Logins())
+	}
+}
+
+func TestHostKeyAlwaysVerified(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	pw := ohris.WithPassword(ohristest.DefaultUser, srv.Password(ohristest.DefaultUser))
+	if _, err := ohris.NewClient(srv.Addr, pw); err == nil || !strings.Contains(err.Error(), "no host key check") {
+		t.Errorf("NewClient without a host key check: %v", err)
+	}
+	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	otherSSH, _ := ssh.NewPublicKey(other)
+	wrongKnownHosts := filepath.Join(t.TempDir(), "known_hosts")
+	os.WriteFile(wrongKnownHosts, []byte(strings.Replace(
+		string(ssh.MarshalAuthorizedKey(otherSSH)), "ssh-ed25519", "["+strings.Replace(srv.Addr, ":", "]:", 1)+" ssh-ed25519", 1)), 0o600)
+	emptyKnownHosts := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(emptyKnownHosts, nil, 0o600)
+	for name, opt := range map[string]ohris.Option{
+		"pinned key":        ohris.WithHostKey(other),
+		"fingerprint":       ohris.WithHostKeyFingerprint(ssh.FingerprintSHA256(otherSSH)),
+		"known_hosts":       ohris.WithKnownHosts(wrongKnownHosts),
+		"host not in known": ohris.WithKnownHosts(emptyKnownHosts),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, err := ohris.NewClient(srv.Addr, pw, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x"))
+			if !errors.Is(err, ohris.ErrHostKey) {
+				t.Errorf("err = %v, want ErrHostKey", err)
+			}
+			if n := names(t, srv, "/"); len(n) != 0 {
+				t.Errorf("files written: %v", n)
+			}
+		})
+	}
+	// The right key, pinned or by fingerprint, is accepted.
+	rightSSH, _ := ssh.NewPublicKey(srv.HostKey())
+	for _, opt := range []ohris.Option{ohris.WithHostKey(srv.HostKey()), ohris.WithHostKeyFingerprint(ssh.FingerprintSHA256(rightSSH))} {
+		c, err := ohris.NewClient(srv.Addr, pw, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Upload(context.Background(), ohris.Test, seedName, strings.NewReader("x")); err != nil {
+			t.Errorf("right key refused: %v", err)
+		}
+		c.Close()
+	}
+}
+
+// A refused login is ErrAuth, and neither the error nor the log holds the
+// password.
+func TestAuthRefusedWithoutLeakingSecrets(t *testing.T) {
+	srv := ohristest.NewServer(t, ohristest.WithPassword("acme", "right-password"))
+	const secret = "Wr0ng-S3cret-Pa55"
+	var logs bytes.Buffer
+	c, err := ohris.NewClient(srv.Addr, ohris.WithPassword("acme", secret),
+		ohris.WithKnownHosts(srv.KnownHostsFile()),
+		ohris.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x"))
+	if !errors.Is(err, ohris.ErrAuth) {
+		t.Fatalf("err = %v, want ErrAuth", err)
+	}
+	if strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
+		t.Errorf("the password leaked: %v\n%s", err, logs.String())
+	}
+	// Nor does a successful delivery log it.
+	c2, _ := ohris.NewClient(srv.Addr, ohris.WithPassword("acme", "right-password"),
+		ohris.WithKnownHosts(srv.KnownHostsFile()),
+		ohris.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	defer c2.Close()
+	if err := c2.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "right-password") || !strings.Contains(logs.String(), "delivered") {
+		t.Errorf("log:\n%s", logs.String())
+	}
+}
+
+func TestKeyLogin(t *testing.T) {
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	srv := ohristest.NewServer(t, ohristest.WithAuthorizedKey("acme", pub))
+	block, err := ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte("key passphrase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemBytes := pem.EncodeToMemory(block)
+	for name, opt := range map[string]ohris.Option{
+		"crypto.Signer": ohris.WithPrivateKey("acme", priv),
+		"PEM":           ohris.WithPrivateKeyPEM("acme", pemBytes, "key passphrase"),
+	} {
+		c, err := ohris.NewClient(srv.Addr, opt, ohris.WithHostKey(srv.HostKey()))
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		c.Close()
+	}
+	_, err = ohris.NewClient(srv.Addr, ohris.WithPrivateKeyPEM("acme", pemBytes, "not it"), ohris.WithHostKey(srv.HostKey()))
+	if err == nil || strings.Contains(err.Error(), "not it") {
+		t.Errorf("wrong passphrase: %v", err)
+	}
+	_, otherPriv, _ := ed25519.GenerateKey(rand.Reader)
+	c, _ := ohris.NewClient(srv.Addr, ohris.WithPrivateKey("acme", otherPriv), ohris.WithHostKey(srv.HostKey()))
+	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); !errors.Is(err, ohris.ErrAuth) {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+// Users that fail the checks stop the delivery before any connection.
+func TestDeliverRefusesInvalidUsers(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	users := seedUsers()
+	users[1].Login = "" // and so cdupont's responsable is missing too
+	rep, err := c.Deliver(context.Background(), ohris.Prod, date("2024-01-31"), ohris.Users(users), ohris.WriteParams{})
+	if !errors.Is(err, ohris.ErrInvalid) || rep.Ignored() != 2 {
+		t.Fatalf("err %v, report %v", err, rep)
+	}
+	if srv.Logins() != 0 {
+		t.Errorf("connected %d times for a refused file", srv.Logins())
+	}
+}
+
+func TestUploadRefusesBadNames(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	for _, tc := range []struct {
+		env  ohris.Env
+		name string
+	}{{ohris.Prod, "flux.xml"}, {ohris.Prod, "../" + seedName}, {"../prod", seedName}, {"", seedName}} {
+		if err := c.Upload(context.Background(), tc.env, tc.name, strings.NewReader("x")); err == nil {
+			t.Errorf("Upload(%q, %q) succeeded", tc.env, tc.name)
+		}
+	}
+}
+
+func TestArchivesAndDepot(t *testing.T) {
+	now := time.Date(2024, 2, 1, 6, 0, 0, 0, time.UTC)
+	srv := ohristest.NewServer(t, ohristest.WithClock(func() time.Time { return now }))
+	c := newClient(t, srv)
+	ctx := context.Background()
+	srv.WriteFile("archives/prod/flux_utilisateurs_20240130.xml", []byte("a"))
+	srv.WriteFile("archives/prod/flux_utilisateurs_20240129.xml", []byte("bb"))
+	srv.WriteFile("archives/prod/notes.txt", []byte("ccc"))
+	var got []string
+	for fi, err := range c.Archives(ctx, ohris.Prod) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s %d %s %s", fi.Name, fi.Size, fi.Date, fi.ModTime.UTC().Format(time.RFC3339)))
+	}
+	want := "flux_utilisateurs_20240129.xml 2 2024-01-29 2024-02-01T06:00:00Z|" +
+		"flux_utilisateurs_20240130.xml 1 2024-01-30 2024-02-01T06:00:00Z|notes.txt 3  2024-02-01T06:00:00Z"
+	if strings.Join(got, "|") != want {
+		t.Errorf("archives:\n%s\nwant\n%s", strings.Join(got, "|"), want)
+	}
+	rc, err := c.OpenArchive(ctx, ohris.Prod, "flux_utilisateurs_20240129.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "bb" {
+		t.Errorf("archive content %q", b)
+	}
+	if _, err := c.OpenArchive(ctx, ohris.Prod, "flux_utilisateurs_20000101.xml"); !errors.Is(err, ohris.ErrNotFound) {
+		t.Errorf("missing archive: %v", err)
+	}
+	for _, err := range c.Depot(ctx, ohris.Test) {
+		t.Errorf("depot/test is not empty: %v", err)
+	}
+	for _, err := range c.Archives(ctx, "nowhere") {
+		if !errors.Is(err, ohris.ErrNotFound) {
+			t.Errorf("missing folder: %v", err)
+		}
+	}
+}
+
+// A context that ends stops the call; the client connects again after.
+func TestContextEnds(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &watchingReader{r: io.MultiReader(strings.NewReader(strings.Repeat("x", 3<<20))), at: 1 << 20, watch: cancel}
+	if err := c.Upload(ctx, ohris.Prod, seedName, r); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if n := names(t, srv, "depot/prod"); len(n) != 0 {
+		t.Errorf("depot/prod after a cancelled upload: %v", n)
+	}
+	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); err != nil {
+		t.Errorf("after the cancel: %v", err)
+	}
+}
