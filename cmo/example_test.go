@@ -12,7 +12,10 @@ import (
 )
 
 func ExampleClient_ImportUsers() {
-	srv := cmotest.New() // a fake tenant; use the tenant's URL in production
+	srv, err := cmotest.Start() // a fake tenant; use the tenant's URL in production
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(cmotest.DefaultLogin, cmotest.DefaultPassword), cmo.WithInsecureHTTP())
 	if err != nil {
@@ -50,7 +53,10 @@ func ExampleClient_ImportUsers() {
 // UpdateUsers changes users that exist: only the fields given are sent, and
 // CMO leaves the others as they are. Here a leaver is deactivated.
 func ExampleClient_UpdateUsers() {
-	srv := cmotest.New()
+	srv, err := cmotest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(cmotest.DefaultLogin, cmotest.DefaultPassword), cmo.WithInsecureHTTP())
 	if err != nil {
@@ -74,7 +80,10 @@ func ExampleClient_UpdateUsers() {
 }
 
 func ExampleClient_ImportOrgUnits() {
-	srv := cmotest.New()
+	srv, err := cmotest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(cmotest.DefaultLogin, cmotest.DefaultPassword), cmo.WithInsecureHTTP())
 	if err != nil {
@@ -92,7 +101,10 @@ func ExampleClient_ImportOrgUnits() {
 }
 
 func ExampleClient_ImportEntities() {
-	srv := cmotest.New()
+	srv, err := cmotest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(cmotest.DefaultLogin, cmotest.DefaultPassword), cmo.WithInsecureHTTP(),
 		// The seed does not name the entities operation: read it from the
@@ -113,7 +125,10 @@ func ExampleClient_ImportEntities() {
 }
 
 func ExampleClient_ExportUsers() {
-	srv := cmotest.New()
+	srv, err := cmotest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	for _, login := range []string{"ann", "bob", "cy"} {
 		srv.PutUser(cmotest.User{LoginName: login, Fields: map[string]string{"FirstName": login, "LastName": "X"}})
@@ -137,7 +152,10 @@ func ExampleClient_ExportUsers() {
 }
 
 func ExampleValidationError() {
-	srv := cmotest.New()
+	srv, err := cmotest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer srv.Close()
 	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(cmotest.DefaultLogin, cmotest.DefaultPassword), cmo.WithInsecureHTTP())
 	if err != nil {

@@ -36,6 +36,8 @@
 package cmotest
 
 import (
+	"crypto/rand"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -44,8 +46,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"crypto/rand"
 
 	"github.com/hrbridge/hrbridge/cmo"
 	"github.com/hrbridge/hrbridge/internal/fault"
@@ -91,6 +91,7 @@ type Server struct {
 	maxRequest  int64
 	secret      []byte
 	offset      time.Duration
+	optErr      error
 
 	users    []*User
 	byLogin  map[string]*User // by lower-case LoginName
@@ -173,6 +174,9 @@ type Option func(*Server)
 // (the permissions "Allow Edit Users" and "Allow Edit User Assignments").
 func WithAccount(login, password string, canExport bool) Option {
 	return func(s *Server) {
+		if login == "" || password == "" {
+			s.fail(fmt.Errorf("cmotest: WithAccount(%q, ...): empty login or password", login))
+		}
 		s.accounts = append(s.accounts, account{id: len(s.accounts) + 1, login: login, password: password, canExport: canExport})
 	}
 }
@@ -211,7 +215,14 @@ func WithInfoFields(fields ...string) Option { return func(s *Server) { s.infoFi
 
 // WithEntitiesOperation names the entities import operation (default
 // cmo.OpAsyncAuditeesImport).
-func WithEntitiesOperation(op string) Option { return func(s *Server) { s.entitiesOp = op } }
+func WithEntitiesOperation(op string) Option {
+	return func(s *Server) {
+		if strings.TrimSpace(op) == "" || strings.ContainsAny(op, " <>/\"") {
+			s.fail(fmt.Errorf("cmotest: WithEntitiesOperation(%q): not an operation name", op))
+		}
+		s.entitiesOp = op
+	}
+}
 
 // WithStringXMLData makes the server behave as a tenant whose WSDL types
 // xmlData and the results as s:string: it expects the payload escaped in
@@ -219,24 +230,48 @@ func WithEntitiesOperation(op string) Option { return func(s *Server) { s.entiti
 func WithStringXMLData() Option { return func(s *Server) { s.asString = true } }
 
 // WithTokenExpiry sets the lifetime of export API tokens.
-func WithTokenExpiry(d time.Duration) Option { return func(s *Server) { s.tokenExpiry = d } }
+func WithTokenExpiry(d time.Duration) Option {
+	return func(s *Server) {
+		if d <= 0 {
+			s.fail(fmt.Errorf("cmotest: WithTokenExpiry(%v): must be positive", d))
+		}
+		s.tokenExpiry = d
+	}
+}
 
 // WithMaxRequestBytes sets the largest request body the server reads
 // (default 4 MiB, ASP.NET's); a larger one gets HTTP 500.
-func WithMaxRequestBytes(n int64) Option { return func(s *Server) { s.maxRequest = n } }
+func WithMaxRequestBytes(n int64) Option {
+	return func(s *Server) {
+		if n <= 0 {
+			s.fail(fmt.Errorf("cmotest: WithMaxRequestBytes(%d): must be positive", n))
+		}
+		s.maxRequest = n
+	}
+}
+
+// fail records the first bad option.
+func (s *Server) fail(err error) {
+	if s.optErr == nil {
+		s.optErr = err
+	}
+}
 
 // NewServer starts a fake CMO tenant on loopback and closes it when the test
-// ends.
+// ends. A bad option fails the test.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := New(opts...)
+	s, err := Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(s.Close)
 	return s
 }
 
-// New starts a fake CMO tenant on loopback, for a program or an Example
-// that has no testing.TB; the caller must Close it.
-func New(opts ...Option) *Server {
+// Start starts a fake CMO tenant outside a test, for a program or an
+// Example that runs on the fakes; call Close when done.
+func Start(opts ...Option) (*Server, error) {
 	s := &Server{
 		byLogin:     map[string]*User{},
 		Faults:      fault.New(),
@@ -256,6 +291,9 @@ func New(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	if s.optErr != nil {
+		return nil, s.optErr
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", s.route)
 	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(mux))
@@ -268,7 +306,7 @@ func New(opts ...Option) *Server {
 	}
 	s.srv.Start()
 	s.URL = s.srv.URL
-	return s
+	return s, nil
 }
 
 // Close shuts the server down, closing its connections.

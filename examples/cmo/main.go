@@ -23,7 +23,10 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	srv := cmotest.New(cmotest.WithRoles("Auditor"), cmotest.WithUserGroups("Auditors"))
+	srv, err := cmotest.Start(cmotest.WithRoles("Auditor"), cmotest.WithUserGroups("Auditors"))
+	if err != nil {
+		return err
+	}
 	defer srv.Close()
 	c, err := cmo.NewClient(srv.URL,
 		cmo.WithLogin(cmotest.DefaultLogin, cmotest.DefaultPassword),
