@@ -117,8 +117,10 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithRetry sets how many times a failed request may be sent again (0 turns
 // retries off) and the longest wait between attempts, which also caps a
-// server's Retry-After. Import calls are retried: they are upserts by key,
-// which CMO applies the same way twice. The default is 3 retries, 30 s.
+// server's Retry-After. Reads (the export, tokens) are retried on 429, 502,
+// 503, 504 and broken connections; an import call only on 429, which CMO
+// answers without acting: it is never sent twice behind the caller's back.
+// The default is 3 retries, 30 s.
 func WithRetry(retries int, maxWait time.Duration) Option {
 	return func(c *config) error {
 		if retries < 0 || maxWait <= 0 {

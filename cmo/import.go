@@ -24,8 +24,11 @@ import (
 // complete the import (an outcome of False or "Partially completed", a user
 // not saved, fewer users counted than sent), the result comes with an
 // *ImportError. Credentials CMO refuses give an *APIError matching
-// ErrUnauthorized. If a call fails, the users of the calls not made are
-// StatusNotSent.
+// ErrUnauthorized. A call is not sent again after an outage or a dropped
+// connection (only after a 429): its users are then StatusUnknown, those of
+// the calls not made StatusNotSent, and sending them again is the caller's
+// decision (every field is set again alike; an assignment may be added
+// twice).
 //
 // Source: "HR Integration Instructions", sections "Fields to integrate",
 // "Schema for Users" and "Example Web Service Call".
@@ -273,7 +276,9 @@ func (c *Client) send(ctx context.Context, j job, res *ImportResult, call int, b
 // the result document of the answer, parsed.
 func (c *Client) call(ctx context.Context, op string, xmlData []byte) (*parsedLog, error) {
 	out := &response{op: op}
-	if err := c.soap.Do(ctx, soap.Call{Action: Namespace + op, Body: c.request(op, xmlData), Idempotent: true}, out); err != nil {
+	// Not Idempotent: CMO adds the assignments it is sent, and the seed does
+	// not say that it ignores one it has already.
+	if err := c.soap.Do(ctx, soap.Call{Action: Namespace + op, Body: c.request(op, xmlData)}, out); err != nil {
 		return nil, c.apiError(op, err)
 	}
 	doc, err := out.document()

@@ -87,6 +87,8 @@ type Server struct {
 	infoFields  names
 	entitiesOp  string
 	asString    bool
+	replaceAsg  bool // User Assignment Logic: fully redefined
+	appendMgrs  bool // User Manager Logic: appended
 	tokenExpiry time.Duration
 	maxRequest  int64
 	secret      []byte
@@ -223,6 +225,17 @@ func WithEntitiesOperation(op string) Option {
 		s.entitiesOp = op
 	}
 }
+
+// WithAssignmentsReplaced makes the server redefine a user's assignments
+// fully with each <Assignments> block it is sent: the answer "fully
+// redefined" to the seed's "User Assignment Logic". By default a block's
+// assignments are added to the user's, as the seed's users schema notes say.
+func WithAssignmentsReplaced() Option { return func(s *Server) { s.replaceAsg = true } }
+
+// WithManagersAppended makes the server add the managers of
+// ManagerLoginName to the user's instead of replacing them: the answer
+// "appended" to the seed's "User Manager Logic".
+func WithManagersAppended() Option { return func(s *Server) { s.appendMgrs = true } }
 
 // WithStringXMLData makes the server behave as a tenant whose WSDL types
 // xmlData and the results as s:string: it expects the payload escaped in

@@ -302,3 +302,27 @@ func TestExportAPIErrors(t *testing.T) {
 		t.Errorf("wrong password: %d", resp.StatusCode)
 	}
 }
+
+func TestIntegrationLogicOptions(t *testing.T) {
+	user := func(managers, orgUnit string) string {
+		return `<Users><User><LoginName>ann</LoginName><FirstName>A</FirstName><LastName>B</LastName><ManagerLoginName>` + managers +
+			`</ManagerLoginName><Assignments><Assignment><UserRole>Super User</UserRole><OrgUnit>` + orgUnit + `</OrgUnit></Assignment></Assignments></User></Users>`
+	}
+	for _, tc := range []struct {
+		opts        []cmotest.Option
+		managers    string
+		assignments int
+	}{
+		{nil, "carl", 2},
+		{[]cmotest.Option{cmotest.WithAssignmentsReplaced(), cmotest.WithManagersAppended()}, "bob,carl", 1},
+	} {
+		srv := cmotest.NewServer(t, append(tc.opts, cmotest.WithOrgUnits("NSW"))...)
+		for _, call := range []string{user("bob", "QLD"), user("carl", "NSW")} {
+			post(t, srv, textXML, cmo.Namespace+cmo.OpUserControlledImport, envelope("UserControlledImport", "cmoadmin", "cmoadmin15!", call))
+		}
+		u, _ := srv.User("ann")
+		if u.Fields["ManagerLoginName"] != tc.managers || len(u.Assignments) != tc.assignments {
+			t.Errorf("options %d: %+v", len(tc.opts), u)
+		}
+	}
+}

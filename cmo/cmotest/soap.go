@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -401,7 +402,12 @@ func (s *Server) importUsers(data *node) (string, []string) {
 			for _, f := range rec.fields {
 				switch f.name {
 				case "LoginName":
+				case "ManagerLoginName":
+					u.Fields[f.name] = s.managers(u.Fields[f.name], f.value)
 				case "Assignments":
+					if s.replaceAsg {
+						u.Assignments = nil
+					}
 					for _, a := range f.node.children {
 						if a.name != "Assignment" {
 							continue
@@ -424,6 +430,22 @@ func (s *Server) importUsers(data *node) (string, []string) {
 			return []string{login + " roles, groups, superiors, jobs, auditee assignments updated."}
 		},
 	}, data)
+}
+
+// managers returns a user's ManagerLoginName after sent is applied to old:
+// sent replaces old, or with WithManagersAppended adds the managers it
+// lacks.
+func (s *Server) managers(old, sent string) string {
+	if !s.appendMgrs || strings.TrimSpace(old) == "" {
+		return sent
+	}
+	list := strings.Split(old, ",")
+	for _, m := range strings.Split(sent, ",") {
+		if m = strings.TrimSpace(m); m != "" && !slices.ContainsFunc(list, func(o string) bool { return strings.EqualFold(strings.TrimSpace(o), m) }) {
+			list = append(list, m)
+		}
+	}
+	return strings.Join(list, ",")
 }
 
 func containsAssignment(list []cmo.Assignment, a cmo.Assignment) bool {
