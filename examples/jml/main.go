@@ -53,7 +53,7 @@ func run(w io.Writer) error {
 		return err
 	}
 
-	plan, err := canonical.Plan(after, target, canonical.Policy{
+	policy := canonical.Policy{
 		RunDate:              date(2024, 3, 4),
 		FullList:             true, // HR sends everyone, every day
 		DeactivateMissing:    true,
@@ -61,7 +61,8 @@ func run(w io.Writer) error {
 		ReplaceManagers:      true,
 		MaxDeactivations:     3,   // a small company: a bad extract would
 		MaxDeactivationShare: 0.5, // still be caught
-	})
+	}
+	plan, err := canonical.Plan(after, target, policy)
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,10 @@ func run(w io.Writer) error {
 	if err := ohrisStep(context.Background(), w, after, target, time.Date(2024, 3, 4, 6, 0, 0, 0, time.UTC)); err != nil {
 		return err
 	}
-	return hcmStep(context.Background(), w, before, after, date(2024, 3, 4))
+	if err := hcmStep(context.Background(), w, before, after, date(2024, 3, 4)); err != nil {
+		return err
+	}
+	return cmoStep(context.Background(), w, after, target, policy)
 }
 
 // keys returns the keys of both snapshots, sorted, each once.
