@@ -4,7 +4,8 @@
 //
 // For now the snapshots and the target are built in code (company.go); each
 // system package adds its step here as it comes, until this is the end-to-end
-// run on the fakes.
+// run on the fakes. The HCM feed step (hcmatom.go) reads the same story from
+// Oracle HCM's ATOM feeds into a roster and checks that it classifies alike.
 package main
 
 import (
@@ -48,7 +49,11 @@ func run(w io.Writer) error {
 		fmt.Fprintln(w)
 	}
 
-	plan, err := canonical.Plan(after, target, canonical.Policy{
+	if err := hcmFeedStep(context.Background(), w, before, after, date(2024, 3, 4)); err != nil {
+		return err
+	}
+
+	policy := canonical.Policy{
 		RunDate:              date(2024, 3, 4),
 		FullList:             true, // HR sends everyone, every day
 		DeactivateMissing:    true,
@@ -56,7 +61,8 @@ func run(w io.Writer) error {
 		ReplaceManagers:      true,
 		MaxDeactivations:     3,   // a small company: a bad extract would
 		MaxDeactivationShare: 0.5, // still be caught
-	})
+	}
+	plan, err := canonical.Plan(after, target, policy)
 	if err != nil {
 		return err
 	}
@@ -66,7 +72,10 @@ func run(w io.Writer) error {
 	if err := ohrisStep(context.Background(), w, after, target, time.Date(2024, 3, 4, 6, 0, 0, 0, time.UTC)); err != nil {
 		return err
 	}
-	return hcmStep(context.Background(), w, before, after, date(2024, 3, 4))
+	if err := hcmStep(context.Background(), w, before, after, date(2024, 3, 4)); err != nil {
+		return err
+	}
+	return cmoStep(context.Background(), w, after, target, policy)
 }
 
 // keys returns the keys of both snapshots, sorted, each once.

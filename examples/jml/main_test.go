@@ -20,6 +20,15 @@ func TestRun(t *testing.T) {
 		"  update  1005 (Emma Novak-Hill): name.family: Novak → Novak-Hill;",
 		"  joiner  1007 (Diego Ruiz): starts on 2024-03-11\n",
 		"  rehire  1009 (Ines Costa): employment.status: inactive → active;",
+		// The HCM feed step: the story read from the ATOM feeds, each event
+		// with what it meant, and the roster classifying as the snapshots.
+		"HCM's ATOM feeds up to 2024-03-03: 13 events, 6 workers in the roster.\n",
+		"  joiner  1007 (Ruiz, Diego) ← newhire: Employee Period of Service Created\n",
+		"  rehire  1009 (Costa, Ines) ← newhire: Employee Period of Service Created\n",
+		"  mover   1003 (Dubois, Claire) ← empassignment: Person Assignment Updated\n",
+		"  leaver  1004 (Evans, David) ← termination: Employee Terminated\n",
+		"  update  1005 (Novak-Hill, Emma) ← empupdate: Person Basic Information Changed\n",
+		"Classified from the roster, 8 of 8 persons agree with the snapshots.\n",
 		"Plan for 2024-03-04: 2 to create, 1 to reactivate, 2 to update, 2 to deactivate, 0 held back\n",
 		// Hana is created before Diego, who reports to her.
 		"  create     1008 (Hana Sato): joined on 2024-03-01\n  create     1007 (Diego Ruiz): joins on 2024-03-11\n",
@@ -42,6 +51,14 @@ func TestRun(t *testing.T) {
 		"  1008 (Hana Sato): user name HANA.SATO → hsato; work e-mail hsato@acme.example; grant ORA_PER_LINE_MANAGER_ABSTRACT\n",
 		"  Bulk: 1008-user 200, 1008-role-ORA_PER_LINE_MANAGER_ABSTRACT 200\n",
 		"  HCM now holds 1008: user hsato, e-mail hsato@acme.example, roles ORA_PER_EMPLOYEE_ABSTRACT, ORA_PER_LINE_MANAGER_ABSTRACT\n",
+		// The CMO step: CMO's export planned against the full list (Felix,
+		// whom HR no longer lists, is deactivated), sent through the HR
+		// import, after which CMO is in line.
+		"CMO Compliance, planned against its export:\nPlan for 2024-03-04: 2 to create, 1 to reactivate, 2 to update, 2 to deactivate, 0 held back\n",
+		"  deactivate cmo:fwagner (Felix Wagner): missing from the full HR list\n",
+		"  ImportUsers: True, 2 of 2 imported: hsato saved; druiz saved;\n",
+		"  UpdateUsers: True, 5 of 5 imported: icosta updated; cdubois updated; enovak updated; devans updated; fwagner updated;\n",
+		"  A second plan against CMO: 0 actions, 0 held back\n",
 	}
 	for _, w := range want {
 		if !strings.Contains(report, w) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hrbridge/hrbridge/internal/fault"
 	"github.com/hrbridge/hrbridge/internal/soap/internal/greeter"
@@ -192,17 +193,24 @@ func TestIdempotentCallsRetryAndOthersDoNot(t *testing.T) {
 	}
 }
 
-// One hundred sequential calls to one host travel on one TCP connection.
-func TestSequentialCallsShareOneConnection(t *testing.T) {
-	var n, conns atomic.Int32
-	srv := httptest.NewUnstartedServer(greeterServer(t, &n, nil))
+// countConns starts a server of h that counts the connections made to it.
+func countConns(t *testing.T, h http.Handler) (*httptest.Server, *atomic.Int32) {
+	conns := new(atomic.Int32)
+	srv := httptest.NewUnstartedServer(h)
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
 		}
 	}
 	srv.Start()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv, conns
+}
+
+// One hundred sequential calls to one host travel on one TCP connection.
+func TestSequentialCallsShareOneConnection(t *testing.T) {
+	var n atomic.Int32
+	srv, conns := countConns(t, greeterServer(t, &n, nil))
 	tc, err := transport.New(transport.Config{BaseURL: srv.URL, AllowHTTP: true})
 	if err != nil {
 		t.Fatal(err)
@@ -234,4 +242,31 @@ func FuzzUnmarshal(f *testing.F) {
 		}
 		ParseFault(b)
 	})
+}
+
+// TestChunkedAnswersKeepTheConnection: Unmarshal stops reading at the Body's
+// element; the rest of a chunked answer, which arrives after it, must still
+// be read or the connection is closed instead of reused.
+func TestChunkedAnswersKeepTheConnection(t *testing.T) {
+	srv, conns := countConns(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		out, _ := Marshal(nil, &greeter.GreetResponse{GreetResult: strings.Repeat("x", 8<<10)})
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		w.Write(out)
+		w.(http.Flusher).Flush() // chunked; the last chunk follows a little later
+		time.Sleep(5 * time.Millisecond)
+	}))
+	tc, err := transport.New(transport.Config{BaseURL: srv.URL, AllowHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := New(tc, "/Greeter.asmx")
+	for range 5 {
+		if err := c.Do(context.Background(), Call{Action: greetAction, Body: &greeter.Greet{Name: "n"}}, &greeter.GreetResponse{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("5 calls opened %d connections", n)
+	}
 }

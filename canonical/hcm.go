@@ -1,0 +1,185 @@
+package canonical
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/hrbridge/hrbridge/hcmatom"
+)
+
+// Attributes of a Person read from an Oracle HCM roster that the model has
+// no field for.
+const (
+	AttrHCMPersonID = "hcm.personId" // HCM's PersonId (which, unlike the person number, can differ between environments)
+	// AttrHCMManagerIDs holds, comma-separated, the ManagerIds (PersonIds)
+	// of the person's assignments that are no person of the roster; Managers
+	// is then not given.
+	AttrHCMManagerIDs = "hcm.managerIds"
+	// AttrHCMPrefix starts the names of the other person attributes HCM
+	// sent (the empupdate feed's UserName, FirstName, ...): "hcm.FirstName".
+	AttrHCMPrefix = "hcm."
+)
+
+// HCM maps the workers of an Oracle HCM roster (package hcmatom: seeded
+// from the initial extract, kept current by the ATOM feeds) to persons, as
+// the source side of a sync.
+//
+// Key is the person number. PersonName, which HCM writes "Last, First",
+// gives Family and Given, and Display as "First Last" (the whole name when
+// it has no comma). The work e-mail address and the primary phone number
+// become an Email and a Phone of type "work"; when the roster has none they
+// are not given, since the feeds do not say when HCM holds none. The
+// employment is the primary work relationship's: its worker type (EMP,
+// CWK, PWK, NONW), its start; the status is inactive for a terminated
+// person (End is then the actual termination date), pending for a pending
+// worker or a work relationship starting after RunDate, else active (End
+// given as no date). Each assignment of an active work relationship whose
+// status is not INACTIVE becomes an Assignment: Department is its
+// organization (an HCM department is an organization), Entity its legal
+// entity, and the business unit, position, location and job are HCM's ids;
+// it is primary when it is the primary assignment of the primary work
+// relationship. Managers are the persons whose PersonId the assignments
+// name as ManagerId.
+type HCM struct {
+	// Roster finds managers by PersonId; without it, Managers is not given.
+	Roster *hcmatom.Roster
+	// RunDate, when set, makes a worker whose work relationship starts
+	// after it pending (a future-dated hire).
+	RunDate Date
+}
+
+// FromRoster returns every worker of m.Roster, by person number.
+func (m *HCM) FromRoster() []Person {
+	if m.Roster == nil {
+		return nil
+	}
+	var out []Person
+	for w := range m.Roster.Persons() {
+		out = append(out, m.FromWorker(w))
+	}
+	return out
+}
+
+// FromWorker returns the person a roster worker stands for.
+func (m *HCM) FromWorker(w hcmatom.Person) Person {
+	p := Person{Key: w.PersonNumber, Name: hcmName(w.Name), Attributes: map[string]string{}, Assignments: []Assignment{}}
+	if w.PersonID != "" {
+		p.Attributes[AttrHCMPersonID] = w.PersonID
+	}
+	for k, v := range w.Attributes {
+		p.Attributes[AttrHCMPrefix+k] = v
+	}
+	if u := w.Attributes["UserName"]; u != "" {
+		p.UserName = Some(u)
+	}
+	if w.WorkEmail != "" {
+		p.Emails = []Email{{Type: "work", Address: w.WorkEmail, Primary: true}}
+	}
+	if w.PrimaryPhoneNumber != "" {
+		p.Phones = []Phone{{Type: "work", Number: w.PrimaryPhoneNumber}}
+	}
+	p.Employment = m.employment(&w)
+
+	var managerIDs, unknown []string
+	for _, wr := range w.WorkRelationships {
+		if !wr.Active() {
+			continue
+		}
+		for _, a := range wr.Assignments {
+			if strings.HasPrefix(a.AssignmentStatusType, "INACTIVE") {
+				continue
+			}
+			p.Assignments = append(p.Assignments, Assignment{
+				ID:           a.AssignmentID,
+				Primary:      Some(wr.Primary && a.Primary),
+				Entity:       someText(cmp.Or(a.LegalEntityID, wr.LegalEntityID)),
+				BusinessUnit: someText(a.BusinessUnitID),
+				Department:   someText(a.OrganizationID),
+				Position:     someText(a.PositionID),
+				Location:     someText(a.LocationID),
+				Job:          someText(a.JobID),
+			})
+			if a.ManagerID != "" {
+				managerIDs = append(managerIDs, a.ManagerID)
+			}
+		}
+	}
+	if m.Roster != nil {
+		p.Managers = []string{}
+		for _, id := range managerIDs {
+			if mgr, ok := m.Roster.PersonByID(id); ok {
+				p.Managers = append(p.Managers, mgr.PersonNumber)
+			} else {
+				unknown = append(unknown, id)
+			}
+		}
+		slices.Sort(p.Managers)
+		p.Managers = slices.Compact(p.Managers)
+		if len(unknown) > 0 {
+			p.Managers = nil // incomplete: not given, rather than some of them
+			p.Attributes[AttrHCMManagerIDs] = strings.Join(unknown, ",")
+		}
+	}
+	return p
+}
+
+// employment reads the person's employment from its primary work
+// relationship, or its last one when none is active.
+func (m *HCM) employment(w *hcmatom.Person) Employment {
+	wr, ok := w.PrimaryWorkRelationship()
+	if !ok && len(w.WorkRelationships) > 0 {
+		wr, ok = w.WorkRelationships[len(w.WorkRelationships)-1], true
+	}
+	var e Employment
+	if ok && wr.WorkerType != "" {
+		e.WorkerType = Some(hcmWorkerType(wr.WorkerType))
+	}
+	start := wr.DateStart
+	if start.IsZero() {
+		start = w.EffectiveStartDate
+	}
+	if !start.IsZero() {
+		e.Start = Some(start)
+	}
+	switch {
+	case w.Terminated:
+		e.Status, e.End = Some(StatusInactive), Some(w.ActualTerminationDate)
+	case !ok:
+		// No work relationship known: the roster does not say.
+	case wr.PeriodType == "P", !m.RunDate.IsZero() && start.After(m.RunDate):
+		e.Status, e.End = Some(StatusPending), Some(Date{})
+	default:
+		e.Status, e.End = Some(StatusActive), Some(Date{})
+	}
+	return e
+}
+
+// hcmWorkerType maps HCM's worker types to the model's.
+func hcmWorkerType(t string) WorkerType {
+	switch t {
+	case "EMP", "E":
+		return WorkerEmployee
+	case "CWK", "C":
+		return WorkerContingent
+	case "PWK", "P":
+		return WorkerPending
+	case "NONW", "N":
+		return WorkerNonworker
+	}
+	return WorkerType(t)
+}
+
+// hcmName reads HCM's "Last, First".
+func hcmName(s string) Name {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return Name{}
+	}
+	family, given, ok := strings.Cut(s, ",")
+	family, given = strings.TrimSpace(family), strings.TrimSpace(given)
+	if !ok || family == "" || given == "" {
+		return Name{Display: Some(s)}
+	}
+	return Name{Family: Some(family), Given: Some(given), Display: Some(given + " " + family)}
+}

@@ -1,0 +1,132 @@
+package canonical
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hrbridge/hrbridge/hcmatom"
+)
+
+// hcmCompany is a roster as the initial extract would seed it: Mary King
+// (a manager, from the Oracle guide), Joe Green reporting to her, Rachel
+// Goode terminated, Jennifer Gainsboro a pending worker.
+func hcmCompany(t *testing.T) *hcmatom.Roster {
+	t.Helper()
+	r := hcmatom.NewRoster()
+	var b hcmatom.Batch
+	for _, p := range []hcmatom.Person{
+		{PersonNumber: "966169008890236", PersonID: "300100591078054", Name: "King, Mary", WorkEmail: "mary.king@mail.com",
+			PrimaryPhoneNumber: "919-234-9182", EffectiveStartDate: day("2023-08-01"), Attributes: map[string]string{"UserName": "MKING"},
+			WorkRelationships: []hcmatom.WorkRelationship{{PeriodOfServiceID: "300100591078068", Primary: true, PeriodType: "E", WorkerType: "EMP",
+				LegalEntityID: "LE1", DateStart: day("2023-08-01"),
+				Assignments: []hcmatom.Assignment{{AssignmentID: "300100591026173", Primary: true, AssignmentStatusType: "ACTIVE",
+					BusinessUnitID: "300100032736497", OrganizationID: "300100037658514", PositionID: "300100037658660",
+					LocationID: "300100037658196", JobID: "300100037658485"}}}}},
+		{PersonNumber: "966169008890736", PersonID: "300100591016270", Name: "Green, Joe",
+			WorkRelationships: []hcmatom.WorkRelationship{{PeriodOfServiceID: "300100591016284", Primary: true, PeriodType: "E", WorkerType: "EMP",
+				DateStart: day("2023-08-01"),
+				Assignments: []hcmatom.Assignment{
+					{AssignmentID: "300100591078074", Primary: true, AssignmentStatusType: "ACTIVE", JobID: "300100037637824", ManagerID: "300100591078054"},
+					{AssignmentID: "300100591078099", AssignmentStatusType: "INACTIVE_PROCESS"}}}}},
+		{PersonNumber: "966169008890235", Name: "Goode, Rachel", EffectiveStartDate: day("2023-06-21"), Terminated: true,
+			ActualTerminationDate: day("2023-07-03"), WorkRelationships: []hcmatom.WorkRelationship{{PeriodOfServiceID: "300100591067585",
+				PeriodType: "E", WorkerType: "EMP", Terminated: true, ActualTerminationDate: day("2023-07-03")}}},
+		{PersonNumber: "966169008890210", Name: "Gainsboro, Jennifer", WorkRelationships: []hcmatom.WorkRelationship{{
+			PeriodOfServiceID: "300100589792532", Primary: true, PeriodType: "P", WorkerType: "PWK", DateStart: day("2023-06-29")}}},
+	} {
+		if err := b.Add(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Load(&b); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestHCMFromWorker(t *testing.T) {
+	m := HCM{Roster: hcmCompany(t)}
+	people := m.FromRoster()
+	if len(people) != 4 {
+		t.Fatalf("%d people", len(people))
+	}
+	byKey := map[string]Person{}
+	for _, p := range people {
+		byKey[p.Key] = p
+	}
+	want := Person{
+		Key:      "966169008890236",
+		Name:     Name{Given: Some("Mary"), Family: Some("King"), Display: Some("Mary King")},
+		UserName: Some("MKING"),
+		Emails:   []Email{{Type: "work", Address: "mary.king@mail.com", Primary: true}},
+		Phones:   []Phone{{Type: "work", Number: "919-234-9182"}},
+		Managers: []string{},
+		Employment: Employment{WorkerType: Some(WorkerEmployee), Status: Some(StatusActive), Start: Some(day("2023-08-01")),
+			End: Some(Date{})},
+		Assignments: []Assignment{{ID: "300100591026173", Primary: Some(true), Entity: Some("LE1"), BusinessUnit: Some("300100032736497"),
+			Department: Some("300100037658514"), Position: Some("300100037658660"), Location: Some("300100037658196"),
+			Job: Some("300100037658485")}},
+		Attributes: map[string]string{AttrHCMPersonID: "300100591078054", "hcm.UserName": "MKING"},
+	}
+	if diff := cmp.Diff(want, byKey["966169008890236"], exportOpt); diff != "" {
+		t.Errorf("Mary (-want +got):\n%s", diff)
+	}
+	joe := byKey["966169008890736"]
+	if len(joe.Assignments) != 1 || cmp.Diff([]string{"966169008890236"}, joe.Managers) != "" || joe.Emails != nil || joe.Phones != nil {
+		t.Errorf("Joe: an inactive assignment left out, his manager found by PersonId, no e-mail given: %+v", joe)
+	}
+	rachel := byKey["966169008890235"]
+	if rachel.Employment.Status != Some(StatusInactive) || rachel.Employment.End != Some(day("2023-07-03")) ||
+		rachel.Employment.Start != Some(day("2023-06-21")) || len(rachel.Assignments) != 0 || rachel.Assignments == nil {
+		t.Errorf("Rachel: %+v", rachel.Employment)
+	}
+	jennifer := byKey["966169008890210"]
+	if jennifer.Employment.Status != Some(StatusPending) || jennifer.Employment.WorkerType != Some(WorkerPending) {
+		t.Errorf("Jennifer: %+v", jennifer.Employment)
+	}
+}
+
+func TestHCMFutureHireAndUnknownManager(t *testing.T) {
+	w := hcmatom.Person{PersonNumber: "1007", Name: "Diego Ruiz", WorkRelationships: []hcmatom.WorkRelationship{{
+		PeriodOfServiceID: "W1", Primary: true, PeriodType: "E", WorkerType: "EMP", DateStart: day("2024-03-11"),
+		Assignments: []hcmatom.Assignment{{AssignmentID: "A1", Primary: true, ManagerID: "300999"}}}}}
+	m := HCM{Roster: hcmatom.NewRoster(), RunDate: day("2024-03-04")}
+	p := m.FromWorker(w)
+	if p.Employment.Status != Some(StatusPending) || p.Name.Display != Some("Diego Ruiz") || p.Name.Family.IsSet() {
+		t.Errorf("%+v", p)
+	}
+	if p.Managers != nil || p.Attributes[AttrHCMManagerIDs] != "300999" {
+		t.Errorf("a manager not in the roster: managers %v, attributes %v", p.Managers, p.Attributes)
+	}
+	if p := (&HCM{}).FromWorker(w); p.Managers != nil || p.Employment.Status != Some(StatusActive) {
+		t.Errorf("without a roster: %+v", p)
+	}
+}
+
+// The roster after a feed event, mapped, classifies as the event meant.
+func TestHCMClassifiesAsTheRoster(t *testing.T) {
+	r := hcmCompany(t)
+	m := HCM{Roster: r}
+	before := m.FromRoster()
+	promotion, err := hcmatom.Decode(hcmatom.AssignmentFeed, hcmatom.Entry{ID: "E1", Content: `{ "Context" : [ { "AssignmentId" : "300100591078074", ` +
+		`"PersonNumber" : "966169008890736", "DMLOperation" : "UPDATE" } ], "Changed Attributes" : [ { "JobId" : { "old" : "300100037637824", "new" : "LEAD" } } ] }`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := r.Apply(promotion)
+	after := m.FromRoster()
+	joe := func(ps []Person) *Person {
+		for i := range ps {
+			if ps[i].Key == "966169008890736" {
+				return &ps[i]
+			}
+		}
+		t.Fatal("Joe is missing")
+		return nil
+	}
+	c := Classify(joe(before), joe(after))
+	if out.Meaning != hcmatom.Mover || c.Kind != KindMover || !strings.Contains(c.Changes[0].String(), "job") {
+		t.Errorf("roster says %v, Classify %v %v", out.Meaning, c.Kind, c.Changes)
+	}
+}

@@ -1,0 +1,354 @@
+package cmo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hrbridge/hrbridge/internal/soap"
+	"github.com/hrbridge/hrbridge/internal/transport"
+)
+
+// The operations of HRImport.asmx.
+const (
+	// OpUserControlledImport is the users import of the seed's example call
+	// and sample responses; the default of ImportUsers and UpdateUsers.
+	OpUserControlledImport = "UserControlledImport"
+	// OpUserImport is the users import the seed's text names.
+	OpUserImport = "UserImport"
+	// OpAsyncUsersImport is the users import of the seed's users schema.
+	OpAsyncUsersImport = "AsyncUsersImport"
+	// OpAsyncGroupsImport imports org units.
+	OpAsyncGroupsImport = "AsyncGroupsImport"
+	// OpAsyncAuditeesImport is the default name of the entities import,
+	// which the seed does not give: inferred from CMO's word for entities,
+	// "auditees" (CmoAuditeeFeed). Set the real one with
+	// WithEntitiesOperation.
+	OpAsyncAuditeesImport = "AsyncAuditeesImport"
+)
+
+// Endpoint paths, relative to the tenant's base URL.
+const (
+	// ServicePath is the path of the HR import web service.
+	ServicePath = "/webservice/HRImport.asmx"
+	// TokenPath is the path of the export API's token endpoint.
+	TokenPath = "/api/token"
+	// ExportUsersPath is the path of the export API's users endpoint.
+	ExportUsersPath = "/api/export/exportusers"
+)
+
+// Defaults.
+const (
+	// DefaultBatchSize is how many records one import call carries.
+	DefaultBatchSize = 500
+	// DefaultTokenLifetime is the lifetime assumed for an export API token
+	// without an exp claim: the server's default Authentication.Jwt.Expire.
+	DefaultTokenLifetime = 20 * time.Minute
+	// maxBatchBytes bounds the payload of one call below ASP.NET's default
+	// maxRequestLength of 4 MiB, whatever the batch size.
+	maxBatchBytes = 3 << 20
+	// tokenEarly is how long before its expiry a token is renewed.
+	tokenEarly = 30 * time.Second
+)
+
+// Client calls one CMO Compliance tenant: the HR import web service
+// (HRImport.asmx, SOAP 1.1) and the user export API (REST with a JWT). It is
+// safe for concurrent use.
+type Client struct {
+	cfg    config
+	t      *transport.Client
+	soap   *soap.Client
+	bearer *transport.Bearer
+}
+
+type config struct {
+	login, password string
+	httpClient      *http.Client
+	retries         int
+	maxWait         time.Duration
+	logger          *slog.Logger
+	userAgent       string
+	maxBody         int64
+	insecure        bool
+
+	batchSize     int
+	usersOp       string
+	entitiesOp    string
+	asString      bool
+	bare          bool
+	words         boolWords
+	progress      func(done, total int)
+	tokenLifetime time.Duration
+}
+
+// An Option configures a Client.
+type Option func(*config) error
+
+// WithLogin sets the CMO login and password the client authenticates with:
+// in the body of every import call (<web:login>, <web:password>) and to
+// obtain export API tokens. Required. Neither ever appears in an error or a
+// log record.
+func WithLogin(login, password string) Option {
+	return func(c *config) error {
+		if login == "" || password == "" {
+			return errors.New("cmo: WithLogin: the login and the password must not be empty")
+		}
+		c.login, c.password = login, password
+		return nil
+	}
+}
+
+// WithHTTPClient sends requests through hc (copied, not changed), for its
+// Transport and Timeout. The default is a pooled keep-alive client.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("cmo: WithHTTPClient: nil client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithRetry sets how many times a failed request may be sent again (0 turns
+// retries off) and the longest wait between attempts, which also caps a
+// server's Retry-After. Reads (the export, tokens) are retried on 429, 502,
+// 503, 504 and broken connections; an import call only on 429, which CMO
+// answers without acting: it is never sent twice behind the caller's back.
+// The default is 3 retries, 30 s.
+func WithRetry(retries int, maxWait time.Duration) Option {
+	return func(c *config) error {
+		if retries < 0 || maxWait <= 0 {
+			return fmt.Errorf("cmo: WithRetry(%d, %v): retries must be >= 0 and maxWait > 0", retries, maxWait)
+		}
+		c.retries, c.maxWait = retries, maxWait
+		if retries == 0 {
+			c.retries = -1
+		}
+		return nil
+	}
+}
+
+// WithLogger sends debug records of each request to l. Secrets are redacted.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("cmo: WithLogger: nil logger")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent puts ua before the SDK's own User-Agent token.
+func WithUserAgent(ua string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
+			return fmt.Errorf("cmo: WithUserAgent(%q): empty or multi-line", ua)
+		}
+		c.userAgent = ua
+		return nil
+	}
+}
+
+// WithMaxBodyBytes caps the size of a response body (default 32 MiB).
+func WithMaxBodyBytes(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return fmt.Errorf("cmo: WithMaxBodyBytes(%d): must be positive", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithInsecureHTTP allows a plain http:// base URL, for the cmotest fake on
+// loopback. Credentials then cross the wire unencrypted.
+func WithInsecureHTTP() Option {
+	return func(c *config) error {
+		c.insecure = true
+		return nil
+	}
+}
+
+// WithBatchSize sets how many records one import call carries (default 500).
+// A call is also kept under 3 MiB, below ASP.NET's default request limit.
+func WithBatchSize(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("cmo: WithBatchSize(%d): must be at least 1", n)
+		}
+		c.batchSize = n
+		return nil
+	}
+}
+
+// WithUsersOperation chooses the operation ImportUsers and UpdateUsers call:
+// OpUserControlledImport (the default, as in the seed's example call),
+// OpUserImport or OpAsyncUsersImport.
+func WithUsersOperation(op string) Option {
+	return func(c *config) error {
+		switch op {
+		case OpUserControlledImport, OpUserImport, OpAsyncUsersImport:
+			c.usersOp = op
+			return nil
+		}
+		return fmt.Errorf("cmo: WithUsersOperation(%q): not %s, %s or %s", op, OpUserControlledImport, OpUserImport, OpAsyncUsersImport)
+	}
+}
+
+// WithEntitiesOperation sets the name of the entities import operation, which
+// the seed does not give; the default is OpAsyncAuditeesImport. Read it from
+// the tenant's WSDL (HRImport.asmx?WSDL). Its SOAPAction is Namespace + op.
+func WithEntitiesOperation(op string) Option {
+	return func(c *config) error {
+		if !xmlName(op) {
+			return fmt.Errorf("cmo: WithEntitiesOperation(%q): not an operation name", op)
+		}
+		c.entitiesOp = op
+		return nil
+	}
+}
+
+// WithXMLDataAsString sends the xmlData payload as escaped text instead of
+// inline XML, for a tenant whose WSDL types xmlData as s:string. The seed's
+// example sends it inline, which is the default.
+func WithXMLDataAsString() Option {
+	return func(c *config) error {
+		c.asString = true
+		return nil
+	}
+}
+
+// WithBareUsersPayload sends users as <Users xmlns=""><User>..., the form of
+// the seed's users schema, instead of the default <CmoUserFeed
+// xmlns="http://schemas.xmlsoap.org/soap/encoding/"><Users><User>... of its
+// example call.
+func WithBareUsersPayload() Option {
+	return func(c *config) error {
+		c.bare = true
+		return nil
+	}
+}
+
+// WithBoolWords sets the words a Yes/No field (EmailReminders, MobileAccess,
+// IsADUser) is sent as. The default is "Yes" and "No", as the seed's field
+// table asks; its example call sends "True".
+func WithBoolWords(yes, no string) Option {
+	return func(c *config) error {
+		if strings.TrimSpace(yes) == "" || strings.TrimSpace(no) == "" || yes == no || !xmlText(yes) || !xmlText(no) {
+			return fmt.Errorf("cmo: WithBoolWords(%q, %q): need two different, non-empty words", yes, no)
+		}
+		c.words = boolWords{yes, no}
+		return nil
+	}
+}
+
+// WithProgress calls f after each import call with the number of records
+// sent so far and the total, for a progress bar or a log line.
+func WithProgress(f func(done, total int)) Option {
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("cmo: WithProgress: nil function")
+		}
+		c.progress = f
+		return nil
+	}
+}
+
+// WithTokenLifetime sets the lifetime assumed for an export API token that
+// carries no exp claim (default 20 minutes). A token with an exp claim is
+// renewed shortly before it.
+func WithTokenLifetime(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("cmo: WithTokenLifetime(%v): must be positive", d)
+		}
+		c.tokenLifetime = d
+		return nil
+	}
+}
+
+// NewClient returns a client of the tenant at baseURL, such as
+// "https://acme.cmo-compliance.com" (or "https://acme-staging..."). The
+// options must include WithLogin.
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	cfg := config{
+		batchSize:     DefaultBatchSize,
+		usersOp:       OpUserControlledImport,
+		entitiesOp:    OpAsyncAuditeesImport,
+		words:         boolWords{"Yes", "No"},
+		tokenLifetime: DefaultTokenLifetime,
+	}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.login == "" {
+		return nil, errors.New("cmo: NewClient: WithLogin is required")
+	}
+	c := &Client{cfg: cfg}
+	c.bearer = transport.NewBearer(c.fetchToken, tokenEarly)
+	auth := apiAuth{b: c.bearer}
+	if u, err := url.Parse(baseURL); err == nil {
+		auth.prefix = strings.TrimSuffix(u.Path, "/") + "/api/"
+	}
+	t, err := transport.New(transport.Config{
+		BaseURL:      baseURL,
+		AllowHTTP:    cfg.insecure,
+		HTTPClient:   cfg.httpClient,
+		Auth:         auth,
+		Retries:      cfg.retries,
+		WaitMax:      cfg.maxWait,
+		MaxBodyBytes: cfg.maxBody,
+		Logger:       cfg.logger,
+		UserAgent:    cfg.userAgent,
+		Secrets:      []string{cfg.login, cfg.password},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cmo: %w", err)
+	}
+	c.t = t
+	c.soap = soap.New(t, ServicePath)
+	return c, nil
+}
+
+// apiAuth sends the export API's bearer token on the API's requests only:
+// the import web service takes its credentials in the SOAP body.
+type apiAuth struct {
+	b      *transport.Bearer
+	prefix string // the base URL's path followed by /api/
+}
+
+func (a apiAuth) Authorize(ctx context.Context, req *http.Request) error {
+	if a.prefix == "" || !strings.HasPrefix(req.URL.Path, a.prefix) {
+		return nil
+	}
+	return a.b.Authorize(ctx, req)
+}
+
+func (a apiAuth) Invalidate() { a.b.Invalidate() }
+
+// apiError turns an error of the transport or the SOAP layer into an
+// *APIError that callers outside the module can inspect; other errors (no
+// response, context ended) are wrapped as they are.
+func (c *Client) apiError(op string, err error) error {
+	var f *soap.Fault
+	if errors.As(err, &f) {
+		return &APIError{Op: op, StatusCode: f.HTTPStatus, Code: strings.TrimSpace(f.Code), Message: c.t.Redact(strings.TrimSpace(f.String))}
+	}
+	var he *transport.HTTPError
+	if errors.As(err, &he) {
+		return &APIError{Op: op, StatusCode: he.StatusCode, Message: truncate(strings.TrimSpace(c.t.Redact(string(he.Body))), 512)}
+	}
+	if strings.HasPrefix(err.Error(), "cmo: ") {
+		return err
+	}
+	return fmt.Errorf("cmo: %s: %w", op, err)
+}

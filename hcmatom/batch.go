@@ -1,0 +1,485 @@
+package hcmatom
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Batch gathers persons, work relationships and assignments that a Roster
+// takes in one step with Load: all of them or, on any error, none. It is
+// how a roster is seeded from the initial extract, where each row holds one
+// assignment: add each row as a Person with one work relationship holding
+// one assignment, and rows of the same person, work relationship or
+// assignment are merged. The zero Batch is empty and ready to use; it is
+// not safe for concurrent use.
+type Batch struct {
+	persons map[string]*person
+	order   []string
+	byID    map[string]*person
+	byPOS   map[string]*workRel
+	byAsg   map[string]*assignment
+}
+
+// LoadError is a record a Batch or a Roster refused, naming the person and
+// the field.
+type LoadError struct {
+	PersonNumber string
+	Field        string
+	Msg          string
+}
+
+// Error names the person, the field and the problem.
+func (e *LoadError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("hrbridge: hcmatom: person %q: %s", e.PersonNumber, e.Msg)
+	}
+	return fmt.Sprintf("hrbridge: hcmatom: person %q: %s: %s", e.PersonNumber, e.Field, e.Msg)
+}
+
+// Len returns the number of persons in the batch.
+func (b *Batch) Len() int { return len(b.persons) }
+
+// Add merges p into the batch. A person, work relationship or assignment
+// already in the batch takes the values p adds; a value that contradicts
+// one already given is an error (a *LoadError), and then nothing of p is
+// added.
+func (b *Batch) Add(p Person) error {
+	if b.persons == nil {
+		b.persons, b.byID = map[string]*person{}, map[string]*person{}
+		b.byPOS, b.byAsg = map[string]*workRel{}, map[string]*assignment{}
+	}
+	if err := checkPerson(&p); err != nil {
+		return err
+	}
+	m := merger{b: b, pn: p.PersonNumber}
+	if err := m.merge(&p, false); err != nil {
+		return err
+	}
+	return m.merge(&p, true)
+}
+
+// checkPerson checks a person on its own.
+func checkPerson(p *Person) error {
+	bad := func(field, format string, args ...any) error {
+		return &LoadError{PersonNumber: p.PersonNumber, Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+	if p.PersonNumber == "" {
+		return bad("PersonNumber", "missing (person %q)", p.Name)
+	}
+	for field, d := range map[string]Date{"EffectiveStartDate": p.EffectiveStartDate, "ActualTerminationDate": p.ActualTerminationDate} {
+		if !d.IsZero() && !d.IsValid() {
+			return bad(field, "%v is not a valid date", d)
+		}
+	}
+	seen := map[string]bool{}
+	for _, w := range p.WorkRelationships {
+		if w.PeriodOfServiceID == "" {
+			return bad("PeriodOfServiceId", "missing in a work relationship")
+		}
+		for _, id := range append([]string{w.PeriodOfServiceID}, w.OtherIDs...) {
+			if seen["w"+id] {
+				return bad("PeriodOfServiceId", "%s is given twice", id)
+			}
+			seen["w"+id] = true
+		}
+		for field, d := range map[string]Date{"DateStart": w.DateStart, "ActualTerminationDate": w.ActualTerminationDate} {
+			if !d.IsZero() && !d.IsValid() {
+				return bad(field, "work relationship %s: %v is not a valid date", w.PeriodOfServiceID, d)
+			}
+		}
+		for _, a := range w.Assignments {
+			if a.AssignmentID == "" {
+				return bad("AssignmentId", "missing in an assignment of work relationship %s", w.PeriodOfServiceID)
+			}
+			for _, id := range append([]string{a.AssignmentID}, a.OtherIDs...) {
+				if seen["a"+id] {
+					return bad("AssignmentId", "%s is given twice", id)
+				}
+				seen["a"+id] = true
+			}
+			for field, d := range map[string]Date{"EffectiveStartDate": a.EffectiveStartDate, "EffectiveEndDate": a.EffectiveEndDate} {
+				if !d.IsZero() && !d.IsValid() {
+					return bad(field, "assignment %s: %v is not a valid date", a.AssignmentID, d)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// merger merges one Person into a Batch: first checking (apply false),
+// then writing (apply true), so that a failed Add changes nothing.
+type merger struct {
+	b     *Batch
+	pn    string
+	apply bool
+}
+
+func (m *merger) fail(field, format string, args ...any) error {
+	return &LoadError{PersonNumber: m.pn, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (m *merger) str(field, where string, dst *string, v string) error {
+	if *dst != "" && v != "" && *dst != v {
+		return m.fail(field, "%s%q here, %q before", where, v, *dst)
+	}
+	if m.apply && *dst == "" {
+		*dst = v
+	}
+	return nil
+}
+
+// strField is a string field to merge: its name, where it is kept, and the
+// value given.
+type strField struct {
+	name string
+	dst  *string
+	v    string
+}
+
+func (m *merger) strs(where string, fields ...strField) error {
+	for _, f := range fields {
+		if err := m.str(f.name, where, f.dst, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *merger) date(field, where string, dst *Date, v Date) error {
+	if !dst.IsZero() && !v.IsZero() && *dst != v {
+		return m.fail(field, "%s%v here, %v before", where, v, *dst)
+	}
+	if m.apply && dst.IsZero() {
+		*dst = v
+	}
+	return nil
+}
+
+func (m *merger) flag(field, where string, dst *bool, v bool) error {
+	if *dst != v {
+		return m.fail(field, "%s%s here, %s before", where, flag(v), flag(*dst))
+	}
+	return nil
+}
+
+func (m *merger) attrs(where string, dst *map[string]string, v map[string]string) error {
+	for k, x := range v {
+		if old, ok := (*dst)[k]; ok && old != x {
+			return m.fail(k, "%s%q here, %q before", where, x, old)
+		}
+	}
+	if m.apply && len(v) > 0 {
+		if *dst == nil {
+			*dst = map[string]string{}
+		}
+		maps.Copy(*dst, v)
+	}
+	return nil
+}
+
+func (m *merger) ids(dst *[]string, v []string) {
+	if !m.apply {
+		return
+	}
+	for _, id := range v {
+		if !slices.Contains(*dst, id) {
+			*dst = append(*dst, id)
+		}
+	}
+}
+
+// seen keeps the later of two Seen times.
+func (m *merger) seen(dst *time.Time, v time.Time) {
+	if m.apply && v.After(*dst) {
+		*dst = v
+	}
+}
+
+// merge checks (apply false) or merges (apply true) p into the batch.
+func (m *merger) merge(p *Person, apply bool) error {
+	m.apply = apply
+	b := m.b
+	sp := b.persons[p.PersonNumber]
+	if p.PersonID != "" {
+		if o := b.byID[p.PersonID]; o != nil && o != sp {
+			return m.fail("PersonId", "%s is also the PersonId of person %q", p.PersonID, o.p.PersonNumber)
+		}
+	}
+	if sp == nil {
+		if !apply {
+			return m.checkNew(p, nil)
+		}
+		sp = &person{p: Person{PersonNumber: p.PersonNumber, Terminated: p.Terminated}}
+		b.persons[p.PersonNumber] = sp
+		b.order = append(b.order, p.PersonNumber)
+	} else if err := m.flag("Terminated", "", &sp.p.Terminated, p.Terminated); err != nil {
+		return err
+	}
+	if err := m.checkNew(p, sp); err != nil {
+		return err
+	}
+	x := &sp.p
+	if err := m.strs("", strField{"PersonId", &x.PersonID, p.PersonID}, strField{"PersonName", &x.Name, p.Name}, strField{"WorkEmail", &x.WorkEmail, p.WorkEmail},
+		strField{"PrimaryPhoneNumber", &x.PrimaryPhoneNumber, p.PrimaryPhoneNumber}); err != nil {
+		return err
+	}
+	if err := m.date("EffectiveStartDate", "", &x.EffectiveStartDate, p.EffectiveStartDate); err != nil {
+		return err
+	}
+	if err := m.date("ActualTerminationDate", "", &x.ActualTerminationDate, p.ActualTerminationDate); err != nil {
+		return err
+	}
+	if err := m.attrs("", &x.Attributes, p.Attributes); err != nil {
+		return err
+	}
+	m.seen(&x.Seen, p.Seen)
+	if apply && x.PersonID != "" {
+		b.byID[x.PersonID] = sp
+	}
+	for i := range p.WorkRelationships {
+		if err := m.mergeWR(sp, &p.WorkRelationships[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNew checks that p's ids belong to no other person of the batch (sp
+// is p's person in the batch, nil when new).
+func (m *merger) checkNew(p *Person, sp *person) error {
+	for _, w := range p.WorkRelationships {
+		for _, id := range append([]string{w.PeriodOfServiceID}, w.OtherIDs...) {
+			if o := m.b.byPOS[id]; o != nil && o.owner != sp {
+				return m.fail("PeriodOfServiceId", "%s is also a work relationship of person %q", id, o.owner.p.PersonNumber)
+			}
+		}
+		for _, a := range w.Assignments {
+			for _, id := range append([]string{a.AssignmentID}, a.OtherIDs...) {
+				if o := m.b.byAsg[id]; o != nil && o.owner.owner != sp {
+					return m.fail("AssignmentId", "%s is also an assignment of person %q", id, o.owner.owner.p.PersonNumber)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
+	b := m.b
+	sw := b.byPOS[w.PeriodOfServiceID]
+	where := "work relationship " + w.PeriodOfServiceID + ": "
+	for _, id := range w.OtherIDs {
+		if o := b.byPOS[id]; o != nil && o != sw {
+			return m.fail("PeriodOfServiceId", "%s%s is another work relationship, %s", where, id, o.w.PeriodOfServiceID)
+		}
+	}
+	if sw == nil {
+		if !m.apply {
+			for _, a := range w.Assignments {
+				for _, id := range append([]string{a.AssignmentID}, a.OtherIDs...) {
+					if o := b.byAsg[id]; o != nil {
+						return m.fail("AssignmentId", "%s is in work relationship %s here, %s before", id, w.PeriodOfServiceID, o.owner.w.PeriodOfServiceID)
+					}
+				}
+			}
+			return nil
+		}
+		sw = &workRel{w: *w, owner: sp}
+		sw.w.Assignments, sw.w.Attributes, sw.w.OtherIDs = nil, maps.Clone(w.Attributes), slices.Clone(w.OtherIDs)
+		sp.wrs = append(sp.wrs, sw)
+		for _, id := range append([]string{w.PeriodOfServiceID}, w.OtherIDs...) {
+			b.byPOS[id] = sw
+		}
+	} else {
+		x := &sw.w
+		if err := m.flag("PrimaryFlag", where, &x.Primary, w.Primary); err != nil {
+			return err
+		}
+		if err := m.flag("Terminated", where, &x.Terminated, w.Terminated); err != nil {
+			return err
+		}
+		if err := m.flag("Cancelled", where, &x.Cancelled, w.Cancelled); err != nil {
+			return err
+		}
+		if err := m.strs(where, strField{"PeriodType", &x.PeriodType, w.PeriodType}, strField{"WorkerType", &x.WorkerType, w.WorkerType},
+			strField{"LegalEntityId", &x.LegalEntityID, w.LegalEntityID}); err != nil {
+			return err
+		}
+		if err := m.date("DateStart", where, &x.DateStart, w.DateStart); err != nil {
+			return err
+		}
+		if err := m.date("ActualTerminationDate", where, &x.ActualTerminationDate, w.ActualTerminationDate); err != nil {
+			return err
+		}
+		if err := m.attrs(where, &x.Attributes, w.Attributes); err != nil {
+			return err
+		}
+		m.ids(&x.OtherIDs, w.OtherIDs)
+		m.seen(&x.Seen, w.Seen)
+		if m.apply {
+			for _, id := range w.OtherIDs {
+				b.byPOS[id] = sw
+			}
+		}
+	}
+	for i := range w.Assignments {
+		if err := m.mergeAsg(sw, &w.Assignments[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
+	b := m.b
+	sa := b.byAsg[a.AssignmentID]
+	where := "assignment " + a.AssignmentID + ": "
+	for _, id := range a.OtherIDs {
+		if o := b.byAsg[id]; o != nil && o != sa {
+			return m.fail("AssignmentId", "%s%s is another assignment, %s", where, id, o.a.AssignmentID)
+		}
+	}
+	if sa == nil {
+		if !m.apply {
+			return nil
+		}
+		sa = &assignment{a: *a, owner: sw}
+		sa.a.Attributes, sa.a.OtherIDs = maps.Clone(a.Attributes), slices.Clone(a.OtherIDs)
+		sw.asgs = append(sw.asgs, sa)
+		for _, id := range append([]string{a.AssignmentID}, a.OtherIDs...) {
+			b.byAsg[id] = sa
+		}
+		return nil
+	}
+	if sa.owner != sw {
+		return m.fail("AssignmentId", "%s is in work relationship %s here, %s before", a.AssignmentID, sw.w.PeriodOfServiceID, sa.owner.w.PeriodOfServiceID)
+	}
+	x := &sa.a
+	if err := m.flag("PrimaryAssignmentFlag", where, &x.Primary, a.Primary); err != nil {
+		return err
+	}
+	if err := m.strs(where, strField{"AssignmentNumber", &x.AssignmentNumber, a.AssignmentNumber}, strField{"AssignmentName", &x.AssignmentName, a.AssignmentName},
+		strField{"AssignmentStatusType", &x.AssignmentStatusType, a.AssignmentStatusType}, strField{"AssignmentType", &x.AssignmentType, a.AssignmentType},
+		strField{"ActionCode", &x.ActionCode, a.ActionCode}, strField{"BusinessUnitId", &x.BusinessUnitID, a.BusinessUnitID},
+		strField{"OrganizationId", &x.OrganizationID, a.OrganizationID}, strField{"PositionId", &x.PositionID, a.PositionID},
+		strField{"LocationId", &x.LocationID, a.LocationID}, strField{"JobId", &x.JobID, a.JobID}, strField{"GradeId", &x.GradeID, a.GradeID},
+		strField{"LegalEntityId", &x.LegalEntityID, a.LegalEntityID}, strField{"ManagerId", &x.ManagerID, a.ManagerID},
+		strField{"ManagerAssignmentId", &x.ManagerAssignmentID, a.ManagerAssignmentID}, strField{"ManagerType", &x.ManagerType, a.ManagerType}); err != nil {
+		return err
+	}
+	if err := m.date("EffectiveStartDate", where, &x.EffectiveStartDate, a.EffectiveStartDate); err != nil {
+		return err
+	}
+	if err := m.date("EffectiveEndDate", where, &x.EffectiveEndDate, a.EffectiveEndDate); err != nil {
+		return err
+	}
+	if err := m.attrs(where, &x.Attributes, a.Attributes); err != nil {
+		return err
+	}
+	m.ids(&x.OtherIDs, a.OtherIDs)
+	m.seen(&x.Seen, a.Seen)
+	if m.apply {
+		for _, id := range a.OtherIDs {
+			b.byAsg[id] = sa
+		}
+	}
+	return nil
+}
+
+// maxLoadErrors bounds the errors Load lists.
+const maxLoadErrors = 20
+
+// Load adds the batch's persons to the roster: all of them, or none. It
+// fails, with an error listing every problem (up to 20) as *LoadError
+// values, when a person, PersonId, PeriodOfServiceId or AssignmentId is
+// already in the roster, when a person has more than one active primary
+// work relationship or a work relationship more than one primary
+// assignment, or when a terminated person has an active work relationship.
+// On success the batch is emptied.
+func (r *Roster) Load(b *Batch) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var errs []error
+	n := 0
+	bad := func(pn, field, format string, args ...any) {
+		n++
+		if len(errs) < maxLoadErrors {
+			errs = append(errs, &LoadError{PersonNumber: pn, Field: field, Msg: fmt.Sprintf(format, args...)})
+		}
+	}
+	for _, pn := range b.order {
+		sp := b.persons[pn]
+		if _, ok := r.persons[pn]; ok {
+			bad(pn, "", "already in the roster")
+		}
+		if id := sp.p.PersonID; id != "" {
+			if o := r.byID[id]; o != nil {
+				bad(pn, "PersonId", "%s is already the PersonId of person %q in the roster", id, o.p.PersonNumber)
+			}
+		}
+		primaries, active := 0, 0
+		for _, w := range sp.wrs {
+			if w.w.Active() {
+				active++
+				if w.w.Primary {
+					primaries++
+				}
+			}
+			for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
+				if o := r.byPOS[id]; o != nil {
+					bad(pn, "PeriodOfServiceId", "%s is already a work relationship of person %q in the roster", id, o.owner.p.PersonNumber)
+				}
+			}
+			pa := 0
+			for _, a := range w.asgs {
+				if a.a.Primary {
+					pa++
+				}
+				for _, id := range append([]string{a.a.AssignmentID}, a.a.OtherIDs...) {
+					if o := r.byAsg[id]; o != nil {
+						bad(pn, "AssignmentId", "%s is already an assignment of person %q in the roster", id, o.owner.owner.p.PersonNumber)
+					}
+				}
+			}
+			if pa > 1 {
+				bad(pn, "PrimaryAssignmentFlag", "work relationship %s has %d primary assignments", w.w.PeriodOfServiceID, pa)
+			}
+		}
+		if primaries > 1 {
+			bad(pn, "PrimaryFlag", "%d active work relationships are primary", primaries)
+		}
+		if sp.p.Terminated && active > 0 {
+			bad(pn, "Terminated", "the person is terminated but has %d active work relationships", active)
+		}
+	}
+	if n > 0 {
+		if n > len(errs) {
+			errs = append(errs, fmt.Errorf("hrbridge: hcmatom: and %d more problems", n-len(errs)))
+		}
+		return errors.Join(errs...)
+	}
+	for _, pn := range b.order {
+		sp := b.persons[pn]
+		r.persons[pn] = sp
+		if sp.p.PersonID != "" {
+			r.byID[sp.p.PersonID] = sp
+		}
+		for _, w := range sp.wrs {
+			for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
+				r.byPOS[id] = w
+			}
+			for _, a := range w.asgs {
+				for _, id := range append([]string{a.a.AssignmentID}, a.a.OtherIDs...) {
+					r.byAsg[id] = a
+					delete(r.deleted, id)
+				}
+			}
+		}
+	}
+	*b = Batch{}
+	return nil
+}
