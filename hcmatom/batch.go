@@ -462,6 +462,18 @@ func (r *Roster) Load(b *Batch) error {
 		}
 		return errors.Join(errs...)
 	}
+	if len(b.persons) > 0 && len(r.persons) == 0 && len(r.byID) == 0 && len(r.byPOS) == 0 && len(r.byAsg) == 0 {
+		// An empty roster (the initial sync) takes the batch's indexes as
+		// they are, rather than a copy of each of their entries.
+		r.persons, r.byID, r.byPOS, r.byAsg = b.persons, b.byID, b.byPOS, b.byAsg
+		for id := range r.deleted {
+			if r.byAsg[id] != nil {
+				delete(r.deleted, id)
+			}
+		}
+		*b = Batch{}
+		return nil
+	}
 	for _, pn := range b.order {
 		sp := b.persons[pn]
 		r.persons[pn] = sp

@@ -1,6 +1,7 @@
 // Package hcmatom reads Oracle HCM Cloud's ATOM feeds and keeps a roster of
 // workers current from them: the incremental half of an HR-driven
-// provisioning sync (joiners, movers, leavers).
+// provisioning sync (joiners, movers, leavers). It also loads the initial
+// extract, the PGP-encrypted CSV file the roster starts from.
 //
 // Sources: Oracle's integration guide for entitlement management systems
 // (the "Incremental Sync", "Joiner", "Mover" and "Leaver" sections, whose
@@ -9,9 +10,11 @@
 // Feed" and "Reading an Entry" pages; the Oracle Integration Cloud HCM
 // adapter's note on entries with equal timestamps; and "Use JWT Token for
 // Authorization" for the Fusion JWT (see protocol-notes.md, sections 1 and
-// 2).
+// 2). For the extract: the guide's "Initial Sync" and "Data Structure"
+// sections, OpenPGP (RFC 9580) through github.com/ProtonMail/go-crypto, and
+// RFC 4180 for the CSV.
 //
-// The package has four layers, each usable alone:
+// The package has five layers, each usable alone:
 //
 //   - FeedReader reads an Atom feed document as a stream, one Entry at a
 //     time, with a size bound; Decode turns an Entry's JSON content (sent
@@ -30,12 +33,21 @@
 //   - Sync polls the feeds, workstructures first, hands each event to a
 //     handler in order, and moves a stored cursor (CursorStore; FileStore
 //     survives a crash mid-write) only past events the handler accepted.
+//   - The initial extract: GenerateKeyPair makes the key pair to exchange
+//     with the customer (the public half is registered in HCM); a
+//     Decrypter holds the private key, and HCM's signing key when a
+//     signature is required; Roster.LoadExtract decrypts, reads and loads
+//     a file in one streaming pass, all of it or nothing; ExtractIntake
+//     offers the same as an HTTP upload; NewExtractReader reads the rows of
+//     a decrypted file on its own.
 //
 // Quick start:
 //
 //	c, err := hcmatom.NewClient("https://acme.fa.us2.oraclecloud.com",
 //		hcmatom.WithFusionJWT("acme-ems", "HCM_INTEGRATION", key, cert))
-//	roster := hcmatom.NewRoster() // seeded from the initial extract with Load
+//	roster := hcmatom.NewRoster()
+//	d, err := hcmatom.NewDecrypter(hcmatom.WithPrivateKey(privateKey, passphrase))
+//	summary, err := roster.LoadExtract(ctx, d, extractFile) // the initial sync
 //	sync := &hcmatom.Sync{Client: c, Store: hcmatom.NewFileStore("cursors.json")}
 //	err = sync.Poll(ctx, 5*time.Minute, func(ctx context.Context, ev hcmatom.Event) error {
 //		out, err := roster.Apply(ev)
@@ -76,4 +88,23 @@
 //     work relationship is kept, inactive. Each record remembers the
 //     timestamp of the last event applied to it, so that an event delivered
 //     again after later ones does not put old values back.
+//   - Extract decryption: the message must be encrypted and integrity
+//     protected (MDC or AEAD); without MDC (gpg --rfc2440) it is refused.
+//     The plaintext is unauthenticated until its last byte has been read,
+//     so nothing is loaded before. Signatures are checked only when
+//     WithSigner is given, and then required. Keys made by GenerateKeyPair
+//     are RSA (3072 bits by default), which every OpenPGP implementation
+//     can encrypt to.
+//   - Extract CSV: the header names the columns, matched as feed
+//     attributes are (case, spaces, underscores); the seed's thirteen
+//     columns are required, PrimaryFlag, PrimaryAssignmentFlag,
+//     AssignmentStatusType, PeriodType and ActualTerminationDate are read
+//     when present, other columns are kept as the assignment's attributes.
+//     Dates are YYYY-MM-DD, flags Y or N. A bad row is reported with its
+//     line and reason; by default it fails the load, WithMaxBadRows lets up
+//     to N be left out and listed instead. Person columns must agree across
+//     a person's rows, work relationship columns across its rows. A work
+//     relationship with an ActualTerminationDate on or before the as-of day
+//     (WithAsOf, default today) is terminated. The extract adds persons: a
+//     person already in the roster is a conflict, and nothing is loaded.
 package hcmatom

@@ -220,27 +220,6 @@ var extractColumns = [numColumns]string{
 	"PrimaryFlag", "PrimaryAssignmentFlag", "AssignmentStatusType", "PeriodType", "ActualTerminationDate",
 }
 
-// normColumn folds a header name for matching, as feed attribute names are
-// matched: ignoring case, spaces and underscores.
-func normColumn(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch r {
-		case ' ', '_':
-			continue
-		}
-		b.WriteRune(toLowerASCII(r))
-	}
-	return b.String()
-}
-
-func toLowerASCII(r rune) rune {
-	if 'A' <= r && r <= 'Z' {
-		return r + 'a' - 'A'
-	}
-	return r
-}
-
 // ExtractReader reads the rows of a decrypted extract (RFC 4180 CSV in
 // UTF-8, optionally with a byte-order mark) as a stream: memory does not
 // grow with the file. It is not safe for concurrent use.
@@ -392,35 +371,34 @@ func (x *ExtractReader) readHeader() error {
 	n := x.p.fields()
 	x.header = make([]string, n)
 	x.kinds = make([]int, n)
-	known := make(map[string]int, numColumns)
-	for i, c := range extractColumns {
-		known[normColumn(c)] = i
-	}
 	seen := make(map[string]int, n)
 	var problems []string
 	for i := range n {
 		name := strings.TrimSpace(string(x.p.field(i)))
 		x.header[i] = name
-		norm := normColumn(name)
-		switch k, ok := known[norm]; {
-		case name == "":
+		if name == "" {
 			x.kinds[i] = colUnnamed
 			continue
-		case ok:
-			x.kinds[i] = k
-		default:
-			x.kinds[i] = colExtra
-			x.extras++
-			norm = "\x00" + name // extras are told apart by their exact name
 		}
-		if j, dup := seen[norm]; dup {
+		k, key := colExtra, name // extras are told apart by their exact name
+		for c, known := range extractColumns {
+			if sameName(name, known) {
+				k, key = c, known
+				break
+			}
+		}
+		x.kinds[i] = k
+		if k == colExtra {
+			x.extras++
+		}
+		if j, dup := seen[key]; dup {
 			problems = append(problems, fmt.Sprintf("column %q appears twice (columns %d and %d)", name, j+1, i+1))
 		}
-		seen[norm] = i
+		seen[key] = i
 	}
 	var missing []string
 	for c := range requiredColumns {
-		if _, ok := seen[normColumn(extractColumns[c])]; !ok {
+		if _, ok := seen[extractColumns[c]]; !ok {
 			missing = append(missing, extractColumns[c])
 		}
 	}

@@ -1,0 +1,261 @@
+package hcmatom
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hrbridge/hrbridge/internal/civil"
+)
+
+// ExtractSummary says what LoadExtract loaded.
+type ExtractSummary struct {
+	Rows              int          `json:"rows"`              // rows loaded
+	Persons           int          `json:"persons"`           // persons added to the roster
+	WorkRelationships int          `json:"workRelationships"` // work relationships added
+	Assignments       int          `json:"assignments"`       // assignments added
+	BadRows           []*RowError  `json:"badRows,omitempty"` // rows left out (WithMaxBadRows), in file order
+	Decryption        *DecryptInfo `json:"decryption,omitempty"`
+}
+
+// WithProgress has LoadExtract call f with the number of rows read so far,
+// every 10,000 rows and once at the end of the file (before the checks that
+// decide whether the load is committed). f runs on the loading goroutine:
+// it should return quickly.
+func WithProgress(f func(rows int)) ExtractOption {
+	return func(c *extractConfig) error {
+		c.progress = f
+		return nil
+	}
+}
+
+// WithAsOf sets the day the extract describes, which decides whether a work
+// relationship with an ActualTerminationDate has ended (the date is before
+// or on it) or ends later (a future-dated termination, still active).
+// Default: today, in the time zone of time.Now.
+func WithAsOf(t time.Time) ExtractOption {
+	return func(c *extractConfig) error {
+		if t.IsZero() {
+			return errors.New("hrbridge: hcmatom: WithAsOf: zero time")
+		}
+		c.asOf = civil.DateOf(t)
+		return nil
+	}
+}
+
+const progressEvery = 10_000
+
+// LoadExtract reads the initial-sync extract in src (steps 3 to 5 of the
+// seed document's "Initial Sync": import, decrypt, load), decrypting it
+// with d, and adds its persons, work relationships and assignments to the
+// roster, as Load does: all of them, or none.
+//
+// Each row is an assignment; rows of the same person and work relationship
+// build one person with its work relationships (rows may come in any
+// order). Within a person, the person's columns (PersonName, WorkEmail,
+// PrimaryPhoneNumber) and within a work relationship its columns
+// (PrimaryFlag, PeriodType, WorkerType, ActualTerminationDate) must agree
+// across rows: a row that contradicts an earlier one is a bad row. A work
+// relationship whose ActualTerminationDate is on or before the as-of day
+// (WithAsOf) is terminated; a person whose work relationships are all
+// terminated is terminated, on the latest of their dates. When the extract
+// has no PrimaryFlag (PrimaryAssignmentFlag) column, a person's only work
+// relationship (a work relationship's only assignment) is its primary one.
+// Columns this package does not know go to the assignment's Attributes.
+//
+// Nothing is added to the roster until the whole file has been read and
+// decrypted, its integrity checked, its signature verified (when d requires
+// one) and every row read. Bad rows fail the load, unless WithMaxBadRows
+// allows some: those rows, and only those, are then left out and listed in
+// the summary. Any other error, or ctx ending, leaves the roster unchanged.
+//
+// With a nil d, src is read as a plaintext CSV file: no integrity or
+// signature check takes place.
+//
+// The decrypted data is never written to disk, and memory does not grow
+// with the file beyond the persons loaded: decryption runs a few buffers
+// ahead of the parsing, in a goroutine of its own.
+func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, opts ...ExtractOption) (*ExtractSummary, error) {
+	cfg, err := newExtractConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sum := &ExtractSummary{}
+	plain := src
+	var pt *Plaintext
+	if d != nil {
+		if pt, err = d.Decrypt(src); err != nil {
+			return nil, err
+		}
+		plain = pt
+	}
+	ahead := newAheadReader(plain, 256<<10, 4)
+	defer ahead.Close()
+	x, err := newExtractReader(ahead, cfg)
+	if err != nil {
+		return nil, err
+	}
+	st := newStager(x, cfg)
+	rows := 0
+	for row, err := range x.Rows() {
+		if err != nil {
+			var re *RowError
+			if errors.As(err, &re) && !errors.Is(err, ErrTooManyBadRows) {
+				continue // reported by the reader, listed in BadRows
+			}
+			return nil, err
+		}
+		added, err := st.add(&row)
+		if err != nil {
+			return nil, err
+		}
+		if added {
+			rows++
+		}
+		if rows%progressEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if cfg.progress != nil {
+				cfg.progress(rows)
+			}
+		}
+	}
+	if cfg.progress != nil {
+		cfg.progress(rows)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st.finish()
+	sum.Rows = rows
+	sum.Persons, sum.WorkRelationships, sum.Assignments = len(st.batch.persons), len(st.batch.byPOS), len(st.batch.byAsg)
+	sum.BadRows = x.BadRows()
+	if pt != nil {
+		info := pt.Info()
+		sum.Decryption = &info
+	}
+	if err := r.Load(&st.batch); err != nil {
+		return nil, fmt.Errorf("hrbridge: hcmatom: the extract conflicts with the roster, nothing loaded: %w", err)
+	}
+	return sum, nil
+}
+
+// stager turns rows into the Batch that LoadExtract hands to Load.
+type stager struct {
+	x     *ExtractReader
+	cfg   *extractConfig
+	batch Batch
+	// One person, work relationship and assignment, reused for every
+	// row: Batch.Add copies what it keeps.
+	p   Person
+	wrs [1]WorkRelationship
+	as  [1]Assignment
+	// Persons with an ended work relationship, for finish.
+	ended []string
+}
+
+func newStager(x *ExtractReader, cfg *extractConfig) *stager {
+	s := &stager{x: x, cfg: cfg}
+	if s.cfg.asOf.IsZero() {
+		s.cfg.asOf = civil.DateOf(time.Now())
+	}
+	return s
+}
+
+// add adds a row to the batch. A row the batch refuses is a bad row: it
+// is reported, and the error is that of one bad row too many.
+func (s *stager) add(row *ExtractRow) (added bool, err error) {
+	s.as[0] = Assignment{
+		AssignmentID:         row.AssignmentID,
+		Primary:              row.PrimaryAssignmentFlag.Or(false),
+		AssignmentStatusType: row.AssignmentStatusType,
+		BusinessUnitID:       row.BusinessUnitID,
+		OrganizationID:       row.OrganizationID,
+		PositionID:           row.PositionID,
+		LocationID:           row.LocationID,
+		JobID:                row.JobID,
+		EffectiveStartDate:   row.EffectiveStartDate,
+		Attributes:           row.Extra,
+	}
+	ended := !row.ActualTerminationDate.IsZero() && !row.ActualTerminationDate.After(s.cfg.asOf)
+	s.wrs[0] = WorkRelationship{
+		PeriodOfServiceID:     row.PeriodOfServiceID,
+		Primary:               row.PrimaryFlag.Or(false),
+		PeriodType:            row.PeriodType,
+		WorkerType:            row.WorkerType,
+		Terminated:            ended,
+		ActualTerminationDate: row.ActualTerminationDate,
+		Assignments:           s.as[:],
+	}
+	s.p = Person{
+		PersonNumber:       row.PersonNumber,
+		Name:               row.PersonName,
+		WorkEmail:          row.WorkEmail,
+		PrimaryPhoneNumber: row.PrimaryPhoneNumber,
+		WorkRelationships:  s.wrs[:],
+	}
+	err = s.batch.Add(s.p)
+	if err == nil {
+		sp := s.batch.persons[row.PersonNumber] // just used: in cache
+		if d := row.EffectiveStartDate; sp.p.EffectiveStartDate.IsZero() || d.Before(sp.p.EffectiveStartDate) {
+			sp.p.EffectiveStartDate = d
+		}
+		if ended {
+			s.ended = append(s.ended, row.PersonNumber)
+		}
+		return true, nil
+	}
+	var le *LoadError
+	if !errors.As(err, &le) {
+		return false, err
+	}
+	col := le.Field
+	if col == "Terminated" {
+		col = "ActualTerminationDate"
+	}
+	return false, s.x.reportBad(&RowError{Line: row.Line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID,
+		Problems: []FieldProblem{{Column: col, Reason: le.Msg}}})
+}
+
+// finish derives what no single row says: whether a person is
+// terminated, and primaries when the extract has no flag columns. It visits
+// only the persons it must.
+func (s *stager) finish() {
+	for _, pn := range s.ended {
+		sp := s.batch.persons[pn]
+		var last Date
+		active := false
+		for _, w := range sp.wrs {
+			if w.w.Active() {
+				active = true
+				break
+			}
+			if w.w.ActualTerminationDate.After(last) {
+				last = w.w.ActualTerminationDate
+			}
+		}
+		if !active {
+			sp.p.Terminated, sp.p.ActualTerminationDate = true, last
+		}
+	}
+	noWRFlag, noAsgFlag := !s.x.has(colPrimaryFlag), !s.x.has(colPrimaryAssignmentFlag)
+	if !noWRFlag && !noAsgFlag {
+		return
+	}
+	for _, sp := range s.batch.persons {
+		if noWRFlag && len(sp.wrs) == 1 {
+			sp.wrs[0].w.Primary = true
+		}
+		for _, w := range sp.wrs {
+			if noAsgFlag && len(w.asgs) == 1 {
+				w.asgs[0].a.Primary = true
+			}
+		}
+	}
+}
