@@ -2,9 +2,13 @@ package hcmatom_test
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 
@@ -88,4 +92,68 @@ func ExampleGenerateKeyPair() {
 	// Output:
 	// -----BEGIN PGP PUBLIC KEY BLOCK-----
 	// true <nil>
+}
+
+// The initial sync: an extract HCM encrypted and signed, loaded into the
+// roster that the feeds then keep current.
+func ExampleRoster_LoadExtract() {
+	key, _ := os.ReadFile("../internal/pgp/testdata/customer.asc")
+	signer, _ := os.ReadFile("../internal/pgp/testdata/hcm-signer.pub.asc")
+	d, err := hcmatom.NewDecrypter(hcmatom.WithPrivateKey(key, []byte("customer-key-passphrase")), hcmatom.WithSigner(signer))
+	if err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.Open("../internal/pgp/testdata/signed-zlib-aes256.gpg")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+
+	roster := hcmatom.NewRoster()
+	sum, err := roster.LoadExtract(context.Background(), d, f)
+	if err != nil {
+		log.Fatal(err) // nothing was loaded
+	}
+	fmt.Printf("%d rows: %d persons, %d work relationships, %d assignments\n",
+		sum.Rows, sum.Persons, sum.WorkRelationships, sum.Assignments)
+	mary, _ := roster.Person("966169008890236")
+	a, _ := mary.PrimaryAssignment()
+	fmt.Println(mary.Name, "has", len(mary.WorkRelationships[0].Assignments), "assignments; primary:", a.AssignmentID)
+	// Output:
+	// 7 rows: 5 persons, 6 work relationships, 7 assignments
+	// King, Mary has 2 assignments; primary: 300100591026173
+}
+
+// The REST upload of the extract: the customer (or HCM) posts the
+// encrypted file; the answer says what was loaded.
+func ExampleExtractIntake() {
+	key, _ := os.ReadFile("../internal/pgp/testdata/customer.asc")
+	d, err := hcmatom.NewDecrypter(hcmatom.WithPrivateKey(key, []byte("customer-key-passphrase")))
+	if err != nil {
+		log.Fatal(err)
+	}
+	roster := hcmatom.NewRoster()
+	srv := httptest.NewServer(&hcmatom.ExtractIntake{Roster: roster, Decrypter: d, MaxUploadBytes: 64 << 20})
+	defer srv.Close()
+
+	upload, _ := os.ReadFile("../internal/pgp/testdata/zlib-aes128.asc")
+	resp, err := http.Post(srv.URL, "application/pgp-encrypted", bytes.NewReader(upload))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var sum hcmatom.ExtractSummary
+	json.NewDecoder(resp.Body).Decode(&sum)
+	fmt.Println(resp.Status, sum.Rows, "rows,", roster.Len(), "persons")
+
+	// The same file again: its persons are already there.
+	resp2, err := http.Post(srv.URL, "application/pgp-encrypted", bytes.NewReader(upload))
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp2.Body.Close()
+	fmt.Println(resp2.Status)
+	// Output:
+	// 200 OK 7 rows, 5 persons
+	// 409 Conflict
 }

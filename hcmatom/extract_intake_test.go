@@ -123,6 +123,9 @@ func TestExtractIntakeRefusals(t *testing.T) {
 			if status != tc.status || a.Code != tc.code || a.Error == "" || h.Roster.Len() != 0 {
 				t.Fatalf("%d %+v, roster %d", status, a, h.Roster.Len())
 			}
+			if strings.Contains(a.Error, keyPassphrase) {
+				t.Errorf("the answer reveals the key's passphrase: %s", a.Error)
+			}
 			assertNoSpool(t, dir)
 		})
 	}
