@@ -63,7 +63,11 @@ const progressEvery = 10_000
 // terminated is terminated, on the latest of their dates. When the extract
 // has no PrimaryFlag (PrimaryAssignmentFlag) column, a person's only work
 // relationship (a work relationship's only assignment) is its primary one.
-// Columns this package does not know go to the assignment's Attributes.
+// Extra columns that name a field of the roster's records, as the feeds
+// call it (PersonId, DateStart, LegalEntityId, AssignmentNumber,
+// AssignmentName, AssignmentType, ActionCode, GradeId, ManagerId,
+// ManagerAssignmentId, ManagerType, EffectiveEndDate), fill that field;
+// other columns go to the assignment's Attributes.
 //
 // Nothing is added to the roster until the whole file has been read and
 // decrypted, its integrity checked, its signature verified (when d requires
@@ -158,12 +162,59 @@ type stager struct {
 	as  [1]Assignment
 	// Persons with an ended work relationship, for finish.
 	ended []string
+	// Extra columns that name a field of the roster's records (PersonId,
+	// ManagerId, ...); the other extra columns become attributes.
+	typed     []typedColumn
+	attrNames []string
+}
+
+// typedColumn is an extra column that fills a field of the row's person,
+// work relationship or assignment.
+type typedColumn struct {
+	name string
+	set  func(s *stager, v string) error
+}
+
+// typedColumns are the attributes of the feeds' vocabulary that an extract
+// may carry beyond the seed's columns, by the roster field they fill.
+var typedColumns = []struct {
+	name string
+	set  func(s *stager, v string) error
+}{
+	{"PersonId", func(s *stager, v string) error { s.p.PersonID = v; return nil }},
+	{"DateStart", func(s *stager, v string) (err error) { s.wrs[0].DateStart, err = s.x.date(v); return }},
+	{"LegalEntityId", func(s *stager, v string) error { s.as[0].LegalEntityID = v; return nil }},
+	{"AssignmentNumber", func(s *stager, v string) error { s.as[0].AssignmentNumber = v; return nil }},
+	{"AssignmentName", func(s *stager, v string) error { s.as[0].AssignmentName = v; return nil }},
+	{"AssignmentType", func(s *stager, v string) error { s.as[0].AssignmentType = v; return nil }},
+	{"ActionCode", func(s *stager, v string) error { s.as[0].ActionCode = v; return nil }},
+	{"GradeId", func(s *stager, v string) error { s.as[0].GradeID = v; return nil }},
+	{"ManagerId", func(s *stager, v string) error { s.as[0].ManagerID = v; return nil }},
+	{"ManagerAssignmentId", func(s *stager, v string) error { s.as[0].ManagerAssignmentID = v; return nil }},
+	{"ManagerType", func(s *stager, v string) error { s.as[0].ManagerType = v; return nil }},
+	{"EffectiveEndDate", func(s *stager, v string) (err error) { s.as[0].EffectiveEndDate, err = s.x.date(v); return }},
 }
 
 func newStager(x *ExtractReader, cfg *extractConfig) *stager {
 	s := &stager{x: x, cfg: cfg}
 	if s.cfg.asOf.IsZero() {
 		s.cfg.asOf = civil.DateOf(time.Now())
+	}
+	for i, name := range x.header {
+		if x.kinds[i] != colExtra {
+			continue
+		}
+		typed := false
+		for _, t := range typedColumns {
+			if sameName(name, t.name) {
+				s.typed = append(s.typed, typedColumn{name, t.set})
+				typed = true
+				break
+			}
+		}
+		if !typed {
+			s.attrNames = append(s.attrNames, name)
+		}
 	}
 	return s
 }
@@ -200,6 +251,11 @@ func (s *stager) add(row *ExtractRow) (added bool, err error) {
 		PrimaryPhoneNumber: row.PrimaryPhoneNumber,
 		WorkRelationships:  s.wrs[:],
 	}
+	if len(s.typed) > 0 {
+		if bad := s.applyTyped(row); bad != nil {
+			return false, s.x.reportBad(bad)
+		}
+	}
 	err = s.batch.Add(s.p)
 	if err == nil {
 		sp := s.batch.persons[row.PersonNumber] // just used: in cache
@@ -221,6 +277,31 @@ func (s *stager) add(row *ExtractRow) (added bool, err error) {
 	}
 	return false, s.x.reportBad(&RowError{Line: row.Line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID,
 		Problems: []FieldProblem{{Column: col, Reason: le.Msg}}})
+}
+
+// applyTyped fills the fields named by extra columns, and leaves the other
+// extra columns as the assignment's attributes. A value that does not parse
+// makes the row bad.
+func (s *stager) applyTyped(row *ExtractRow) *RowError {
+	for _, t := range s.typed {
+		v := trimValue(row.Extra[t.name])
+		if v == "" {
+			continue
+		}
+		if err := t.set(s, v); err != nil {
+			return &RowError{Line: row.Line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID,
+				Problems: []FieldProblem{{Column: t.name, Reason: err.Error()}}}
+		}
+	}
+	var attrs map[string]string
+	if len(s.attrNames) > 0 {
+		attrs = make(map[string]string, len(s.attrNames))
+		for _, n := range s.attrNames {
+			attrs[n] = row.Extra[n]
+		}
+	}
+	s.as[0].Attributes = attrs
+	return nil
 }
 
 // finish derives what no single row says: whether a person is

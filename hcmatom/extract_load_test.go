@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hrbridge/hrbridge/hcmatom"
+	"github.com/hrbridge/hrbridge/hcmatom/hcmatomtest"
 	"github.com/hrbridge/hrbridge/internal/pgp"
 )
 
@@ -229,5 +231,128 @@ func TestLoadExtractTwoExtracts(t *testing.T) {
 	third := seedHeader + "\n" + strings.Replace(seedRow, "966169008890736,300100591016284", "966169008890555,300100591016555", 1) + "\n"
 	if _, err := r.LoadExtract(context.Background(), nil, strings.NewReader(third), asOf); err == nil || r.Len() != 2 {
 		t.Fatalf("reused AssignmentId: %v, %d persons", err, r.Len())
+	}
+}
+
+// The fake pod's encrypted extract, loaded, gives the roster its feeds give:
+// the initial sync and the incremental sync agree.
+func TestLoadExtractFromFakeMatchesFeeds(t *testing.T) {
+	pod := hcmatomtest.NewServer(t)
+	at := func(d, h int) time.Time { return time.Date(2024, 1, d, h, 0, 0, 0, time.UTC) }
+	boss := pod.Hire(at(2, 9), hcmatomtest.Worker{PersonNumber: "1001", Name: "Martin, Alice", WorkEmail: "amartin@acme.example",
+		OrganizationID: "Sales", LocationID: "Lyon", JobID: "J1"})
+	pod.Hire(at(2, 10), hcmatomtest.Worker{PersonNumber: "1002", Name: "Keller, Ben", OrganizationID: "Finance",
+		LocationID: "Paris", ManagerID: boss.PersonID})
+	pod.AddAssignment(at(3, 9), "1002", map[string]string{"OrganizationId": "Audit", "LocationId": "Paris"})
+	left := pod.Hire(at(2, 11), hcmatomtest.Worker{PersonNumber: "1003", Name: "Costa, Ines", WorkerType: "CWK"})
+	pod.Terminate(at(5, 17), left.PeriodOfServiceID, hcmatom.Date{Year: 2024, Month: 1, Day: 5})
+	pod.Rehire(at(8, 9), "1003", hcmatom.Date{Year: 2024, Month: 1, Day: 8})
+	gone := pod.Hire(at(2, 12), hcmatomtest.Worker{PersonNumber: "1004", Name: "Evans, David"})
+	pod.Terminate(at(9, 17), gone.PeriodOfServiceID, hcmatom.Date{Year: 2024, Month: 1, Day: 9})
+
+	c, err := hcmatom.NewClient(pod.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithBasicAuth(pod.Username, pod.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromFeeds := hcmatom.NewRoster()
+	sync := &hcmatom.Sync{Client: c, Store: &hcmatom.MemoryStore{}}
+	if _, err := sync.Run(context.Background(), func(_ context.Context, ev hcmatom.Event) error {
+		_, err := fromFeeds.Apply(ev)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	kp, err := hcmatom.GenerateKeyPair(hcmatom.KeySpec{Name: "Acme EMS", Bits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sealed bytes.Buffer
+	if err := pod.EncryptedExtract(&sealed, kp.PublicKey, nil); err != nil {
+		t.Fatal(err)
+	}
+	d, err := hcmatom.NewDecrypter(hcmatom.WithPrivateKey(kp.PrivateKey, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromExtract := hcmatom.NewRoster()
+	sum, err := fromExtract.LoadExtract(context.Background(), d, &sealed, hcmatom.WithAsOf(at(10, 0)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != 6 || sum.Persons != 4 || fromFeeds.Len() != 4 {
+		t.Fatalf("summary %+v, %d persons from the feeds", sum, fromFeeds.Len())
+	}
+
+	type asg struct {
+		ID, Org, Loc, Job, Manager, Status string
+		Primary                            bool
+	}
+	type wr struct {
+		ID, PeriodType, WorkerType string
+		Primary, Terminated        bool
+		End                        hcmatom.Date
+		Asgs                       []asg
+	}
+	type person struct {
+		Number, ID, Name, Email string
+		Start, End              hcmatom.Date
+		Terminated              bool
+		WRs                     []wr
+	}
+	view := func(p hcmatom.Person) person {
+		v := person{p.PersonNumber, p.PersonID, p.Name, p.WorkEmail, p.EffectiveStartDate, p.ActualTerminationDate, p.Terminated, nil}
+		for _, w := range p.WorkRelationships {
+			x := wr{w.PeriodOfServiceID, w.PeriodType, w.WorkerType, w.Primary, w.Terminated, w.ActualTerminationDate, nil}
+			for _, a := range w.Assignments {
+				x.Asgs = append(x.Asgs, asg{a.AssignmentID, a.OrganizationID, a.LocationID, a.JobID, a.ManagerID, a.AssignmentStatusType, a.Primary})
+			}
+			v.WRs = append(v.WRs, x)
+		}
+		return v
+	}
+	for p := range fromFeeds.Persons() {
+		q, ok := fromExtract.Person(p.PersonNumber)
+		if !ok {
+			t.Errorf("%s missing from the extract's roster", p.PersonNumber)
+			continue
+		}
+		// The newhire feed carries no WorkEmail (the guide's Context has
+		// none); the extract does.
+		a, b := view(p), view(q)
+		a.Email, b.Email = "", ""
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%s:\nfeeds   %+v\nextract %+v", p.PersonNumber, a, b)
+		}
+	}
+	if alice, _ := fromExtract.Person("1001"); alice.WorkEmail != "amartin@acme.example" {
+		t.Errorf("Alice's e-mail from the extract: %q", alice.WorkEmail)
+	}
+}
+
+// Extra columns named like the feeds' attributes fill the records' fields;
+// the others are the assignment's attributes.
+func TestLoadExtractTypedColumns(t *testing.T) {
+	csv := seedHeader + ",Person Id,MANAGER_ID,DateStart,CostCenter\n" + seedRow + ",3001,3009,2023-07-31,CC-12\n"
+	r := hcmatom.NewRoster()
+	if _, err := r.LoadExtract(context.Background(), nil, strings.NewReader(csv), asOf); err != nil {
+		t.Fatal(err)
+	}
+	joe, _ := r.Person("966169008890736")
+	w := joe.WorkRelationships[0]
+	a := w.Assignments[0]
+	if joe.PersonID != "3001" || a.ManagerID != "3009" || w.DateStart.String() != "2023-07-31" ||
+		len(a.Attributes) != 1 || a.Attributes["CostCenter"] != "CC-12" {
+		t.Fatalf("%+v", joe)
+	}
+	if p, ok := r.PersonByID("3001"); !ok || p.PersonNumber != joe.PersonNumber {
+		t.Errorf("PersonByID: %v", ok)
+	}
+
+	bad := seedHeader + ",DateStart\n" + seedRow + ",31/07/2023\n"
+	_, err := hcmatom.NewRoster().LoadExtract(context.Background(), nil, strings.NewReader(bad), asOf)
+	var re *hcmatom.RowError
+	if !errors.As(err, &re) || re.Line != 2 || re.Problems[0].Column != "DateStart" {
+		t.Fatalf("bad DateStart: %v", err)
 	}
 }

@@ -125,7 +125,7 @@ type wWR struct {
 	owner                  *wPerson
 	periodType, workerType string
 	primary, active        bool
-	start                  hcmatom.Date
+	start, end             hcmatom.Date // end: the termination date, for the extract
 	asgs                   []*wAsg
 }
 
@@ -544,7 +544,7 @@ func (s *Server) Terminate(at time.Time, periodOfServiceID string, date hcmatom.
 	if date.IsZero() {
 		date = day(at)
 	}
-	w.active = false
+	w.active, w.end = false, date
 	p := w.owner
 	s.entry(hcmatom.TerminationFeed, at, effective(at, date), p.name+" Terminated", "Employee Terminated", p.id, Content(
 		[]hcmatom.Attr{attr("PersonNumber", p.number), attr("PeriodOfServiceId", w.id), attr("DMLOperation", "UPDATE"),
