@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -12,11 +13,13 @@ import (
 	"github.com/hrbridge/hrbridge/hcmatom/hcmatomtest"
 )
 
-// hcmFeedStep is the incremental sync of Oracle's guide: the company's
-// story happens in HCM (a fake pod), and the step reads it from the ATOM
-// feeds. Yesterday's feeds build a roster of the company (issue 4 will seed
-// it from the initial extract instead); today's bring the joiners, movers
-// and leavers, each event reporting what it meant. The roster, mapped to
+// hcmFeedStep is the two syncs of Oracle's guide: the company's story
+// happens in HCM (a fake pod). The initial sync: the integration makes a
+// key pair and gives HCM the public half; HCM exports the company as it
+// stood yesterday as a PGP-encrypted CSV extract, which the integration
+// decrypts and loads into a roster. The incremental sync: today's ATOM
+// feeds, read from the time of the extract, bring the joiners, movers and
+// leavers, each event reporting what it meant. The roster, mapped to
 // persons (canonical.HCM), then classifies as the snapshots do.
 //
 // The feeds are read by published time, so that Diego's hire, entered
@@ -48,11 +51,13 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 		}
 	}
 	setDay(runDate.AddDays(-1))
-	st, err := sync.Run(ctx, apply(false))
+	sum, err := initialSync(ctx, pod, roster, runDate.AddDays(-1))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nHCM's ATOM feeds up to %s: %d events, %d workers in the roster.\n", runDate.AddDays(-1), st.Events, roster.Len())
+	fmt.Fprintf(w, "\nHCM's initial extract of %s (PGP-encrypted, decrypted and loaded): %d rows, %d workers in the roster.\n",
+		runDate.AddDays(-1), sum.Rows, roster.Len())
+	sync.Start = time.Unix(0, clock.Load()).UTC() // the feeds take over where the extract ends
 	mapping := canonical.HCM{Roster: roster, RunDate: runDate}
 	before := mapping.FromRoster()
 
@@ -75,6 +80,26 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 	}
 	fmt.Fprintf(w, "Classified from the roster, %d of %d persons agree with the snapshots.\n", agree, len(keys(before, after)))
 	return nil
+}
+
+// initialSync is the guide's "Initial Sync": the key exchange (the public
+// half of a new key pair goes to HCM, the private half stays here), HCM's
+// encrypted extract of the day, and its load into the roster, all or
+// nothing.
+func initialSync(ctx context.Context, pod *hcmatomtest.Server, roster *hcmatom.Roster, day canonical.Date) (*hcmatom.ExtractSummary, error) {
+	kp, err := hcmatom.GenerateKeyPair(hcmatom.KeySpec{Name: "Acme EMS", Email: "ems@acme.example", Bits: 2048})
+	if err != nil {
+		return nil, err
+	}
+	var upload bytes.Buffer
+	if err := pod.EncryptedExtract(&upload, kp.PublicKey, nil); err != nil {
+		return nil, err
+	}
+	d, err := hcmatom.NewDecrypter(hcmatom.WithPrivateKey(kp.PrivateKey, nil))
+	if err != nil {
+		return nil, err
+	}
+	return roster.LoadExtract(ctx, d, &upload, hcmatom.WithAsOf(dayAt(day, 23)))
 }
 
 // hcmID is the PersonId the demo gives a person number.

@@ -4,8 +4,9 @@
 //
 // For now the snapshots and the target are built in code (company.go); each
 // system package adds its step here as it comes, until this is the end-to-end
-// run on the fakes. The HCM feed step (hcmatom.go) reads the same story from
-// Oracle HCM's ATOM feeds into a roster and checks that it classifies alike.
+// run on the fakes. The HCM step (hcmatom.go) loads yesterday's company from
+// Oracle HCM's PGP-encrypted extract, reads today's story from its ATOM
+// feeds into the same roster, and checks that it classifies alike.
 package main
 
 import (

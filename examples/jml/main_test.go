@@ -20,9 +20,10 @@ func TestRun(t *testing.T) {
 		"  update  1005 (Emma Novak-Hill): name.family: Novak → Novak-Hill;",
 		"  joiner  1007 (Diego Ruiz): starts on 2024-03-11\n",
 		"  rehire  1009 (Ines Costa): employment.status: inactive → active;",
-		// The HCM feed step: the story read from the ATOM feeds, each event
-		// with what it meant, and the roster classifying as the snapshots.
-		"HCM's ATOM feeds up to 2024-03-03: 13 events, 6 workers in the roster.\n",
+		// The HCM step: yesterday's company from HCM's encrypted extract,
+		// today's story from the ATOM feeds, each event with what it
+		// meant, and the roster classifying as the snapshots.
+		"HCM's initial extract of 2024-03-03 (PGP-encrypted, decrypted and loaded): 6 rows, 6 workers in the roster.\n",
 		"  joiner  1007 (Ruiz, Diego) ← newhire: Employee Period of Service Created\n",
 		"  rehire  1009 (Costa, Ines) ← newhire: Employee Period of Service Created\n",
 		"  mover   1003 (Dubois, Claire) ← empassignment: Person Assignment Updated\n",
