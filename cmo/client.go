@@ -68,13 +68,7 @@ type Client struct {
 
 type config struct {
 	login, password string
-	httpClient      *http.Client
-	retries         int
-	maxWait         time.Duration
-	logger          *slog.Logger
-	userAgent       string
-	maxBody         int64
-	insecure        bool
+	tc              transport.Config // the common options
 
 	batchSize     int
 	usersOp       string
@@ -106,13 +100,7 @@ func WithLogin(login, password string) Option {
 // WithHTTPClient sends requests through hc (copied, not changed), for its
 // Transport and Timeout. The default is a pooled keep-alive client.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("cmo: WithHTTPClient: nil client")
-		}
-		c.httpClient = hc
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetHTTPClient(hc) }
 }
 
 // WithRetry sets how many times a failed request may be sent again (0 turns
@@ -122,56 +110,29 @@ func WithHTTPClient(hc *http.Client) Option {
 // answers without acting: it is never sent twice behind the caller's back.
 // The default is 3 retries, 30 s.
 func WithRetry(retries int, maxWait time.Duration) Option {
-	return func(c *config) error {
-		if retries < 0 || maxWait <= 0 {
-			return fmt.Errorf("cmo: WithRetry(%d, %v): retries must be >= 0 and maxWait > 0", retries, maxWait)
-		}
-		c.retries, c.maxWait = retries, maxWait
-		if retries == 0 {
-			c.retries = -1
-		}
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetRetry(retries, maxWait) }
 }
 
 // WithLogger sends debug records of each request to l. Secrets are redacted.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("cmo: WithLogger: nil logger")
-		}
-		c.logger = l
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetLogger(l) }
 }
 
 // WithUserAgent puts ua before the SDK's own User-Agent token.
 func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		if strings.TrimSpace(ua) == "" || strings.ContainsAny(ua, "\r\n") {
-			return fmt.Errorf("cmo: WithUserAgent(%q): empty or multi-line", ua)
-		}
-		c.userAgent = ua
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetUserAgent(ua) }
 }
 
 // WithMaxBodyBytes caps the size of a response body (default 32 MiB).
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) error {
-		if n <= 0 {
-			return fmt.Errorf("cmo: WithMaxBodyBytes(%d): must be positive", n)
-		}
-		c.maxBody = n
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetMaxBodyBytes(n) }
 }
 
 // WithInsecureHTTP allows a plain http:// base URL, for the cmotest fake on
 // loopback. Credentials then cross the wire unencrypted.
 func WithInsecureHTTP() Option {
 	return func(c *config) error {
-		c.insecure = true
+		c.tc.AllowHTTP = true
 		return nil
 	}
 }
@@ -299,18 +260,9 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if u, err := url.Parse(baseURL); err == nil {
 		auth.prefix = strings.TrimSuffix(u.Path, "/") + "/api/"
 	}
-	t, err := transport.New(transport.Config{
-		BaseURL:      baseURL,
-		AllowHTTP:    cfg.insecure,
-		HTTPClient:   cfg.httpClient,
-		Auth:         auth,
-		Retries:      cfg.retries,
-		WaitMax:      cfg.maxWait,
-		MaxBodyBytes: cfg.maxBody,
-		Logger:       cfg.logger,
-		UserAgent:    cfg.userAgent,
-		Secrets:      []string{cfg.login, cfg.password},
-	})
+	tc := cfg.tc
+	tc.BaseURL, tc.Auth, tc.Secrets = baseURL, auth, []string{cfg.login, cfg.password}
+	t, err := transport.New(tc)
 	if err != nil {
 		return nil, fmt.Errorf("cmo: %w", err)
 	}

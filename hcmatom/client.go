@@ -129,59 +129,30 @@ type config struct {
 // WithHTTPClient sends requests with a copy of hc (its Transport and
 // Timeout), instead of the client's own pooled one.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("hrbridge: hcmatom: WithHTTPClient: nil *http.Client")
-		}
-		c.tc.HTTPClient = hc
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetHTTPClient(hc) }
 }
 
 // WithRetry sets how many times a failed read is sent again (0 disables
 // retries) and the longest wait between attempts, which also caps a
 // server's Retry-After. The default is 3 retries and 30 seconds.
 func WithRetry(retries int, maxWait time.Duration) Option {
-	return func(c *config) error {
-		if retries < 0 || maxWait <= 0 {
-			return fmt.Errorf("hrbridge: hcmatom: WithRetry(%d, %v): retries must be >= 0 and the wait positive", retries, maxWait)
-		}
-		c.tc.Retries = retries
-		if retries == 0 {
-			c.tc.Retries = -1
-		}
-		c.tc.WaitMax = maxWait
-		c.tc.WaitMin = min(transport.DefaultWaitMin, maxWait)
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetRetry(retries, maxWait) }
 }
 
 // WithLogger logs each attempt at debug level (redacted) to l.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.tc.Logger = l
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetLogger(l) }
 }
 
 // WithUserAgent puts ua before the SDK's own User-Agent product token.
 func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		c.tc.UserAgent = ua
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetUserAgent(ua) }
 }
 
 // WithMaxBodyBytes caps the size of a feed page (DefaultMaxFeedBytes by
 // default).
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) error {
-		if n <= 0 {
-			return fmt.Errorf("hrbridge: hcmatom: WithMaxBodyBytes(%d): must be positive", n)
-		}
-		c.tc.MaxBodyBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetMaxBodyBytes(n) }
 }
 
 // WithInsecureHTTP allows a plain http:// base URL. It exists for the fake

@@ -98,58 +98,29 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 // WithHTTPClient sends requests through a copy of hc (its Transport and
 // Timeout); hc itself is not changed.
 func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("hcmscim: WithHTTPClient: nil client")
-		}
-		c.tc.HTTPClient = hc
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetHTTPClient(hc) }
 }
 
 // WithRetry sets how many times a failed request that is safe to repeat is
 // sent again (0 disables retries) and the longest wait between attempts,
 // which also caps a server's Retry-After.
 func WithRetry(retries int, maxWait time.Duration) Option {
-	return func(c *config) error {
-		if retries < 0 || maxWait <= 0 {
-			return fmt.Errorf("hcmscim: WithRetry(%d, %v): retries must be >= 0 and the wait positive", retries, maxWait)
-		}
-		c.tc.Retries = retries
-		if retries == 0 {
-			c.tc.Retries = -1
-		}
-		c.tc.WaitMax = maxWait
-		c.tc.WaitMin = min(transport.DefaultWaitMin, maxWait)
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetRetry(retries, maxWait) }
 }
 
 // WithLogger logs each attempt at Debug level, with secrets redacted.
 func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.tc.Logger = l
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetLogger(l) }
 }
 
 // WithUserAgent puts product before the SDK's own User-Agent token.
 func WithUserAgent(product string) Option {
-	return func(c *config) error {
-		c.tc.UserAgent = product
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetUserAgent(product) }
 }
 
 // WithMaxBodyBytes caps the size of a response body (32 MiB by default).
 func WithMaxBodyBytes(n int64) Option {
-	return func(c *config) error {
-		if n <= 0 {
-			return fmt.Errorf("hcmscim: WithMaxBodyBytes(%d): must be positive", n)
-		}
-		c.tc.MaxBodyBytes = n
-		return nil
-	}
+	return func(c *config) error { return c.tc.SetMaxBodyBytes(n) }
 }
 
 // WithInsecureHTTP allows a plain http:// base URL, for the fake on

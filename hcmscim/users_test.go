@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
@@ -421,7 +422,7 @@ func TestNewClientOptions(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
-	if _, err := hcmscim.NewClient("https://acme.fa.us2.oraclecloud.com", hcmscim.WithUserAgent("ems/1"), hcmscim.WithLogger(nil),
+	if _, err := hcmscim.NewClient("https://acme.fa.us2.oraclecloud.com", hcmscim.WithUserAgent("ems/1"), hcmscim.WithLogger(slog.New(slog.DiscardHandler)),
 		hcmscim.WithHTTPClient(&http.Client{}), hcmscim.WithMaxBodyBytes(1<<20)); err != nil {
 		t.Error(err)
 	}

@@ -496,3 +496,26 @@ func TestGarbledAndTruncatedBodiesSurfaceAsErrors(t *testing.T) {
 		t.Error("truncated body decoded without error")
 	}
 }
+
+func TestCommonOptionSetters(t *testing.T) {
+	var cfg Config
+	for name, err := range map[string]error{
+		"nil client":    cfg.SetHTTPClient(nil),
+		"negative":      cfg.SetRetry(-1, time.Second),
+		"no wait":       cfg.SetRetry(1, 0),
+		"nil logger":    cfg.SetLogger(nil),
+		"empty UA":      cfg.SetUserAgent(" "),
+		"multi-line UA": cfg.SetUserAgent("a\r\nX-Evil: 1"),
+		"zero body":     cfg.SetMaxBodyBytes(0),
+	} {
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	if cfg.HTTPClient != nil || cfg.Retries != 0 || cfg.WaitMax != 0 || cfg.Logger != nil || cfg.UserAgent != "" || cfg.MaxBodyBytes != 0 {
+		t.Errorf("refused options changed the config: %+v", cfg)
+	}
+	if err := cfg.SetRetry(0, 100*time.Millisecond); err != nil || cfg.Retries != -1 || cfg.WaitMax != 100*time.Millisecond || cfg.WaitMin != 100*time.Millisecond {
+		t.Errorf("SetRetry(0, 100ms) = %v, %+v", err, cfg)
+	}
+}
