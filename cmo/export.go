@@ -178,7 +178,7 @@ func (c *Client) ExportUsersPage(ctx context.Context, q ExportQuery, page int) (
 		}
 		return nil, c.apiError(op, err)
 	}
-	defer drain(resp.Body)
+	defer resp.Body.Close()
 	users, err := decodeExportPage(resp.Body)
 	if err != nil {
 		var tooLarge *transport.BodyTooLargeError
@@ -188,13 +188,6 @@ func (c *Client) ExportUsersPage(ctx context.Context, q ExportQuery, page int) (
 		return nil, fmt.Errorf("cmo: %s: page %d: %s", op, page, c.t.Redact(err.Error()))
 	}
 	return &ExportPage{Number: page, Users: users, More: len(users) >= perPage}, nil
-}
-
-// drain reads what is left of a response body, up to a bound, and closes
-// it: a body closed before its end costs the connection.
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 256<<10))
-	body.Close()
 }
 
 type tokenErrorKey struct{}

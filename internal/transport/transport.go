@@ -260,7 +260,8 @@ func stateOf(ctx context.Context) *callState {
 }
 
 // Do sends r and returns the response if its status is 2xx. The response
-// body is capped at the client's MaxBodyBytes; the caller must close it.
+// body is capped at the client's MaxBodyBytes; the caller must close it, and
+// closing it early still keeps the connection for reuse.
 // Any other status gives an *HTTPError. A 401 answered to a client whose
 // Authorizer is an Invalidator is retried once with fresh credentials.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
@@ -467,7 +468,7 @@ func RetryAfter(v string, now time.Time) (time.Duration, bool) {
 // closes the body. A body that is not JSON, or not the JSON v expects, gives
 // an error naming the request.
 func DecodeJSON(resp *http.Response, v any) error {
-	defer drain(resp.Body)
+	defer resp.Body.Close()
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		var tooLarge *BodyTooLargeError
 		if errors.As(err, &tooLarge) {
@@ -552,4 +553,11 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *cappedBody) Close() error { return b.rc.Close() }
+// Close reads what is left of the body, up to a bound, before closing it:
+// a body closed before its end costs its keep-alive connection, and callers
+// that decode only what they need (a SOAP Body element, one JSON value)
+// should not have to remember that.
+func (b *cappedBody) Close() error {
+	_, _ = io.Copy(io.Discard, io.LimitReader(b.rc, 256<<10))
+	return b.rc.Close()
+}

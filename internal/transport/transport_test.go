@@ -519,3 +519,34 @@ func TestCommonOptionSetters(t *testing.T) {
 		t.Errorf("SetRetry(0, 100ms) = %v, %+v", err, cfg)
 	}
 }
+
+// A caller that reads only part of a body and closes it keeps the connection.
+func TestEarlyCloseKeepsConnection(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(okHandler(strings.Repeat("z", 8192)))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL, AllowHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		resp, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 10)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("20 partly read responses opened %d connections, want 1", n)
+	}
+}
