@@ -55,10 +55,37 @@ func (b *Batch) Add(p Person) error {
 		return err
 	}
 	m := merger{b: b, pn: p.PersonNumber}
-	if err := m.merge(&p, false); err != nil {
-		return err
+	if b.knows(&p) {
+		// Something of p is in the batch already: check that p
+		// contradicts none of it before changing anything.
+		if err := m.merge(&p, false); err != nil {
+			return err
+		}
 	}
 	return m.merge(&p, true)
+}
+
+// knows reports whether the batch holds p's person, or one of its ids.
+// When it does not, p contradicts nothing in the batch and is added in one
+// pass; that is the usual case when seeding, where most persons have one
+// row.
+func (b *Batch) knows(p *Person) bool {
+	if b.persons[p.PersonNumber] != nil || p.PersonID != "" && b.byID[p.PersonID] != nil {
+		return true
+	}
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		if b.byPOS[w.PeriodOfServiceID] != nil || slices.ContainsFunc(w.OtherIDs, func(id string) bool { return b.byPOS[id] != nil }) {
+			return true
+		}
+		for j := range w.Assignments {
+			a := &w.Assignments[j]
+			if b.byAsg[a.AssignmentID] != nil || slices.ContainsFunc(a.OtherIDs, func(id string) bool { return b.byAsg[id] != nil }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // checkPerson checks a person on its own.
@@ -66,48 +93,67 @@ func checkPerson(p *Person) error {
 	bad := func(field, format string, args ...any) error {
 		return &LoadError{PersonNumber: p.PersonNumber, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
+	badDate := func(field, where string, d Date) error {
+		return bad(field, "%s%v is not a valid date", where, d)
+	}
 	if p.PersonNumber == "" {
 		return bad("PersonNumber", "missing (person %q)", p.Name)
 	}
-	for field, d := range map[string]Date{"EffectiveStartDate": p.EffectiveStartDate, "ActualTerminationDate": p.ActualTerminationDate} {
-		if !d.IsZero() && !d.IsValid() {
-			return bad(field, "%v is not a valid date", d)
-		}
+	if f, d := invalidDate("EffectiveStartDate", p.EffectiveStartDate, "ActualTerminationDate", p.ActualTerminationDate); f != "" {
+		return badDate(f, "", d)
 	}
-	seen := map[string]bool{}
+	// Ids given twice within p: a person has few, compare them all.
+	var posIDs, asgIDs []string
+	twice := func(seen *[]string, ids ...string) string {
+		for _, id := range ids {
+			if slices.Contains(*seen, id) {
+				return id
+			}
+			*seen = append(*seen, id)
+		}
+		return ""
+	}
 	for _, w := range p.WorkRelationships {
 		if w.PeriodOfServiceID == "" {
 			return bad("PeriodOfServiceId", "missing in a work relationship")
 		}
-		for _, id := range append([]string{w.PeriodOfServiceID}, w.OtherIDs...) {
-			if seen["w"+id] {
-				return bad("PeriodOfServiceId", "%s is given twice", id)
-			}
-			seen["w"+id] = true
+		if id := twice(&posIDs, w.PeriodOfServiceID); id != "" {
+			return bad("PeriodOfServiceId", "%s is given twice", id)
 		}
-		for field, d := range map[string]Date{"DateStart": w.DateStart, "ActualTerminationDate": w.ActualTerminationDate} {
-			if !d.IsZero() && !d.IsValid() {
-				return bad(field, "work relationship %s: %v is not a valid date", w.PeriodOfServiceID, d)
-			}
+		if id := twice(&posIDs, w.OtherIDs...); id != "" {
+			return bad("PeriodOfServiceId", "%s is given twice", id)
+		}
+		if f, d := invalidDate("DateStart", w.DateStart, "ActualTerminationDate", w.ActualTerminationDate); f != "" {
+			return badDate(f, "work relationship "+w.PeriodOfServiceID+": ", d)
 		}
 		for _, a := range w.Assignments {
 			if a.AssignmentID == "" {
 				return bad("AssignmentId", "missing in an assignment of work relationship %s", w.PeriodOfServiceID)
 			}
-			for _, id := range append([]string{a.AssignmentID}, a.OtherIDs...) {
-				if seen["a"+id] {
-					return bad("AssignmentId", "%s is given twice", id)
-				}
-				seen["a"+id] = true
+			if id := twice(&asgIDs, a.AssignmentID); id != "" {
+				return bad("AssignmentId", "%s is given twice", id)
 			}
-			for field, d := range map[string]Date{"EffectiveStartDate": a.EffectiveStartDate, "EffectiveEndDate": a.EffectiveEndDate} {
-				if !d.IsZero() && !d.IsValid() {
-					return bad(field, "assignment %s: %v is not a valid date", a.AssignmentID, d)
-				}
+			if id := twice(&asgIDs, a.OtherIDs...); id != "" {
+				return bad("AssignmentId", "%s is given twice", id)
+			}
+			if f, d := invalidDate("EffectiveStartDate", a.EffectiveStartDate, "EffectiveEndDate", a.EffectiveEndDate); f != "" {
+				return badDate(f, "assignment "+a.AssignmentID+": ", d)
 			}
 		}
 	}
 	return nil
+}
+
+// invalidDate returns the first of two dates that is given but not valid,
+// with its field name, or "".
+func invalidDate(f1 string, d1 Date, f2 string, d2 Date) (string, Date) {
+	switch {
+	case !d1.IsZero() && !d1.IsValid():
+		return f1, d1
+	case !d2.IsZero() && !d2.IsValid():
+		return f2, d2
+	}
+	return "", Date{}
 }
 
 // merger merges one Person into a Batch: first checking (apply false),
@@ -118,11 +164,23 @@ type merger struct {
 	apply bool
 }
 
+// place says which work relationship or assignment a merge error is
+// about; it is formatted only when there is an error.
+type place struct{ kind, id string }
+
+// String is what an error message starts with: "" for the person itself.
+func (p place) String() string {
+	if p.kind == "" {
+		return ""
+	}
+	return p.kind + " " + p.id + ": "
+}
+
 func (m *merger) fail(field, format string, args ...any) error {
 	return &LoadError{PersonNumber: m.pn, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (m *merger) str(field, where string, dst *string, v string) error {
+func (m *merger) str(field string, where place, dst *string, v string) error {
 	if *dst != "" && v != "" && *dst != v {
 		return m.fail(field, "%s%q here, %q before", where, v, *dst)
 	}
@@ -140,7 +198,7 @@ type strField struct {
 	v    string
 }
 
-func (m *merger) strs(where string, fields ...strField) error {
+func (m *merger) strs(where place, fields ...strField) error {
 	for _, f := range fields {
 		if err := m.str(f.name, where, f.dst, f.v); err != nil {
 			return err
@@ -149,7 +207,7 @@ func (m *merger) strs(where string, fields ...strField) error {
 	return nil
 }
 
-func (m *merger) date(field, where string, dst *Date, v Date) error {
+func (m *merger) date(field string, where place, dst *Date, v Date) error {
 	if !dst.IsZero() && !v.IsZero() && *dst != v {
 		return m.fail(field, "%s%v here, %v before", where, v, *dst)
 	}
@@ -159,14 +217,14 @@ func (m *merger) date(field, where string, dst *Date, v Date) error {
 	return nil
 }
 
-func (m *merger) flag(field, where string, dst *bool, v bool) error {
+func (m *merger) flag(field string, where place, dst *bool, v bool) error {
 	if *dst != v {
 		return m.fail(field, "%s%s here, %s before", where, flag(v), flag(*dst))
 	}
 	return nil
 }
 
-func (m *merger) attrs(where string, dst *map[string]string, v map[string]string) error {
+func (m *merger) attrs(where place, dst *map[string]string, v map[string]string) error {
 	for k, x := range v {
 		if old, ok := (*dst)[k]; ok && old != x {
 			return m.fail(k, "%s%q here, %q before", where, x, old)
@@ -216,24 +274,24 @@ func (m *merger) merge(p *Person, apply bool) error {
 		sp = &person{p: Person{PersonNumber: p.PersonNumber, Terminated: p.Terminated}}
 		b.persons[p.PersonNumber] = sp
 		b.order = append(b.order, p.PersonNumber)
-	} else if err := m.flag("Terminated", "", &sp.p.Terminated, p.Terminated); err != nil {
+	} else if err := m.flag("Terminated", place{}, &sp.p.Terminated, p.Terminated); err != nil {
 		return err
 	}
 	if err := m.checkNew(p, sp); err != nil {
 		return err
 	}
 	x := &sp.p
-	if err := m.strs("", strField{"PersonId", &x.PersonID, p.PersonID}, strField{"PersonName", &x.Name, p.Name}, strField{"WorkEmail", &x.WorkEmail, p.WorkEmail},
+	if err := m.strs(place{}, strField{"PersonId", &x.PersonID, p.PersonID}, strField{"PersonName", &x.Name, p.Name}, strField{"WorkEmail", &x.WorkEmail, p.WorkEmail},
 		strField{"PrimaryPhoneNumber", &x.PrimaryPhoneNumber, p.PrimaryPhoneNumber}); err != nil {
 		return err
 	}
-	if err := m.date("EffectiveStartDate", "", &x.EffectiveStartDate, p.EffectiveStartDate); err != nil {
+	if err := m.date("EffectiveStartDate", place{}, &x.EffectiveStartDate, p.EffectiveStartDate); err != nil {
 		return err
 	}
-	if err := m.date("ActualTerminationDate", "", &x.ActualTerminationDate, p.ActualTerminationDate); err != nil {
+	if err := m.date("ActualTerminationDate", place{}, &x.ActualTerminationDate, p.ActualTerminationDate); err != nil {
 		return err
 	}
-	if err := m.attrs("", &x.Attributes, p.Attributes); err != nil {
+	if err := m.attrs(place{}, &x.Attributes, p.Attributes); err != nil {
 		return err
 	}
 	m.seen(&x.Seen, p.Seen)
@@ -271,7 +329,7 @@ func (m *merger) checkNew(p *Person, sp *person) error {
 func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
 	b := m.b
 	sw := b.byPOS[w.PeriodOfServiceID]
-	where := "work relationship " + w.PeriodOfServiceID + ": "
+	where := place{"work relationship", w.PeriodOfServiceID}
 	for _, id := range w.OtherIDs {
 		if o := b.byPOS[id]; o != nil && o != sw {
 			return m.fail("PeriodOfServiceId", "%s%s is another work relationship, %s", where, id, o.w.PeriodOfServiceID)
@@ -337,7 +395,7 @@ func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
 func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
 	b := m.b
 	sa := b.byAsg[a.AssignmentID]
-	where := "assignment " + a.AssignmentID + ": "
+	where := place{"assignment", a.AssignmentID}
 	for _, id := range a.OtherIDs {
 		if o := b.byAsg[id]; o != nil && o != sa {
 			return m.fail("AssignmentId", "%s%s is another assignment, %s", where, id, o.a.AssignmentID)
