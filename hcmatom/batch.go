@@ -47,22 +47,32 @@ func (b *Batch) Len() int { return len(b.persons) }
 // one already given is an error (a *LoadError), and then nothing of p is
 // added.
 func (b *Batch) Add(p Person) error {
+	_, err := b.add(&p)
+	return err
+}
+
+// add is Add, returning p's person in the batch.
+func (b *Batch) add(p *Person) (*person, error) {
 	if b.persons == nil {
 		b.persons, b.byID = map[string]*person{}, map[string]*person{}
 		b.byPOS, b.byAsg = map[string]*workRel{}, map[string]*assignment{}
 	}
-	if err := checkPerson(&p); err != nil {
-		return err
+	if err := checkPerson(p); err != nil {
+		return nil, err
 	}
+	if !b.knows(p) {
+		return b.addNew(p), nil
+	}
+	// Something of p is in the batch already: check that p contradicts
+	// none of it before changing anything.
 	m := merger{b: b, pn: p.PersonNumber}
-	if b.knows(&p) {
-		// Something of p is in the batch already: check that p
-		// contradicts none of it before changing anything.
-		if err := m.merge(&p, false); err != nil {
-			return err
-		}
+	if err := m.merge(p, false); err != nil {
+		return nil, err
 	}
-	return m.merge(&p, true)
+	if err := m.merge(p, true); err != nil {
+		return nil, err
+	}
+	return b.persons[p.PersonNumber], nil
 }
 
 // knows reports whether the batch holds p's person, or one of its ids.
@@ -86,6 +96,71 @@ func (b *Batch) knows(p *Person) bool {
 		}
 	}
 	return false
+}
+
+// single is the usual person of an extract row, one work relationship
+// with one assignment, allocated at once.
+type single struct {
+	p    person
+	w    workRel
+	a    assignment
+	wrs  [1]*workRel
+	asgs [1]*assignment
+}
+
+// addNew adds p, of which the batch holds nothing (see knows).
+func (b *Batch) addNew(p *Person) *person {
+	one := new(single)
+	sp := &one.p
+	sp.p = *p
+	sp.p.WorkRelationships, sp.p.Attributes = nil, maps.Clone(p.Attributes)
+	sp.wrs = one.wrs[:0]
+	b.persons[p.PersonNumber] = sp
+	b.order = append(b.order, p.PersonNumber)
+	if p.PersonID != "" {
+		b.byID[p.PersonID] = sp
+	}
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		sw := &one.w
+		if i > 0 {
+			sw = new(workRel)
+		}
+		b.addWR(sp, sw, w)
+		if i == 0 {
+			sw.asgs = one.asgs[:0]
+		}
+		for j := range w.Assignments {
+			sa := &one.a
+			if i > 0 || j > 0 {
+				sa = new(assignment)
+			}
+			b.addAsg(sw, sa, &w.Assignments[j])
+		}
+	}
+	return sp
+}
+
+// addWR adds w to sp as the new work relationship sw.
+func (b *Batch) addWR(sp *person, sw *workRel, w *WorkRelationship) {
+	*sw = workRel{w: *w, owner: sp}
+	sw.w.Assignments, sw.w.Attributes, sw.w.OtherIDs = nil, maps.Clone(w.Attributes), slices.Clone(w.OtherIDs)
+	sp.wrs = append(sp.wrs, sw)
+	b.byPOS[w.PeriodOfServiceID] = sw
+	for _, id := range w.OtherIDs {
+		b.byPOS[id] = sw
+	}
+}
+
+// addAsg adds a to sw as the new assignment sa.
+func (b *Batch) addAsg(sw *workRel, sa *assignment, a *Assignment) {
+	*sa = assignment{a: *a, owner: sw}
+	sa.a.Attributes, sa.a.OtherIDs = maps.Clone(a.Attributes), slices.Clone(a.OtherIDs)
+	sw.asgs = append(sw.asgs, sa)
+	b.byAsg[a.AssignmentID] = sa
+	for _, id := range a.OtherIDs {
+		b.byAsg[id] = sa
+	}
 }
 
 // checkPerson checks a person on its own.
@@ -268,13 +343,15 @@ func (m *merger) merge(p *Person, apply bool) error {
 		}
 	}
 	if sp == nil {
-		if !apply {
-			return m.checkNew(p, nil)
+		// Add merges a person new to the batch only when one of its ids
+		// belongs to another person, which checkNew reports.
+		if err := m.checkNew(p, nil); err != nil || !apply {
+			return err
 		}
-		sp = &person{p: Person{PersonNumber: p.PersonNumber, Terminated: p.Terminated}}
-		b.persons[p.PersonNumber] = sp
-		b.order = append(b.order, p.PersonNumber)
-	} else if err := m.flag("Terminated", place{}, &sp.p.Terminated, p.Terminated); err != nil {
+		b.addNew(p)
+		return nil
+	}
+	if err := m.flag("Terminated", place{}, &sp.p.Terminated, p.Terminated); err != nil {
 		return err
 	}
 	if err := m.checkNew(p, sp); err != nil {
@@ -346,12 +423,8 @@ func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
 			}
 			return nil
 		}
-		sw = &workRel{w: *w, owner: sp}
-		sw.w.Assignments, sw.w.Attributes, sw.w.OtherIDs = nil, maps.Clone(w.Attributes), slices.Clone(w.OtherIDs)
-		sp.wrs = append(sp.wrs, sw)
-		for _, id := range append([]string{w.PeriodOfServiceID}, w.OtherIDs...) {
-			b.byPOS[id] = sw
-		}
+		sw = new(workRel)
+		b.addWR(sp, sw, w)
 	} else {
 		x := &sw.w
 		if err := m.flag("PrimaryFlag", where, &x.Primary, w.Primary); err != nil {
@@ -405,12 +478,7 @@ func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
 		if !m.apply {
 			return nil
 		}
-		sa = &assignment{a: *a, owner: sw}
-		sa.a.Attributes, sa.a.OtherIDs = maps.Clone(a.Attributes), slices.Clone(a.OtherIDs)
-		sw.asgs = append(sw.asgs, sa)
-		for _, id := range append([]string{a.AssignmentID}, a.OtherIDs...) {
-			b.byAsg[id] = sa
-		}
+		b.addAsg(sw, new(assignment), a)
 		return nil
 	}
 	if sa.owner != sw {

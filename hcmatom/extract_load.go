@@ -256,9 +256,8 @@ func (s *stager) add(row *ExtractRow) (added bool, err error) {
 			return false, s.x.reportBad(bad)
 		}
 	}
-	err = s.batch.Add(s.p)
+	sp, err := s.batch.add(&s.p)
 	if err == nil {
-		sp := s.batch.persons[row.PersonNumber] // just used: in cache
 		if d := row.EffectiveStartDate; sp.p.EffectiveStartDate.IsZero() || d.Before(sp.p.EffectiveStartDate) {
 			sp.p.EffectiveStartDate = d
 		}
