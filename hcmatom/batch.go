@@ -75,6 +75,21 @@ func (b *Batch) add(p *Person) (*person, error) {
 	return b.persons[p.PersonNumber], nil
 }
 
+// grow makes room in the batch's indexes for n persons, work
+// relationships and assignments, so that they do not grow step by step.
+func (b *Batch) grow(n int) {
+	b.persons, b.byPOS, b.byAsg = grown(b.persons, n), grown(b.byPOS, n), grown(b.byAsg, n)
+}
+
+func grown[V any](m map[string]V, n int) map[string]V {
+	if n <= len(m) {
+		return m
+	}
+	g := make(map[string]V, n)
+	maps.Copy(g, m)
+	return g
+}
+
 // knows reports whether the batch holds p's person, or one of its ids.
 // When it does not, p contradicts nothing in the batch and is added in one
 // pass; that is the usual case when seeding, where most persons have one

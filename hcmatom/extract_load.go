@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"sync/atomic"
 	"time"
 
 	"github.com/hrbridge/hrbridge/internal/civil"
@@ -90,6 +92,8 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 		return nil, err
 	}
 	sum := &ExtractSummary{}
+	est := newRowEstimator(src)
+	src = est
 	plain := src
 	var pt *Plaintext
 	if d != nil {
@@ -121,6 +125,11 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 		if added {
 			rows++
 		}
+		if rows == estimateAt {
+			if n := est.rows(rows); n > 0 {
+				st.batch.grow(n)
+			}
+		}
 		if rows%progressEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -148,6 +157,52 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 		return nil, fmt.Errorf("hrbridge: hcmatom: the extract conflicts with the roster, nothing loaded: %w", err)
 	}
 	return sum, nil
+}
+
+// estimateAt is the row at which LoadExtract estimates how many rows the
+// extract has, to size the roster's indexes once rather than let them grow
+// step by step: with a million rows, growing costs more than a second.
+const estimateAt = 50_000
+
+// rowEstimator counts the bytes read from the source of an extract whose
+// size is known, to estimate how many rows it holds.
+type rowEstimator struct {
+	r    io.Reader
+	size int64        // -1: unknown
+	read atomic.Int64 // read by the decrypting goroutine
+}
+
+func newRowEstimator(r io.Reader) *rowEstimator {
+	e := &rowEstimator{r: r, size: -1}
+	switch v := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }: // *os.File
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			e.size = fi.Size()
+		}
+	case interface{ Len() int }: // *bytes.Reader, *strings.Reader, *bytes.Buffer
+		e.size = int64(v.Len())
+	case interface{ Size() int64 }: // *io.SectionReader
+		e.size = v.Size()
+	}
+	return e
+}
+
+func (e *rowEstimator) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	e.read.Add(int64(n))
+	return n, err
+}
+
+// rows estimates the rows of the whole extract from the number read so
+// far, or returns 0 when the size of the source is unknown. The source is
+// read ahead of the rows (see aheadReader), so the estimate is low by a
+// few percent: it is rounded up by a tenth.
+func (e *rowEstimator) rows(sofar int) int {
+	read := e.read.Load()
+	if e.size <= 0 || read <= 0 || read >= e.size {
+		return 0
+	}
+	return int(float64(sofar) * float64(e.size) / float64(read) * 1.1)
 }
 
 // stager turns rows into the Batch that LoadExtract hands to Load.

@@ -110,3 +110,46 @@ func TestFileStoreRefusesWhatIsNotACursorFile(t *testing.T) {
 		t.Errorf("missing file: %+v, %v", s, err)
 	}
 }
+
+func TestRowEstimator(t *testing.T) {
+	var csv strings.Builder
+	csv.WriteString("header\n")
+	for range 1000 {
+		csv.WriteString("a row of about forty bytes, give or take\n")
+	}
+	for name, src := range map[string]io.Reader{
+		"strings.Reader": strings.NewReader(csv.String()),
+		"SectionReader":  io.NewSectionReader(strings.NewReader(csv.String()), 0, int64(csv.Len())),
+	} {
+		e := newRowEstimator(src)
+		buf := make([]byte, csv.Len()/4)
+		if _, err := io.ReadFull(e, buf); err != nil {
+			t.Fatal(err)
+		}
+		// A quarter of the file read, 250 rows in it: about 1,000 rows
+		// in all, plus a tenth.
+		if got := e.rows(250); got < 1000 || got > 1200 {
+			t.Errorf("%s: estimate %d rows, want 1,000 to 1,200", name, got)
+		}
+	}
+	f := filepath.Join(t.TempDir(), "x.csv")
+	if err := os.WriteFile(f, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.Open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	if e := newRowEstimator(file); e.size != int64(csv.Len()) {
+		t.Errorf("file: size %d, want %d", e.size, csv.Len())
+	}
+	// A source of unknown size gives no estimate.
+	e := newRowEstimator(io.MultiReader(strings.NewReader(csv.String())))
+	if _, err := io.ReadFull(e, make([]byte, 100)); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.rows(2); got != 0 {
+		t.Errorf("unknown size: estimate %d, want 0", got)
+	}
+}
