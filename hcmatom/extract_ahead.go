@@ -97,3 +97,86 @@ func (a *aheadReader) Close() error {
 	a.wg.Wait()
 	return nil
 }
+
+// rowsAhead parses an extract's rows in a goroutine of its own, a few
+// blocks ahead of LoadExtract, which stages them: with the aheadReader
+// underneath, decrypting, parsing and building the roster run at once. The
+// goroutine owns the ExtractReader until it has sent a block that ends
+// with an error, or until stop has returned.
+type rowsAhead struct {
+	blocks chan *rowBlock // closed when the goroutine ends
+	free   chan *rowBlock
+	done   chan struct{}
+	wg     sync.WaitGroup
+	once   sync.Once
+}
+
+// rowBlock is a run of rows as nextRow parsed them, good or bad, in file
+// order; err, when set, is the error that came after them (io.EOF at the
+// end).
+type rowBlock struct {
+	rows []parsedRow
+	err  error
+}
+
+type parsedRow struct {
+	row ExtractRow
+	bad *RowError
+}
+
+func newRowsAhead(x *ExtractReader, size, n int) *rowsAhead {
+	a := &rowsAhead{
+		blocks: make(chan *rowBlock, n),
+		free:   make(chan *rowBlock, n),
+		done:   make(chan struct{}),
+	}
+	for range n {
+		a.free <- &rowBlock{rows: make([]parsedRow, 0, size)}
+	}
+	a.wg.Add(1)
+	go a.parse(x)
+	return a
+}
+
+func (a *rowsAhead) parse(x *ExtractReader) {
+	defer a.wg.Done()
+	defer close(a.blocks)
+	for {
+		var b *rowBlock
+		select {
+		case b = <-a.free:
+		case <-a.done:
+			return
+		}
+		b.rows, b.err = b.rows[:0], nil
+		for len(b.rows) < cap(b.rows) {
+			row, bad, err := x.nextRow()
+			if err != nil {
+				b.err = err
+				break
+			}
+			b.rows = append(b.rows, parsedRow{row, bad})
+		}
+		select {
+		case a.blocks <- b:
+		case <-a.done:
+			return
+		}
+		if b.err != nil {
+			return
+		}
+	}
+}
+
+// recycle gives a block back once its rows have been used.
+func (a *rowsAhead) recycle(b *rowBlock) {
+	clear(b.rows) // let go of the rows' strings and maps
+	a.free <- b
+}
+
+// stop ends the goroutine and waits for it. It is safe to call more than
+// once.
+func (a *rowsAhead) stop() {
+	a.once.Do(func() { close(a.done) })
+	a.wg.Wait()
+}

@@ -233,9 +233,7 @@ type ExtractReader struct {
 	rows   int
 	err    error // sticky: io.EOF at the end, or the error that ended the read
 
-	// The last date parsed: an extract repeats its dates a lot.
-	lastDate     string
-	lastDateDate Date
+	dates dateCache
 }
 
 // NewExtractReader reads and checks the header of the extract in r. The
@@ -283,57 +281,84 @@ func (x *ExtractReader) RowsRead() int { return x.rows }
 func (x *ExtractReader) Rows() iter.Seq2[ExtractRow, error] {
 	return func(yield func(ExtractRow, error) bool) {
 		for x.err == nil {
-			start, perr := x.p.next()
-			if perr == io.EOF {
-				x.err = io.EOF
+			row, bad, err := x.nextRow()
+			if err != nil {
+				x.err = x.fatal(err)
+				if err != io.EOF {
+					yield(ExtractRow{}, x.err)
+				}
 				return
 			}
-			var rowErr *RowError
-			if perr == nil {
-				var row ExtractRow
-				if row, rowErr = x.build(start); rowErr == nil {
-					x.rows++
-					if !yield(row, nil) {
-						return
-					}
-					continue
+			if bad == nil {
+				x.rows++
+				if !yield(row, nil) {
+					return
 				}
-			} else if bad := (*badRecord)(nil); errors.As(perr, &bad) {
-				col := fmt.Sprintf("column %d", bad.field+1)
-				if bad.field < len(x.header) && x.header[bad.field] != "" {
-					col = x.header[bad.field]
-				}
-				rowErr = &RowError{Line: start, Problems: []FieldProblem{{Column: col, Reason: bad.reason}}}
-				x.identify(rowErr)
-			} else {
-				if errors.Is(perr, ErrBadExtract) {
-					perr = x.drain(perr)
-				}
-				x.err = perr
-				yield(ExtractRow{}, perr)
+				continue
+			}
+			if err := x.reportBad(bad); err != nil {
+				yield(ExtractRow{Line: bad.Line}, err)
 				return
 			}
-			if err := x.reportBad(rowErr); err != nil {
-				yield(ExtractRow{Line: start}, err)
-				return
-			}
-			if !yield(ExtractRow{Line: start}, rowErr) {
+			if !yield(ExtractRow{Line: bad.Line}, bad) {
 				return
 			}
 		}
 	}
 }
 
+// nextRow parses the next row: a good one, or a bad one with its
+// *RowError, or else the error that ends the read (io.EOF at the end). It
+// neither counts bad rows nor reads on after an error: that is for
+// reportBad and fatal.
+func (x *ExtractReader) nextRow() (ExtractRow, *RowError, error) {
+	start, err := x.p.next()
+	if err == nil {
+		row, bad := x.build(start)
+		return row, bad, nil
+	}
+	var rec *badRecord
+	if !errors.As(err, &rec) {
+		return ExtractRow{}, nil, err
+	}
+	col := fmt.Sprintf("column %d", rec.field+1)
+	if rec.field < len(x.header) && x.header[rec.field] != "" {
+		col = x.header[rec.field]
+	}
+	bad := &RowError{Line: start, Problems: []FieldProblem{{Column: col, Reason: rec.reason}}}
+	x.identify(bad)
+	return ExtractRow{Line: start}, bad, nil
+}
+
+// fatal returns the error that ends the read for an error of nextRow,
+// draining the input first when the extract is bad (see drain).
+func (x *ExtractReader) fatal(err error) error {
+	if errors.Is(err, ErrBadExtract) {
+		return x.drain(err)
+	}
+	return err
+}
+
 // reportBad counts a bad row, found by the reader or by its user (a row
 // the roster refuses), and returns the error that ends the read when there
 // is one more than WithMaxBadRows allows.
 func (x *ExtractReader) reportBad(e *RowError) error {
-	x.bad = append(x.bad, e)
-	if len(x.bad) > x.cfg.maxBadRows {
-		x.err = x.drain(&tooManyBadRows{max: x.cfg.maxBadRows, last: e})
-		return x.err
+	if !x.countBad(e) {
+		return nil
 	}
-	return nil
+	return x.tooMany(e)
+}
+
+// countBad counts a bad row and reports whether it is one too many.
+func (x *ExtractReader) countBad(e *RowError) bool {
+	x.bad = append(x.bad, e)
+	return len(x.bad) > x.cfg.maxBadRows
+}
+
+// tooMany ends the read after the bad row e, one too many.
+func (x *ExtractReader) tooMany(e *RowError) error {
+	x.err = x.drain(&tooManyBadRows{max: x.cfg.maxBadRows, last: e})
+	return x.err
 }
 
 // has reports whether the header has the known column col.
@@ -478,7 +503,7 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 			if v == "" {
 				err = errors.New("is empty")
 			} else {
-				row.EffectiveStartDate, err = x.date(v)
+				row.EffectiveStartDate, err = x.dates.parse(v)
 			}
 		case colPrimaryFlag:
 			row.PrimaryFlag, err = parseYN(v)
@@ -490,7 +515,7 @@ func (x *ExtractReader) build(line int) (ExtractRow, *RowError) {
 			row.PeriodType = v
 		case colActualTerminationDate:
 			if v != "" {
-				row.ActualTerminationDate, err = x.date(v)
+				row.ActualTerminationDate, err = x.dates.parse(v)
 			}
 		}
 		if err != nil {
@@ -537,16 +562,22 @@ func (x *ExtractReader) columnIndex(col int) int {
 	return -1
 }
 
-// date parses a YYYY-MM-DD value, fast for well-formed ones.
-func (x *ExtractReader) date(v string) (Date, error) {
-	if v == x.lastDate {
-		return x.lastDateDate, nil
+// dateCache parses YYYY-MM-DD values, fast for well-formed ones, and
+// remembers the last: an extract repeats its dates a lot.
+type dateCache struct {
+	last string
+	d    Date
+}
+
+func (c *dateCache) parse(v string) (Date, error) {
+	if v == c.last {
+		return c.d, nil
 	}
 	d, ok := fastISODate(v)
 	if !ok {
 		return civil.ParseISO(v) // the slow way, for its error message
 	}
-	x.lastDate, x.lastDateDate = v, d
+	c.last, c.d = v, d
 	return d, nil
 }
 

@@ -109,35 +109,55 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 		return nil, err
 	}
 	st := newStager(x, cfg)
+	ra := newRowsAhead(x, 256, 4)
+	defer ra.stop()
 	rows := 0
-	for row, err := range x.Rows() {
-		if err != nil {
-			var re *RowError
-			if errors.As(err, &re) && !errors.Is(err, ErrTooManyBadRows) {
-				continue // reported by the reader, listed in BadRows
+	// Bad rows, found by the reader or refused by the batch, are counted
+	// here, in file order; once there is one too many, the parsing stops
+	// and the reader drains the input.
+	tooMany := func(bad *RowError) error {
+		ra.stop()
+		return x.tooMany(bad)
+	}
+	for b := range ra.blocks {
+		for i := range b.rows {
+			pr := &b.rows[i]
+			bad := pr.bad
+			if bad == nil {
+				var err error
+				if bad, err = st.add(&pr.row); err != nil {
+					return nil, err
+				}
 			}
-			return nil, err
-		}
-		added, err := st.add(&row)
-		if err != nil {
-			return nil, err
-		}
-		if added {
+			if bad != nil {
+				if x.countBad(bad) {
+					return nil, tooMany(bad)
+				}
+				continue
+			}
 			rows++
-		}
-		if rows == estimateAt {
-			if n := est.rows(rows); n > 0 {
-				st.batch.grow(n)
+			if rows == estimateAt {
+				if n := est.rows(rows); n > 0 {
+					st.batch.grow(n)
+				}
+			}
+			if rows%progressEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+				if cfg.progress != nil {
+					cfg.progress(rows)
+				}
 			}
 		}
-		if rows%progressEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if cfg.progress != nil {
-				cfg.progress(rows)
-			}
+		if b.err == io.EOF {
+			break
 		}
+		if b.err != nil {
+			ra.stop()
+			return nil, x.fatal(b.err)
+		}
+		ra.recycle(b)
 	}
 	if cfg.progress != nil {
 		cfg.progress(rows)
@@ -221,6 +241,7 @@ type stager struct {
 	// ManagerId, ...); the other extra columns become attributes.
 	typed     []typedColumn
 	attrNames []string
+	dates     dateCache // apart from the reader's, which parses in a goroutine of its own
 }
 
 // typedColumn is an extra column that fills a field of the row's person,
@@ -237,7 +258,7 @@ var typedColumns = []struct {
 	set  func(s *stager, v string) error
 }{
 	{"PersonId", func(s *stager, v string) error { s.p.PersonID = v; return nil }},
-	{"DateStart", func(s *stager, v string) (err error) { s.wrs[0].DateStart, err = s.x.date(v); return }},
+	{"DateStart", func(s *stager, v string) (err error) { s.wrs[0].DateStart, err = s.dates.parse(v); return }},
 	{"LegalEntityId", func(s *stager, v string) error { s.as[0].LegalEntityID = v; return nil }},
 	{"AssignmentNumber", func(s *stager, v string) error { s.as[0].AssignmentNumber = v; return nil }},
 	{"AssignmentName", func(s *stager, v string) error { s.as[0].AssignmentName = v; return nil }},
@@ -247,7 +268,7 @@ var typedColumns = []struct {
 	{"ManagerId", func(s *stager, v string) error { s.as[0].ManagerID = v; return nil }},
 	{"ManagerAssignmentId", func(s *stager, v string) error { s.as[0].ManagerAssignmentID = v; return nil }},
 	{"ManagerType", func(s *stager, v string) error { s.as[0].ManagerType = v; return nil }},
-	{"EffectiveEndDate", func(s *stager, v string) (err error) { s.as[0].EffectiveEndDate, err = s.x.date(v); return }},
+	{"EffectiveEndDate", func(s *stager, v string) (err error) { s.as[0].EffectiveEndDate, err = s.dates.parse(v); return }},
 }
 
 func newStager(x *ExtractReader, cfg *extractConfig) *stager {
@@ -274,9 +295,9 @@ func newStager(x *ExtractReader, cfg *extractConfig) *stager {
 	return s
 }
 
-// add adds a row to the batch. A row the batch refuses is a bad row: it
-// is reported, and the error is that of one bad row too many.
-func (s *stager) add(row *ExtractRow) (added bool, err error) {
+// add adds a row to the batch, or returns why the batch refuses it: the
+// row is then a bad row.
+func (s *stager) add(row *ExtractRow) (*RowError, error) {
 	s.as[0] = Assignment{
 		AssignmentID:         row.AssignmentID,
 		Primary:              row.PrimaryAssignmentFlag.Or(false),
@@ -308,7 +329,7 @@ func (s *stager) add(row *ExtractRow) (added bool, err error) {
 	}
 	if len(s.typed) > 0 {
 		if bad := s.applyTyped(row); bad != nil {
-			return false, s.x.reportBad(bad)
+			return bad, nil
 		}
 	}
 	sp, err := s.batch.add(&s.p)
@@ -319,18 +340,18 @@ func (s *stager) add(row *ExtractRow) (added bool, err error) {
 		if ended {
 			s.ended = append(s.ended, row.PersonNumber)
 		}
-		return true, nil
+		return nil, nil
 	}
 	var le *LoadError
 	if !errors.As(err, &le) {
-		return false, err
+		return nil, err
 	}
 	col := le.Field
 	if col == "Terminated" {
 		col = "ActualTerminationDate"
 	}
-	return false, s.x.reportBad(&RowError{Line: row.Line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID,
-		Problems: []FieldProblem{{Column: col, Reason: le.Msg}}})
+	return &RowError{Line: row.Line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID,
+		Problems: []FieldProblem{{Column: col, Reason: le.Msg}}}, nil
 }
 
 // applyTyped fills the fields named by extra columns, and leaves the other
