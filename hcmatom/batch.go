@@ -193,24 +193,14 @@ func checkPerson(p *Person) error {
 		return badDate(f, "", d)
 	}
 	// Ids given twice within p: a person has few, compare them all.
-	var posIDs, asgIDs []string
-	twice := func(seen *[]string, ids ...string) string {
-		for _, id := range ids {
-			if slices.Contains(*seen, id) {
-				return id
-			}
-			*seen = append(*seen, id)
-		}
-		return ""
-	}
+	var posBuf, asgBuf [4]string
+	posIDs, asgIDs := posBuf[:0], asgBuf[:0]
 	for _, w := range p.WorkRelationships {
 		if w.PeriodOfServiceID == "" {
 			return bad("PeriodOfServiceId", "missing in a work relationship")
 		}
-		if id := twice(&posIDs, w.PeriodOfServiceID); id != "" {
-			return bad("PeriodOfServiceId", "%s is given twice", id)
-		}
-		if id := twice(&posIDs, w.OtherIDs...); id != "" {
+		var id string
+		if posIDs, id = addNewIDs(posIDs, w.PeriodOfServiceID, w.OtherIDs); id != "" {
 			return bad("PeriodOfServiceId", "%s is given twice", id)
 		}
 		if f, d := invalidDate("DateStart", w.DateStart, "ActualTerminationDate", w.ActualTerminationDate); f != "" {
@@ -220,10 +210,7 @@ func checkPerson(p *Person) error {
 			if a.AssignmentID == "" {
 				return bad("AssignmentId", "missing in an assignment of work relationship %s", w.PeriodOfServiceID)
 			}
-			if id := twice(&asgIDs, a.AssignmentID); id != "" {
-				return bad("AssignmentId", "%s is given twice", id)
-			}
-			if id := twice(&asgIDs, a.OtherIDs...); id != "" {
+			if asgIDs, id = addNewIDs(asgIDs, a.AssignmentID, a.OtherIDs); id != "" {
 				return bad("AssignmentId", "%s is given twice", id)
 			}
 			if f, d := invalidDate("EffectiveStartDate", a.EffectiveStartDate, "EffectiveEndDate", a.EffectiveEndDate); f != "" {
@@ -232,6 +219,18 @@ func checkPerson(p *Person) error {
 		}
 	}
 	return nil
+}
+
+// addNewIDs adds id and others to seen, or returns the first that is
+// already there.
+func addNewIDs(seen []string, id string, others []string) ([]string, string) {
+	for _, id := range append([]string{id}, others...) {
+		if slices.Contains(seen, id) {
+			return seen, id
+		}
+		seen = append(seen, id)
+	}
+	return seen, ""
 }
 
 // invalidDate returns the first of two dates that is given but not valid,
