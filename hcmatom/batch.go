@@ -16,11 +16,20 @@ import (
 // assignment are merged. The zero Batch is empty and ready to use; it is
 // not safe for concurrent use.
 type Batch struct {
-	persons map[string]*person
-	order   []string
-	byID    map[string]*person
-	byPOS   map[string]*workRel
-	byAsg   map[string]*assignment
+	index
+	order []string // PersonNumbers, as added
+}
+
+// index finds the records of a Batch or a Roster by their keys.
+type index struct {
+	persons map[string]*person     // PersonNumber
+	byID    map[string]*person     // PersonId
+	byPOS   map[string]*workRel    // PeriodOfServiceId, and OtherIDs
+	byAsg   map[string]*assignment // AssignmentId, and OtherIDs
+}
+
+func newIndex() index {
+	return index{persons: map[string]*person{}, byID: map[string]*person{}, byPOS: map[string]*workRel{}, byAsg: map[string]*assignment{}}
 }
 
 // LoadError is a record a Batch or a Roster refused, naming the person and
@@ -54,14 +63,13 @@ func (b *Batch) Add(p Person) error {
 // add is Add, returning p's person in the batch.
 func (b *Batch) add(p *Person) (*person, error) {
 	if b.persons == nil {
-		b.persons, b.byID = map[string]*person{}, map[string]*person{}
-		b.byPOS, b.byAsg = map[string]*workRel{}, map[string]*assignment{}
+		b.index = newIndex()
 	}
 	if err := checkPerson(p); err != nil {
 		return nil, err
 	}
 	if !b.knows(p) {
-		return b.addNew(p), nil
+		return b.addPerson(p), nil
 	}
 	// Something of p is in the batch already: check that p contradicts
 	// none of it before changing anything.
@@ -77,7 +85,7 @@ func (b *Batch) add(p *Person) (*person, error) {
 
 // grow makes room in the batch's indexes for n persons, work
 // relationships and assignments, so that they do not grow step by step.
-func (b *Batch) grow(n int) {
+func (b *index) grow(n int) {
 	b.persons, b.byPOS, b.byAsg = grown(b.persons, n), grown(b.byPOS, n), grown(b.byAsg, n)
 }
 
@@ -94,7 +102,7 @@ func grown[V any](m map[string]V, n int) map[string]V {
 // When it does not, p contradicts nothing in the batch and is added in one
 // pass; that is the usual case when seeding, where most persons have one
 // row.
-func (b *Batch) knows(p *Person) bool {
+func (b *index) knows(p *Person) bool {
 	if b.persons[p.PersonNumber] != nil || p.PersonID != "" && b.byID[p.PersonID] != nil {
 		return true
 	}
@@ -123,15 +131,20 @@ type single struct {
 	asgs [1]*assignment
 }
 
-// addNew adds p, of which the batch holds nothing (see knows).
-func (b *Batch) addNew(p *Person) *person {
+// addPerson adds p, of which the batch holds nothing (see knows).
+func (b *Batch) addPerson(p *Person) *person {
+	b.order = append(b.order, p.PersonNumber)
+	return b.addNew(p)
+}
+
+// addNew adds p, of which the index holds nothing (see knows).
+func (b *index) addNew(p *Person) *person {
 	one := new(single)
 	sp := &one.p
 	sp.p = *p
 	sp.p.WorkRelationships, sp.p.Attributes = nil, maps.Clone(p.Attributes)
 	sp.wrs = one.wrs[:0]
 	b.persons[p.PersonNumber] = sp
-	b.order = append(b.order, p.PersonNumber)
 	if p.PersonID != "" {
 		b.byID[p.PersonID] = sp
 	}
@@ -157,7 +170,7 @@ func (b *Batch) addNew(p *Person) *person {
 }
 
 // addWR adds w to sp as the new work relationship sw.
-func (b *Batch) addWR(sp *person, sw *workRel, w *WorkRelationship) {
+func (b *index) addWR(sp *person, sw *workRel, w *WorkRelationship) {
 	*sw = workRel{w: *w, owner: sp}
 	sw.w.Assignments, sw.w.Attributes, sw.w.OtherIDs = nil, maps.Clone(w.Attributes), slices.Clone(w.OtherIDs)
 	sp.wrs = append(sp.wrs, sw)
@@ -168,7 +181,7 @@ func (b *Batch) addWR(sp *person, sw *workRel, w *WorkRelationship) {
 }
 
 // addAsg adds a to sw as the new assignment sa.
-func (b *Batch) addAsg(sw *workRel, sa *assignment, a *Assignment) {
+func (b *index) addAsg(sw *workRel, sa *assignment, a *Assignment) {
 	*sa = assignment{a: *a, owner: sw}
 	sa.a.Attributes, sa.a.OtherIDs = maps.Clone(a.Attributes), slices.Clone(a.OtherIDs)
 	sw.asgs = append(sw.asgs, sa)
@@ -362,7 +375,7 @@ func (m *merger) merge(p *Person, apply bool) error {
 		if err := m.checkNew(p, nil); err != nil || !apply {
 			return err
 		}
-		b.addNew(p)
+		b.addPerson(p)
 		return nil
 	}
 	if err := m.flag("Terminated", place{}, &sp.p.Terminated, p.Terminated); err != nil {
@@ -605,7 +618,7 @@ func (r *Roster) Load(b *Batch) error {
 	if len(b.persons) > 0 && len(r.persons) == 0 && len(r.byID) == 0 && len(r.byPOS) == 0 && len(r.byAsg) == 0 {
 		// An empty roster (the initial sync) takes the batch's indexes as
 		// they are, rather than a copy of each of their entries.
-		r.persons, r.byID, r.byPOS, r.byAsg = b.persons, b.byID, b.byPOS, b.byAsg
+		r.index = b.index
 		for id := range r.deleted {
 			if r.byAsg[id] != nil {
 				delete(r.deleted, id)

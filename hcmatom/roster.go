@@ -248,19 +248,15 @@ type assignment struct {
 // safe for concurrent use. Seed it in bulk with Load (from the initial
 // extract), then Apply each event.
 type Roster struct {
-	mu        sync.RWMutex
-	persons   map[string]*person
-	byID      map[string]*person     // PersonId
-	byPOS     map[string]*workRel    // PeriodOfServiceId, and OtherIDs
-	byAsg     map[string]*assignment // AssignmentId, and OtherIDs
-	cancelled map[string]string      // cancelled PeriodOfServiceIds → PersonNumber
-	deleted   map[string]string      // deleted AssignmentIds → PersonNumber
+	mu sync.RWMutex
+	index
+	cancelled map[string]string // cancelled PeriodOfServiceIds → PersonNumber
+	deleted   map[string]string // deleted AssignmentIds → PersonNumber
 }
 
 // NewRoster returns an empty roster.
 func NewRoster() *Roster {
-	return &Roster{persons: map[string]*person{}, byID: map[string]*person{}, byPOS: map[string]*workRel{},
-		byAsg: map[string]*assignment{}, deleted: map[string]string{}}
+	return &Roster{index: newIndex(), deleted: map[string]string{}}
 }
 
 // Len returns the number of persons.
