@@ -556,6 +556,12 @@ const maxLoadErrors = 20
 func (r *Roster) Load(b *Batch) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.load(b, nil)
+}
+
+// load is Load, with the seed persons of an extract (nil for none) beside
+// the batch; the batch and the seeds share no key.
+func (r *Roster) load(b *Batch, seeds *seedStore) error {
 	var errs []error
 	n := 0
 	bad := func(pn, field, format string, args ...any) {
@@ -564,14 +570,27 @@ func (r *Roster) Load(b *Batch) error {
 			errs = append(errs, &LoadError{PersonNumber: pn, Field: field, Msg: fmt.Sprintf(format, args...)})
 		}
 	}
+	held := func(pn string, k int, v string) {
+		o, ok := r.holder(k, v)
+		switch {
+		case !ok:
+		case k == keyPersonNumber:
+			bad(pn, "", "already in the roster")
+		case k == keyPersonID:
+			bad(pn, "PersonId", "%s is already the PersonId of person %q in the roster", v, o)
+		case k == keyPOS:
+			bad(pn, "PeriodOfServiceId", "%s is already a work relationship of person %q in the roster", v, o)
+		default:
+			bad(pn, "AssignmentId", "%s is already an assignment of person %q in the roster", v, o)
+		}
+	}
+	empty := len(r.persons) == 0 && len(r.byID) == 0 && len(r.byPOS) == 0 && len(r.byAsg) == 0 && len(r.seeds) == 0
 	for _, pn := range b.order {
 		sp := b.persons[pn]
-		if _, ok := r.persons[pn]; ok {
-			bad(pn, "", "already in the roster")
-		}
-		if id := sp.p.PersonID; id != "" {
-			if o := r.byID[id]; o != nil {
-				bad(pn, "PersonId", "%s is already the PersonId of person %q in the roster", id, o.p.PersonNumber)
+		if !empty {
+			held(pn, keyPersonNumber, pn)
+			if id := sp.p.PersonID; id != "" {
+				held(pn, keyPersonID, id)
 			}
 		}
 		primaries, active := 0, 0
@@ -582,9 +601,9 @@ func (r *Roster) Load(b *Batch) error {
 					primaries++
 				}
 			}
-			for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
-				if o := r.byPOS[id]; o != nil {
-					bad(pn, "PeriodOfServiceId", "%s is already a work relationship of person %q in the roster", id, o.owner.p.PersonNumber)
+			if !empty {
+				for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
+					held(pn, keyPOS, id)
 				}
 			}
 			pa := 0
@@ -592,9 +611,9 @@ func (r *Roster) Load(b *Batch) error {
 				if a.a.Primary {
 					pa++
 				}
-				for _, id := range append([]string{a.a.AssignmentID}, a.a.OtherIDs...) {
-					if o := r.byAsg[id]; o != nil {
-						bad(pn, "AssignmentId", "%s is already an assignment of person %q in the roster", id, o.owner.owner.p.PersonNumber)
+				if !empty {
+					for _, id := range append([]string{a.a.AssignmentID}, a.a.OtherIDs...) {
+						held(pn, keyAsg, id)
 					}
 				}
 			}
@@ -609,15 +628,35 @@ func (r *Roster) Load(b *Batch) error {
 			bad(pn, "Terminated", "the person is terminated but has %d active work relationships", active)
 		}
 	}
+	if seeds != nil && !empty {
+		// A seed person has one work relationship with one assignment,
+		// consistent by construction: only its keys can be taken.
+		seeds.each(func(i uint32) {
+			pn := string(seeds.field(i, keyPersonNumber))
+			for k := range numSeedKeys {
+				if v := seeds.field(i, k); len(v) > 0 {
+					held(pn, k, string(v))
+				}
+			}
+		})
+	}
 	if n > 0 {
 		if n > len(errs) {
 			errs = append(errs, fmt.Errorf("hrbridge: hcmatom: and %d more problems", n-len(errs)))
 		}
 		return errors.Join(errs...)
 	}
+	if seeds != nil && seeds.live > 0 {
+		r.seeds = append(r.seeds, seeds)
+		for id := range r.deleted {
+			if _, _, ok := r.seedFind(keyAsg, id); ok {
+				delete(r.deleted, id)
+			}
+		}
+	}
 	if len(b.persons) > 0 && len(r.persons) == 0 && len(r.byID) == 0 && len(r.byPOS) == 0 && len(r.byAsg) == 0 {
-		// An empty roster (the initial sync) takes the batch's indexes as
-		// they are, rather than a copy of each of their entries.
+		// An empty index (the initial sync) takes the batch's as it is,
+		// rather than a copy of each of its entries.
 		r.index = b.index
 		for id := range r.deleted {
 			if r.byAsg[id] != nil {

@@ -134,6 +134,7 @@ type extractConfig struct {
 	maxRowBytes int
 	progress    func(rows int) // LoadExtract
 	asOf        Date           // LoadExtract
+	noSeeds     bool           // LoadExtract: no seed store, every person in the Batch (for tests)
 }
 
 const (

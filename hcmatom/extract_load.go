@@ -138,7 +138,7 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 			rows++
 			if rows == estimateAt {
 				if n := est.rows(rows); n > 0 {
-					st.batch.grow(n)
+					st.seeds.grow(n)
 				}
 			}
 			if rows%progressEvery == 0 {
@@ -167,13 +167,18 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 	}
 	st.finish()
 	sum.Rows = rows
-	sum.Persons, sum.WorkRelationships, sum.Assignments = len(st.batch.persons), len(st.batch.byPOS), len(st.batch.byAsg)
+	sum.Persons = len(st.batch.persons) + st.seeds.live
+	sum.WorkRelationships = len(st.batch.byPOS) + st.seeds.live
+	sum.Assignments = len(st.batch.byAsg) + st.seeds.live
 	sum.BadRows = x.BadRows()
 	if pt != nil {
 		info := pt.Info()
 		sum.Decryption = &info
 	}
-	if err := r.Load(&st.batch); err != nil {
+	r.mu.Lock()
+	err = r.load(&st.batch, st.seeds)
+	r.mu.Unlock()
+	if err != nil {
 		return nil, fmt.Errorf("hrbridge: hcmatom: the extract conflicts with the roster, nothing loaded: %w", err)
 	}
 	return sum, nil
@@ -242,6 +247,8 @@ type stager struct {
 	typed     []typedColumn
 	attrNames []string
 	dates     dateCache // apart from the reader's, which parses in a goroutine of its own
+	// The persons of one row so far (most of them), kept compact.
+	seeds *seedStore
 }
 
 // typedColumn is an extra column that fills a field of the row's person,
@@ -272,7 +279,7 @@ var typedColumns = []struct {
 }
 
 func newStager(x *ExtractReader, cfg *extractConfig) *stager {
-	s := &stager{x: x, cfg: cfg}
+	s := &stager{x: x, cfg: cfg, seeds: newSeedStore()}
 	if s.cfg.asOf.IsZero() {
 		s.cfg.asOf = civil.DateOf(time.Now())
 	}
@@ -310,13 +317,12 @@ func (s *stager) add(row *ExtractRow) (*RowError, error) {
 		EffectiveStartDate:   row.EffectiveStartDate,
 		Attributes:           row.Extra,
 	}
-	ended := !row.ActualTerminationDate.IsZero() && !row.ActualTerminationDate.After(s.cfg.asOf)
 	s.wrs[0] = WorkRelationship{
 		PeriodOfServiceID:     row.PeriodOfServiceID,
 		Primary:               row.PrimaryFlag.Or(false),
 		PeriodType:            row.PeriodType,
 		WorkerType:            row.WorkerType,
-		Terminated:            ended,
+		Terminated:            !row.ActualTerminationDate.IsZero() && !row.ActualTerminationDate.After(s.cfg.asOf),
 		ActualTerminationDate: row.ActualTerminationDate,
 		Assignments:           s.as[:],
 	}
@@ -332,14 +338,19 @@ func (s *stager) add(row *ExtractRow) (*RowError, error) {
 			return bad, nil
 		}
 	}
-	sp, err := s.batch.add(&s.p)
+	if !s.cfg.noSeeds && fits(&s.p) && !s.batch.knows(&s.p) && checkPerson(&s.p) == nil && s.seeds.add(&s.p) {
+		return nil, nil
+	}
+	// The row goes to the batch, and so do the seed persons it shares a
+	// key with: the batch merges them, or says why it cannot.
+	for _, i := range s.seeds.hits(&s.p) {
+		p := s.seeds.take(i)
+		if err := s.toBatch(&p); err != nil {
+			return nil, fmt.Errorf("hrbridge: hcmatom: internal error: seed person %q refused: %w", p.PersonNumber, err)
+		}
+	}
+	err := s.toBatch(&s.p)
 	if err == nil {
-		if d := row.EffectiveStartDate; sp.p.EffectiveStartDate.IsZero() || d.Before(sp.p.EffectiveStartDate) {
-			sp.p.EffectiveStartDate = d
-		}
-		if ended {
-			s.ended = append(s.ended, row.PersonNumber)
-		}
 		return nil, nil
 	}
 	var le *LoadError
@@ -352,6 +363,23 @@ func (s *stager) add(row *ExtractRow) (*RowError, error) {
 	}
 	return &RowError{Line: row.Line, PersonNumber: row.PersonNumber, AssignmentID: row.AssignmentID,
 		Problems: []FieldProblem{{Column: col, Reason: le.Msg}}}, nil
+}
+
+// toBatch adds p, a row's person, to the batch. The person's start date is
+// the earliest of its rows'.
+func (s *stager) toBatch(p *Person) error {
+	sp, err := s.batch.add(p)
+	if err != nil {
+		return err
+	}
+	w := &p.WorkRelationships[0]
+	if d := w.Assignments[0].EffectiveStartDate; sp.p.EffectiveStartDate.IsZero() || d.Before(sp.p.EffectiveStartDate) {
+		sp.p.EffectiveStartDate = d
+	}
+	if w.Terminated {
+		s.ended = append(s.ended, p.PersonNumber)
+	}
+	return nil
 }
 
 // applyTyped fills the fields named by extra columns, and leaves the other
@@ -401,6 +429,7 @@ func (s *stager) finish() {
 		}
 	}
 	noWRFlag, noAsgFlag := !s.x.has(colPrimaryFlag), !s.x.has(colPrimaryAssignmentFlag)
+	s.seeds.finish(noWRFlag, noAsgFlag)
 	if !noWRFlag && !noAsgFlag {
 		return
 	}

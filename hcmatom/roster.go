@@ -252,6 +252,9 @@ type Roster struct {
 	index
 	cancelled map[string]string // cancelled PeriodOfServiceIds → PersonNumber
 	deleted   map[string]string // deleted AssignmentIds → PersonNumber
+	// Persons of initial extracts that no event has touched yet, kept
+	// compact; a key is in the index or in a seed store, never both.
+	seeds []*seedStore
 }
 
 // NewRoster returns an empty roster.
@@ -263,29 +266,37 @@ func NewRoster() *Roster {
 func (r *Roster) Len() int {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return len(r.persons)
+	n := len(r.persons)
+	for _, s := range r.seeds {
+		n += s.live
+	}
+	return n
 }
 
 // Person returns a copy of the person with that PersonNumber.
 func (r *Roster) Person(number string) (Person, bool) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	p, ok := r.persons[number]
-	if !ok {
-		return Person{}, false
-	}
-	return p.snapshot(), true
+	return r.find(keyPersonNumber, number)
 }
 
 // PersonByID returns a copy of the person with that PersonId.
 func (r *Roster) PersonByID(id string) (Person, bool) {
+	return r.find(keyPersonID, id)
+}
+
+func (r *Roster) find(k int, v string) (Person, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	p, ok := r.byID[id]
-	if !ok {
-		return Person{}, false
+	m := r.persons
+	if k == keyPersonID {
+		m = r.byID
 	}
-	return p.snapshot(), true
+	if p, ok := m[v]; ok {
+		return p.snapshot(), true
+	}
+	if s, i, ok := r.seedFind(k, v); ok {
+		return s.person(i), true
+	}
+	return Person{}, false
 }
 
 // Persons returns copies of every person, by PersonNumber. It is a
@@ -294,8 +305,12 @@ func (r *Roster) PersonByID(id string) (Person, bool) {
 func (r *Roster) Persons() iter.Seq[Person] {
 	return func(yield func(Person) bool) {
 		r.mu.RLock()
-		keys := slices.Sorted(maps.Keys(r.persons))
+		keys := slices.Collect(maps.Keys(r.persons))
+		for _, s := range r.seeds {
+			s.each(func(i uint32) { keys = append(keys, string(s.field(i, keyPersonNumber))) })
+		}
 		r.mu.RUnlock()
+		slices.Sort(keys)
 		for _, k := range keys {
 			p, ok := r.Person(k)
 			if ok && !yield(p) {
@@ -583,6 +598,7 @@ func (a *applier) newPerson(pc *PersonContext, start Date) *person {
 		WorkEmail: pc.WorkEmail, PrimaryPhoneNumber: pc.PrimaryPhoneNumber, EffectiveStartDate: start, Seen: a.at}}
 	a.r.persons[p.p.PersonNumber] = p
 	if p.p.PersonID != "" {
+		a.r.thaw(keyPersonID, p.p.PersonID)
 		a.r.byID[p.p.PersonID] = p
 	}
 	a.record(FieldChange{Kind: Added, Object: objPerson, ID: p.p.PersonNumber})
@@ -594,6 +610,7 @@ func (a *applier) addWR(p *person, w WorkRelationship) *workRel {
 	w.Seen = a.at
 	wr := &workRel{w: w, owner: p}
 	p.wrs = append(p.wrs, wr)
+	a.r.thaw(keyPOS, w.PeriodOfServiceID)
 	a.r.byPOS[w.PeriodOfServiceID] = wr
 	a.record(FieldChange{Kind: Added, Object: objWR, ID: w.PeriodOfServiceID})
 	if w.Primary {
@@ -640,8 +657,8 @@ func (a *applier) setTerminated(p *person, date Date) {
 func (a *applier) newHire(e *NewHire) {
 	a.out.PersonNumber = e.PersonNumber
 	start := firstDate(e.DateStart, e.EffectiveStartDate, e.EffectiveDate)
-	p := a.r.persons[e.PersonNumber]
-	if wr := a.r.byPOS[e.PeriodOfServiceID]; wr != nil {
+	p := a.r.personFor(e.PersonNumber)
+	if wr := a.r.wrFor(e.PeriodOfServiceID); wr != nil {
 		if wr.owner != p {
 			a.warn("work relationship %s belongs to person %s, not %s: entry ignored", e.PeriodOfServiceID, wr.owner.p.PersonNumber, e.PersonNumber)
 			return
@@ -709,7 +726,7 @@ func (a *applier) learnPersonID(p *person, id string) {
 	if p == nil || id == "" || p.p.PersonID != "" {
 		return
 	}
-	if _, taken := a.r.byID[id]; taken {
+	if a.r.personForID(id) != nil {
 		return
 	}
 	a.setString(objPerson, p.p.PersonNumber, "PersonId", &p.p.PersonID, id)
@@ -719,7 +736,7 @@ func (a *applier) learnPersonID(p *person, id string) {
 // findWR finds the work relationship an assignment entry belongs to.
 func (a *applier) findWR(p *person, pos, assignmentID string) *workRel {
 	if pos != "" {
-		if wr := a.r.byPOS[pos]; wr != nil {
+		if wr := a.r.wrFor(pos); wr != nil {
 			if wr.w.Cancelled {
 				a.warn("assignment %s: its work relationship %s was cancelled", assignmentID, pos)
 				return nil
@@ -745,8 +762,8 @@ func (a *applier) findWR(p *person, pos, assignmentID string) *workRel {
 
 func (a *applier) assignmentChange(e *AssignmentChange) {
 	a.out.PersonNumber = e.PersonNumber
-	p := a.r.persons[e.PersonNumber]
-	as := a.r.byAsg[e.AssignmentID]
+	p := a.r.personFor(e.PersonNumber)
+	as := a.r.asgFor(e.AssignmentID)
 	n0 := len(a.out.Changes)
 	a.learnPersonID(p, e.PersonID)
 	if len(a.out.Changes) > n0 {
@@ -775,7 +792,7 @@ func (a *applier) assignmentChange(e *AssignmentChange) {
 	}
 	wr := a.findWR(p, e.PeriodOfServiceID, e.AssignmentID)
 	if wr == nil && p == nil && e.PeriodOfServiceID != "" {
-		if a.r.byPOS[e.PeriodOfServiceID] == nil {
+		if a.r.wrFor(e.PeriodOfServiceID) == nil {
 			a.warn("person %s was not in the roster: created from an assignment entry", e.PersonNumber)
 			p = a.newPerson(&e.PersonContext, firstDate(e.EffectiveStartDate, e.EffectiveDate))
 			wr = a.addWR(p, WorkRelationship{PeriodOfServiceID: e.PeriodOfServiceID, Primary: true,
@@ -979,7 +996,7 @@ func firstDate(ds ...Date) Date {
 
 func (a *applier) personUpdate(e *PersonUpdate) {
 	a.out.PersonNumber = e.PersonNumber
-	p := a.r.persons[e.PersonNumber]
+	p := a.r.personFor(e.PersonNumber)
 	if p == nil {
 		a.warn("person %s is not in the roster: empupdate entry not applied", e.PersonNumber)
 		return
@@ -1003,7 +1020,7 @@ func (a *applier) personUpdate(e *PersonUpdate) {
 	}
 	var asg *assignment
 	if e.AssignmentID != "" {
-		asg = a.r.byAsg[e.AssignmentID]
+		asg = a.r.asgFor(e.AssignmentID)
 		if asg != nil && asg.owner.owner != p {
 			a.warn("assignment %s belongs to person %s, not %s: its changes are not applied", e.AssignmentID, asg.owner.owner.p.PersonNumber, pn)
 			asg = nil
@@ -1051,7 +1068,7 @@ func (a *applier) personUpdate(e *PersonUpdate) {
 
 func (a *applier) workRelationshipUpdate(e *WorkRelationshipUpdate) {
 	a.out.PersonNumber = e.PersonNumber
-	wr := a.r.byPOS[e.PeriodOfServiceID]
+	wr := a.r.wrFor(e.PeriodOfServiceID)
 	if wr == nil {
 		a.warn("work relationship %s is not in the roster: workrelshipupdate entry not applied", e.PeriodOfServiceID)
 		return
@@ -1124,7 +1141,7 @@ func (a *applier) workRelationshipUpdate(e *WorkRelationshipUpdate) {
 // relationship.
 func (a *applier) end(personNumber, pos string, date Date, cancel bool) {
 	a.out.PersonNumber = personNumber
-	wr := a.r.byPOS[pos]
+	wr := a.r.wrFor(pos)
 	if wr == nil {
 		a.warn("work relationship %s is not in the roster: nothing to end", pos)
 		return
@@ -1151,7 +1168,7 @@ func (a *applier) end(personNumber, pos string, date Date, cancel bool) {
 }
 
 func (a *applier) payroll(e *PayrollUpdate) {
-	as := a.r.byAsg[e.AssignmentID]
+	as := a.r.asgFor(e.AssignmentID)
 	if as == nil {
 		a.out.PersonNumber = e.PersonNumber
 		a.warn("assignment %s is not in the roster: payupdate entry not applied", e.AssignmentID)

@@ -1,0 +1,113 @@
+package hcmatom
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hrbridge/hrbridge/internal/extractgen"
+)
+
+// loadBothWays loads each extract in turn into two rosters, one with seed
+// stores and one without, and fails when the summaries, errors or persons
+// differ. It returns the roster with seeds.
+func loadBothWays(t *testing.T, extracts []string, opts ...ExtractOption) *Roster {
+	t.Helper()
+	withSeeds, without := NewRoster(), NewRoster()
+	noSeeds := func(c *extractConfig) error { c.noSeeds = true; return nil }
+	asOf := WithAsOf(time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+	for i, e := range extracts {
+		s1, err1 := withSeeds.LoadExtract(context.Background(), nil, strings.NewReader(e), append(opts, asOf)...)
+		s2, err2 := without.LoadExtract(context.Background(), nil, strings.NewReader(e), append(opts, asOf, noSeeds)...)
+		// The problems of a refused extract may be listed in another
+		// order (seed persons come last): count them.
+		if (err1 == nil) != (err2 == nil) || problems(err1) != problems(err2) {
+			t.Fatalf("extract %d: error with seeds %v, without %v", i, err1, err2)
+		}
+		if d := cmp.Diff(s2, s1); d != "" {
+			t.Fatalf("extract %d: summary with seeds (+), without (-):\n%s", i, d)
+		}
+	}
+	if d := cmp.Diff(slices.Collect(without.Persons()), slices.Collect(withSeeds.Persons())); d != "" {
+		t.Fatalf("persons with seeds (+), without (-):\n%s", d)
+	}
+	if withSeeds.Len() != without.Len() {
+		t.Fatalf("Len %d with seeds, %d without", withSeeds.Len(), without.Len())
+	}
+	return withSeeds
+}
+
+// problems counts the problems an error of LoadExtract lists.
+func problems(err error) int {
+	if err == nil {
+		return 0
+	}
+	msg := err.Error()
+	n := strings.Count(msg, "\n") + 1
+	var more int
+	if i := strings.LastIndex(msg, "and "); i >= 0 {
+		if _, err := fmt.Sscanf(msg[i:], "and %d more problems", &more); err == nil {
+			n += more - 1
+		}
+	}
+	return n
+}
+
+func generated(t *testing.T, rows int) (header string, lines []string) {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := extractgen.Write(&b, rows); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.SplitAfter(b.String(), "\n")
+	return all[0], slices.DeleteFunc(all[1:], func(l string) bool { return l == "" })
+}
+
+func TestSeedsLoadAsTheBatchDoes(t *testing.T) {
+	h, lines := generated(t, 3000)
+	t.Run("in order", func(t *testing.T) {
+		r := loadBothWays(t, []string{h + strings.Join(lines, "")})
+		if len(r.seeds) != 1 || r.seeds[0].live == 0 {
+			t.Fatalf("no seed persons: %d stores", len(r.seeds))
+		}
+	})
+	t.Run("shuffled", func(t *testing.T) {
+		s := slices.Clone(lines)
+		rand.New(rand.NewPCG(1, 2)).Shuffle(len(s), func(i, j int) { s[i], s[j] = s[j], s[i] })
+		loadBothWays(t, []string{h + strings.Join(s, "")})
+	})
+	t.Run("bad rows", func(t *testing.T) {
+		s := slices.Clone(lines)
+		// A row of person 10 with another name; a row whose work
+		// relationship is another person's; a row whose assignment is.
+		s[12] = strings.Replace(s[12], `"King, Joe"`, `"King, Jim"`, 1)
+		s = append(s, strings.Replace(lines[40], "96616900000", "96616910000", 1))
+		s = append(s, strings.Replace(strings.Replace(lines[41], "96616900000", "96616920000", 1), ",3001005", ",3001015", 1))
+		loadBothWays(t, []string{h + strings.Join(s, "")}, WithMaxBadRows(10))
+		loadBothWays(t, []string{h + strings.Join(s, "")})
+	})
+	t.Run("two extracts", func(t *testing.T) {
+		loadBothWays(t, []string{h + strings.Join(lines[:1000], ""), h + strings.Join(lines[1000:], "")})
+		// The second holds persons of the first: nothing of it loads.
+		loadBothWays(t, []string{h + strings.Join(lines[:1000], ""), h + strings.Join(lines[900:], "")})
+	})
+	t.Run("no flag columns, typed and extra columns", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("PersonNumber,PeriodOfServiceId,AssignmentId,PersonName,WorkEmail,PrimaryPhoneNumber,WorkerType,BusinessUnitId,OrganizationId,PositionId,LocationId,JobId,EffectiveStartDate,ActualTerminationDate,PersonId,ManagerId,DateStart\n")
+		for i := range 200 {
+			end := ""
+			if i%7 == 0 {
+				end = "2024-01-31"
+			}
+			fmt.Fprintf(&b, "P%d,S%d,A%d,\"Doe, %d\",,,EMP,,,,,,2020-01-0%d,%s,ID%d,M%d,2019-12-3%d\n", i/2, i/2, i, i, 1+i%9, end, i/2, i%3, i%2)
+		}
+		loadBothWays(t, []string{b.String()}, WithMaxBadRows(200))
+		loadBothWays(t, []string{strings.Replace(b.String(), "DateStart\n", "DateStart,Shoe size\n", 1)}, WithMaxBadRows(400))
+	})
+}
