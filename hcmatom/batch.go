@@ -98,6 +98,15 @@ func grown[V any](m map[string]V, n int) map[string]V {
 	return g
 }
 
+// reset empties the batch, keeping its maps.
+func (b *Batch) reset() {
+	clear(b.persons)
+	clear(b.byID)
+	clear(b.byPOS)
+	clear(b.byAsg)
+	b.order = b.order[:0]
+}
+
 // knows reports whether the batch holds p's person, or one of its ids.
 // When it does not, p contradicts nothing in the batch and is added in one
 // pass; that is the usual case when seeding, where most persons have one
@@ -139,22 +148,26 @@ func (b *Batch) addPerson(p *Person) *person {
 
 // addNew adds p, of which the index holds nothing (see knows).
 func (b *index) addNew(p *Person) *person {
+	sp := buildPerson(p)
+	b.insert(sp)
+	return sp
+}
+
+// buildPerson makes p's records. The usual person of an extract, one work
+// relationship with one assignment, takes one allocation.
+func buildPerson(p *Person) *person {
 	one := new(single)
 	sp := &one.p
 	sp.p = *p
 	sp.p.WorkRelationships, sp.p.Attributes = nil, maps.Clone(p.Attributes)
 	sp.wrs = one.wrs[:0]
-	b.persons[p.PersonNumber] = sp
-	if p.PersonID != "" {
-		b.byID[p.PersonID] = sp
-	}
 	for i := range p.WorkRelationships {
 		w := &p.WorkRelationships[i]
 		sw := &one.w
 		if i > 0 {
 			sw = new(workRel)
 		}
-		b.addWR(sp, sw, w)
+		newWR(sp, sw, w)
 		if i == 0 {
 			sw.asgs = one.asgs[:0]
 		}
@@ -163,30 +176,50 @@ func (b *index) addNew(p *Person) *person {
 			if i > 0 || j > 0 {
 				sa = new(assignment)
 			}
-			b.addAsg(sw, sa, &w.Assignments[j])
+			newAsg(sw, sa, &w.Assignments[j])
 		}
 	}
 	return sp
 }
 
-// addWR adds w to sp as the new work relationship sw.
-func (b *index) addWR(sp *person, sw *workRel, w *WorkRelationship) {
+// insert indexes sp's records by all their keys.
+func (b *index) insert(sp *person) {
+	b.persons[sp.p.PersonNumber] = sp
+	if sp.p.PersonID != "" {
+		b.byID[sp.p.PersonID] = sp
+	}
+	for _, w := range sp.wrs {
+		b.indexWR(w)
+		for _, a := range w.asgs {
+			b.indexAsg(a)
+		}
+	}
+}
+
+// newWR makes w the new work relationship sw of sp.
+func newWR(sp *person, sw *workRel, w *WorkRelationship) {
 	*sw = workRel{w: *w, owner: sp}
 	sw.w.Assignments, sw.w.Attributes, sw.w.OtherIDs = nil, maps.Clone(w.Attributes), slices.Clone(w.OtherIDs)
 	sp.wrs = append(sp.wrs, sw)
-	b.byPOS[w.PeriodOfServiceID] = sw
-	for _, id := range w.OtherIDs {
+}
+
+// newAsg makes a the new assignment sa of sw.
+func newAsg(sw *workRel, sa *assignment, a *Assignment) {
+	*sa = assignment{a: *a, owner: sw}
+	sa.a.Attributes, sa.a.OtherIDs = maps.Clone(a.Attributes), slices.Clone(a.OtherIDs)
+	sw.asgs = append(sw.asgs, sa)
+}
+
+func (b *index) indexWR(sw *workRel) {
+	b.byPOS[sw.w.PeriodOfServiceID] = sw
+	for _, id := range sw.w.OtherIDs {
 		b.byPOS[id] = sw
 	}
 }
 
-// addAsg adds a to sw as the new assignment sa.
-func (b *index) addAsg(sw *workRel, sa *assignment, a *Assignment) {
-	*sa = assignment{a: *a, owner: sw}
-	sa.a.Attributes, sa.a.OtherIDs = maps.Clone(a.Attributes), slices.Clone(a.OtherIDs)
-	sw.asgs = append(sw.asgs, sa)
-	b.byAsg[a.AssignmentID] = sa
-	for _, id := range a.OtherIDs {
+func (b *index) indexAsg(sa *assignment) {
+	b.byAsg[sa.a.AssignmentID] = sa
+	for _, id := range sa.a.OtherIDs {
 		b.byAsg[id] = sa
 	}
 }
@@ -451,7 +484,8 @@ func (m *merger) mergeWR(sp *person, w *WorkRelationship) error {
 			return nil
 		}
 		sw = new(workRel)
-		b.addWR(sp, sw, w)
+		newWR(sp, sw, w)
+		b.indexWR(sw)
 	} else {
 		x := &sw.w
 		if err := m.flag("PrimaryFlag", where, &x.Primary, w.Primary); err != nil {
@@ -505,7 +539,9 @@ func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
 		if !m.apply {
 			return nil
 		}
-		b.addAsg(sw, new(assignment), a)
+		sa = new(assignment)
+		newAsg(sw, sa, a)
+		b.indexAsg(sa)
 		return nil
 	}
 	if sa.owner != sw {
@@ -541,6 +577,37 @@ func (m *merger) mergeAsg(sw *workRel, a *Assignment) error {
 		}
 	}
 	return nil
+}
+
+// problems reports what Load refuses in a person on its own: more than one
+// active primary work relationship, a work relationship with more than one
+// primary assignment, or a terminated person with an active work
+// relationship.
+func (sp *person) problems(bad func(field, format string, args ...any)) {
+	primaries, active := 0, 0
+	for _, w := range sp.wrs {
+		if w.w.Active() {
+			active++
+			if w.w.Primary {
+				primaries++
+			}
+		}
+		pa := 0
+		for _, a := range w.asgs {
+			if a.a.Primary {
+				pa++
+			}
+		}
+		if pa > 1 {
+			bad("PrimaryAssignmentFlag", "work relationship %s has %d primary assignments", w.w.PeriodOfServiceID, pa)
+		}
+	}
+	if primaries > 1 {
+		bad("PrimaryFlag", "%d active work relationships are primary", primaries)
+	}
+	if sp.p.Terminated && active > 0 {
+		bad("Terminated", "the person is terminated but has %d active work relationships", active)
+	}
 }
 
 // maxLoadErrors bounds the errors Load lists.
@@ -593,51 +660,26 @@ func (r *Roster) load(b *Batch, seeds *seedStore) error {
 				held(pn, keyPersonID, id)
 			}
 		}
-		primaries, active := 0, 0
-		for _, w := range sp.wrs {
-			if w.w.Active() {
-				active++
-				if w.w.Primary {
-					primaries++
-				}
-			}
-			if !empty {
+		if !empty {
+			for _, w := range sp.wrs {
 				for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
 					held(pn, keyPOS, id)
 				}
-			}
-			pa := 0
-			for _, a := range w.asgs {
-				if a.a.Primary {
-					pa++
-				}
-				if !empty {
+				for _, a := range w.asgs {
 					for _, id := range append([]string{a.a.AssignmentID}, a.a.OtherIDs...) {
 						held(pn, keyAsg, id)
 					}
 				}
 			}
-			if pa > 1 {
-				bad(pn, "PrimaryAssignmentFlag", "work relationship %s has %d primary assignments", w.w.PeriodOfServiceID, pa)
-			}
 		}
-		if primaries > 1 {
-			bad(pn, "PrimaryFlag", "%d active work relationships are primary", primaries)
-		}
-		if sp.p.Terminated && active > 0 {
-			bad(pn, "Terminated", "the person is terminated but has %d active work relationships", active)
-		}
+		sp.problems(func(field, format string, args ...any) { bad(pn, field, format, args...) })
 	}
 	if seeds != nil && !empty {
-		// A seed person has one work relationship with one assignment,
-		// consistent by construction: only its keys can be taken.
+		// A seed person has no problems on its own (the stager keeps
+		// those that have in the batch): only its keys can be taken.
 		seeds.each(func(i uint32) {
-			pn := string(seeds.field(i, keyPersonNumber))
-			for k := range numSeedKeys {
-				if v := seeds.field(i, k); len(v) > 0 {
-					held(pn, k, string(v))
-				}
-			}
+			p := seeds.raw(i)
+			eachKey(&p, func(k int, v string) { held(p.PersonNumber, k, v) })
 		})
 	}
 	if n > 0 {
@@ -668,17 +710,11 @@ func (r *Roster) load(b *Batch, seeds *seedStore) error {
 	}
 	for _, pn := range b.order {
 		sp := b.persons[pn]
-		r.persons[pn] = sp
-		if sp.p.PersonID != "" {
-			r.byID[sp.p.PersonID] = sp
-		}
+		r.insert(sp)
 		for _, w := range sp.wrs {
-			for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
-				r.byPOS[id] = w
-			}
 			for _, a := range w.asgs {
-				for _, id := range append([]string{a.a.AssignmentID}, a.a.OtherIDs...) {
-					r.byAsg[id] = a
+				delete(r.deleted, a.a.AssignmentID)
+				for _, id := range a.a.OtherIDs {
 					delete(r.deleted, id)
 				}
 			}

@@ -165,11 +165,14 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := st.flush(true); err != nil {
+		return nil, err
+	}
 	st.finish()
 	sum.Rows = rows
 	sum.Persons = len(st.batch.persons) + st.seeds.live
-	sum.WorkRelationships = len(st.batch.byPOS) + st.seeds.live
-	sum.Assignments = len(st.batch.byAsg) + st.seeds.live
+	sum.WorkRelationships = len(st.batch.byPOS) + st.seeds.ids[keyPOS]
+	sum.Assignments = len(st.batch.byAsg) + st.seeds.ids[keyAsg]
 	sum.BadRows = x.BadRows()
 	if pt != nil {
 		info := pt.Info()
@@ -240,15 +243,20 @@ type stager struct {
 	p   Person
 	wrs [1]WorkRelationship
 	as  [1]Assignment
-	// Persons with an ended work relationship, for finish.
-	ended []string
 	// Extra columns that name a field of the roster's records (PersonId,
 	// ManagerId, ...); the other extra columns become attributes.
 	typed     []typedColumn
 	attrNames []string
 	dates     dateCache // apart from the reader's, which parses in a goroutine of its own
-	// The persons of one row so far (most of them), kept compact.
-	seeds *seedStore
+	// The persons that the seed store takes (most of them). The person
+	// whose rows are being read waits: its one row so far in pend, or
+	// its rows merged in pendBatch.
+	seeds     *seedStore
+	pendRows  int
+	pend      Person
+	pendWR    [1]WorkRelationship
+	pendAsg   [1]Assignment
+	pendBatch Batch
 }
 
 // typedColumn is an extra column that fills a field of the row's person,
@@ -338,21 +346,35 @@ func (s *stager) add(row *ExtractRow) (*RowError, error) {
 			return bad, nil
 		}
 	}
-	if !s.cfg.noSeeds && fits(&s.p) && !s.batch.knows(&s.p) && checkPerson(&s.p) == nil && s.seeds.add(&s.p) {
-		return nil, nil
-	}
-	// The row goes to the batch, and so do the seed persons it shares a
-	// key with: the batch merges them, or says why it cannot.
-	for _, i := range s.seeds.hits(&s.p) {
-		p := s.seeds.take(i)
-		if err := s.toBatch(&p); err != nil {
-			return nil, fmt.Errorf("hrbridge: hcmatom: internal error: seed person %q refused: %w", p.PersonNumber, err)
+	p := &s.p
+	if s.pendRows > 0 && s.pend.PersonNumber != p.PersonNumber {
+		if err := s.flush(true); err != nil {
+			return nil, err
 		}
 	}
-	err := s.toBatch(&s.p)
-	if err == nil {
-		return nil, nil
+	// Seed persons that share a key with the row (the row's person, when
+	// its rows are not all together, or another) go to the batch, which
+	// merges them with the row or says why it cannot.
+	for _, i := range s.seeds.hits(p) {
+		sp := s.seeds.take(i)
+		if err := s.toBatch(&sp); err != nil {
+			return nil, err
+		}
 	}
+	if !s.cfg.noSeeds && fits(p) && !s.batch.knows(p) {
+		return s.wait(row)
+	}
+	if err := s.flush(false); err != nil {
+		return nil, err
+	}
+	if _, err := s.batch.add(p); err != nil {
+		return s.refused(row, err)
+	}
+	return nil, nil
+}
+
+// refused turns the error of a Batch that refuses a row into a bad row.
+func (s *stager) refused(row *ExtractRow, err error) (*RowError, error) {
 	var le *LoadError
 	if !errors.As(err, &le) {
 		return nil, err
@@ -365,21 +387,68 @@ func (s *stager) add(row *ExtractRow) (*RowError, error) {
 		Problems: []FieldProblem{{Column: col, Reason: le.Msg}}}, nil
 }
 
-// toBatch adds p, a row's person, to the batch. The person's start date is
-// the earliest of its rows'.
+// wait adds the row, in s.p, to the person whose rows are being read.
+func (s *stager) wait(row *ExtractRow) (*RowError, error) {
+	if s.pendRows == 0 {
+		if err := checkPerson(&s.p); err != nil {
+			return s.refused(row, err)
+		}
+		s.pendAsg = s.as
+		s.pendWR = s.wrs
+		s.pendWR[0].Assignments = s.pendAsg[:]
+		s.pend = s.p
+		s.pend.WorkRelationships = s.pendWR[:]
+		s.pendRows = 1
+		return nil, nil
+	}
+	if s.pendRows == 1 {
+		if _, err := s.pendBatch.add(&s.pend); err != nil {
+			return nil, fmt.Errorf("hrbridge: hcmatom: internal error: %w", err)
+		}
+	}
+	if _, err := s.pendBatch.add(&s.p); err != nil {
+		return s.refused(row, err)
+	}
+	s.pendRows++
+	return nil, nil
+}
+
+// flush hands the person whose rows were being read over to the seed
+// store (when toSeeds and it takes the person) or else to the batch. A
+// person that Load would refuse on its own goes to the batch, for Load to
+// say why.
+func (s *stager) flush(toSeeds bool) error {
+	if s.pendRows == 0 {
+		return nil
+	}
+	p := s.pend
+	ok := true
+	if s.pendRows > 1 {
+		sp := s.pendBatch.persons[s.pend.PersonNumber]
+		p = sp.snapshot()
+		sp.finishExtract(s.noFlags())
+		sp.problems(func(string, string, ...any) { ok = false })
+		s.pendBatch.reset()
+	}
+	s.pendRows = 0
+	if toSeeds && ok && s.seeds.add(&p) {
+		return nil
+	}
+	return s.toBatch(&p)
+}
+
+// toBatch adds to the batch a person that shares no key with it.
 func (s *stager) toBatch(p *Person) error {
-	sp, err := s.batch.add(p)
-	if err != nil {
-		return err
-	}
-	w := &p.WorkRelationships[0]
-	if d := w.Assignments[0].EffectiveStartDate; sp.p.EffectiveStartDate.IsZero() || d.Before(sp.p.EffectiveStartDate) {
-		sp.p.EffectiveStartDate = d
-	}
-	if w.Terminated {
-		s.ended = append(s.ended, p.PersonNumber)
+	if _, err := s.batch.add(p); err != nil {
+		return fmt.Errorf("hrbridge: hcmatom: internal error: person %q refused: %w", p.PersonNumber, err)
 	}
 	return nil
+}
+
+// noFlags reports which of the flag columns (PrimaryFlag,
+// PrimaryAssignmentFlag) the extract lacks.
+func (s *stager) noFlags() (noWRFlag, noAsgFlag bool) {
+	return !s.x.has(colPrimaryFlag), !s.x.has(colPrimaryAssignmentFlag)
 }
 
 // applyTyped fills the fields named by extra columns, and leaves the other
@@ -407,40 +476,48 @@ func (s *stager) applyTyped(row *ExtractRow) *RowError {
 	return nil
 }
 
-// finish derives what no single row says: whether a person is
-// terminated, and primaries when the extract has no flag columns. It visits
-// only the persons it must.
+// finish derives, for every person, what no single row says (see
+// finishExtract).
 func (s *stager) finish() {
-	for _, pn := range s.ended {
-		sp := s.batch.persons[pn]
-		var last Date
-		active := false
-		for _, w := range sp.wrs {
-			if w.w.Active() {
-				active = true
-				break
-			}
-			if w.w.ActualTerminationDate.After(last) {
-				last = w.w.ActualTerminationDate
-			}
-		}
-		if !active {
-			sp.p.Terminated, sp.p.ActualTerminationDate = true, last
-		}
-	}
-	noWRFlag, noAsgFlag := !s.x.has(colPrimaryFlag), !s.x.has(colPrimaryAssignmentFlag)
-	s.seeds.finish(noWRFlag, noAsgFlag)
-	if !noWRFlag && !noAsgFlag {
-		return
-	}
+	noWRFlag, noAsgFlag := s.noFlags()
 	for _, sp := range s.batch.persons {
-		if noWRFlag && len(sp.wrs) == 1 {
-			sp.wrs[0].w.Primary = true
+		sp.finishExtract(noWRFlag, noAsgFlag)
+	}
+	s.seeds.finish(noWRFlag, noAsgFlag)
+}
+
+// finishExtract derives what no single row of an extract says, once all
+// of a person's rows are in: its start date, the earliest of its
+// assignments'; whether it is terminated (when none of its work
+// relationships is active, on the latest of their dates); and, when the
+// extract has no PrimaryFlag (PrimaryAssignmentFlag) column, that its only
+// work relationship (a work relationship's only assignment) is primary.
+func (sp *person) finishExtract(noWRFlag, noAsgFlag bool) {
+	var start, last Date
+	active := false
+	for _, w := range sp.wrs {
+		if w.w.Active() {
+			active = true
 		}
-		for _, w := range sp.wrs {
-			if noAsgFlag && len(w.asgs) == 1 {
-				w.asgs[0].a.Primary = true
+		if w.w.ActualTerminationDate.After(last) {
+			last = w.w.ActualTerminationDate
+		}
+		if noAsgFlag && len(w.asgs) == 1 {
+			w.asgs[0].a.Primary = true
+		}
+		for _, a := range w.asgs {
+			if d := a.a.EffectiveStartDate; start.IsZero() || d.Before(start) {
+				start = d
 			}
 		}
+	}
+	if sp.p.EffectiveStartDate.IsZero() {
+		sp.p.EffectiveStartDate = start
+	}
+	if !active && len(sp.wrs) > 0 {
+		sp.p.Terminated, sp.p.ActualTerminationDate = true, last
+	}
+	if noWRFlag && len(sp.wrs) == 1 {
+		sp.wrs[0].w.Primary = true
 	}
 }

@@ -307,7 +307,7 @@ func (r *Roster) Persons() iter.Seq[Person] {
 		r.mu.RLock()
 		keys := slices.Collect(maps.Keys(r.persons))
 		for _, s := range r.seeds {
-			s.each(func(i uint32) { keys = append(keys, string(s.field(i, keyPersonNumber))) })
+			s.each(func(i uint32) { keys = append(keys, s.pn(i)) })
 		}
 		r.mu.RUnlock()
 		slices.Sort(keys)

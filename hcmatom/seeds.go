@@ -1,91 +1,49 @@
 package hcmatom
 
 import (
+	"encoding/binary"
 	"hash/maphash"
+	"slices"
 	"time"
 )
 
-// seedStore holds the persons of an initial extract that came in one row:
-// one work relationship holding one assignment, with no attributes (most
-// persons of most extracts). It keeps them without a single pointer: their
-// text in large byte chunks, their dates and flags in fixed records, and
+// seedStore holds persons of an initial extract that no event has touched
+// yet, most of a roster after the initial sync, without a single pointer:
+// each person is a short binary record in large byte chunks, found through
 // four indexes from a 64-bit hash of each key (PersonNumber, PersonId,
 // PeriodOfServiceId, AssignmentId) to the record. The garbage collector
-// has nothing to scan in it and the heap holds a fifth of what the
-// roster's own records take, which is what makes loading a million rows
-// cheap. The roster turns a person into its own records (thaws it) the
-// first time an event touches it.
+// has nothing to scan in it, and it takes a fifth of the memory of the
+// roster's own records, which is what makes loading a million rows cheap.
+// The roster turns a person into its own records (thaws it) the first time
+// an event touches it.
 //
-// A key whose hash is taken already, by the same key or (very rarely) by
-// another, is not stored here: the person goes to the roster's records.
+// The records hold the persons as the extract's rows made them; what the
+// loading derives at the end of the file (see finishExtract) is derived
+// when a person is read, once finished is set.
+//
+// A person with a key whose hash is taken already, by the same key or
+// (very rarely) by another, is not stored here: it goes to the roster's
+// records.
 type seedStore struct {
-	seed   maphash.Seed
-	chunks [][]byte
-	recs   []seedRec
-	keys   [numSeedKeys]map[uint64]uint32 // hash of the key → record
-	live   int
+	seed    maphash.Seed
+	chunks  [][]byte
+	recs    []seedRec
+	keys    [numSeedKeys]map[uint64]uint32 // hash of the key → record
+	live    int                            // persons
+	ids     [numSeedKeys]int               // keys of each kind (work relationships, assignments)
+	scratch []byte                         // add's
+
+	finished            bool // the extract has been read: person derives
+	noWRFlag, noAsgFlag bool // finishExtract's arguments
 }
 
-// seedRec is one person. Its strings are in chunks[chunk], one after the
-// other from off, with lengths lens.
+// seedRec is where a person's record is: chunks[chunk][off:off+n].
 type seedRec struct {
-	chunk, off uint32
-	lens       [numSeedStrings]uint16
-	dates      [numSeedDates]int32 // packDate
-	flags      uint8
+	chunk, off, n uint32
+	live          bool
 }
 
-// The dates and flags of a seed person.
-const (
-	dPersonStart = iota // Person.EffectiveStartDate
-	dPersonEnd          // Person.ActualTerminationDate
-	dWRStart            // WorkRelationship.DateStart
-	dWREnd              // WorkRelationship.ActualTerminationDate
-	dAsgStart           // Assignment.EffectiveStartDate
-	dAsgEnd             // Assignment.EffectiveEndDate
-	numSeedDates
-
-	fLive             = 1 << 0
-	fPersonTerminated = 1 << 1
-	fWRPrimary        = 1 << 2
-	fWRTerminated     = 1 << 3
-	fWRCancelled      = 1 << 4
-	fAsgPrimary       = 1 << 5
-)
-
-// seedStrings are the string fields of a seed person; the first four are
-// its keys, in the order of the key constants.
-var seedStrings = [...]func(p *Person) *string{
-	func(p *Person) *string { return &p.PersonNumber },
-	func(p *Person) *string { return &p.PersonID },
-	func(p *Person) *string { return &p.WorkRelationships[0].PeriodOfServiceID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].AssignmentID },
-	func(p *Person) *string { return &p.Name },
-	func(p *Person) *string { return &p.WorkEmail },
-	func(p *Person) *string { return &p.PrimaryPhoneNumber },
-	func(p *Person) *string { return &p.WorkRelationships[0].PeriodType },
-	func(p *Person) *string { return &p.WorkRelationships[0].WorkerType },
-	func(p *Person) *string { return &p.WorkRelationships[0].LegalEntityID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].AssignmentNumber },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].AssignmentName },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].AssignmentStatusType },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].AssignmentType },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].ActionCode },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].BusinessUnitID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].OrganizationID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].PositionID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].LocationID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].JobID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].GradeID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].LegalEntityID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].ManagerID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].ManagerAssignmentID },
-	func(p *Person) *string { return &p.WorkRelationships[0].Assignments[0].ManagerType },
-}
-
-const numSeedStrings = len(seedStrings)
-
-// The keys of a seed person, as indexes of seedStrings and seedStore.keys.
+// The keys of a seed person, as indexes of seedStore.keys.
 const (
 	keyPersonNumber = iota
 	keyPersonID
@@ -96,6 +54,55 @@ const (
 
 const seedChunkSize = 1 << 20
 
+// The fields of a record, in its order. The first two strings of a person
+// are its keys, PersonNumber and PersonId; the first of a work relationship
+// and of an assignment, theirs.
+var (
+	seedPersonStrings = [...]func(p *Person) *string{
+		func(p *Person) *string { return &p.PersonNumber },
+		func(p *Person) *string { return &p.PersonID },
+		func(p *Person) *string { return &p.Name },
+		func(p *Person) *string { return &p.WorkEmail },
+		func(p *Person) *string { return &p.PrimaryPhoneNumber },
+	}
+	seedWRStrings = [...]func(w *WorkRelationship) *string{
+		func(w *WorkRelationship) *string { return &w.PeriodOfServiceID },
+		func(w *WorkRelationship) *string { return &w.PeriodType },
+		func(w *WorkRelationship) *string { return &w.WorkerType },
+		func(w *WorkRelationship) *string { return &w.LegalEntityID },
+	}
+	seedAsgStrings = [...]func(a *Assignment) *string{
+		func(a *Assignment) *string { return &a.AssignmentID },
+		func(a *Assignment) *string { return &a.AssignmentNumber },
+		func(a *Assignment) *string { return &a.AssignmentName },
+		func(a *Assignment) *string { return &a.AssignmentStatusType },
+		func(a *Assignment) *string { return &a.AssignmentType },
+		func(a *Assignment) *string { return &a.ActionCode },
+		func(a *Assignment) *string { return &a.BusinessUnitID },
+		func(a *Assignment) *string { return &a.OrganizationID },
+		func(a *Assignment) *string { return &a.PositionID },
+		func(a *Assignment) *string { return &a.LocationID },
+		func(a *Assignment) *string { return &a.JobID },
+		func(a *Assignment) *string { return &a.GradeID },
+		func(a *Assignment) *string { return &a.LegalEntityID },
+		func(a *Assignment) *string { return &a.ManagerID },
+		func(a *Assignment) *string { return &a.ManagerAssignmentID },
+		func(a *Assignment) *string { return &a.ManagerType },
+	}
+)
+
+func personDates(p *Person) []*Date { return []*Date{&p.EffectiveStartDate, &p.ActualTerminationDate} }
+func wrDates(w *WorkRelationship) []*Date {
+	return []*Date{&w.DateStart, &w.ActualTerminationDate}
+}
+func asgDates(a *Assignment) []*Date { return []*Date{&a.EffectiveStartDate, &a.EffectiveEndDate} }
+
+func personFlags(p *Person) []*bool { return []*bool{&p.Terminated} }
+func wrFlags(w *WorkRelationship) []*bool {
+	return []*bool{&w.Primary, &w.Terminated, &w.Cancelled}
+}
+func asgFlags(a *Assignment) []*bool { return []*bool{&a.Primary} }
+
 func newSeedStore() *seedStore {
 	s := &seedStore{seed: maphash.MakeSeed()}
 	for k := range s.keys {
@@ -104,7 +111,7 @@ func newSeedStore() *seedStore {
 	return s
 }
 
-// grow makes room for n persons.
+// grow makes room for n persons, work relationships and assignments.
 func (s *seedStore) grow(n int) {
 	for k, m := range s.keys {
 		if k == keyPersonID || n <= len(m) {
@@ -116,111 +123,205 @@ func (s *seedStore) grow(n int) {
 		}
 		s.keys[k] = g
 	}
-	if n > cap(s.recs) {
-		recs := make([]seedRec, len(s.recs), n)
-		copy(recs, s.recs)
-		s.recs = recs
-	}
 }
 
-// fits reports whether p is a seed person: one work relationship with one
-// assignment, no attributes, no other ids, no Seen time, and values that
-// the compact form holds.
+// fits reports whether the store can hold p: it has no attributes, other
+// ids or Seen times, and no date the record cannot hold.
 func fits(p *Person) bool {
-	if len(p.WorkRelationships) != 1 || len(p.WorkRelationships[0].Assignments) != 1 {
+	if p.Attributes != nil || !p.Seen.IsZero() || !packable(personDates(p)) {
 		return false
 	}
-	w, a := &p.WorkRelationships[0], &p.WorkRelationships[0].Assignments[0]
-	if p.Attributes != nil || w.Attributes != nil || a.Attributes != nil || w.OtherIDs != nil || a.OtherIDs != nil ||
-		!p.Seen.IsZero() || !w.Seen.IsZero() || !a.Seen.IsZero() {
-		return false
-	}
-	for _, f := range seedStrings {
-		if len(*f(p)) > 0xFFFF {
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		if w.Attributes != nil || w.OtherIDs != nil || !w.Seen.IsZero() || !packable(wrDates(w)) {
 			return false
 		}
+		for j := range w.Assignments {
+			a := &w.Assignments[j]
+			if a.Attributes != nil || a.OtherIDs != nil || !a.Seen.IsZero() || !packable(asgDates(a)) {
+				return false
+			}
+		}
 	}
-	for _, d := range [...]Date{p.EffectiveStartDate, p.ActualTerminationDate, w.DateStart, w.ActualTerminationDate, a.EffectiveStartDate, a.EffectiveEndDate} {
-		if _, ok := packDate(d); !ok {
+	return true
+}
+
+func packable(ds []*Date) bool {
+	for _, d := range ds {
+		if _, ok := packDate(*d); !ok {
 			return false
 		}
 	}
 	return true
 }
 
-// add stores p, which fits, unless one of its keys (or a key with the
-// same hash) is stored already.
+// eachKey calls f with every key of p that is given.
+func eachKey(p *Person, f func(k int, v string)) {
+	f(keyPersonNumber, p.PersonNumber)
+	if p.PersonID != "" {
+		f(keyPersonID, p.PersonID)
+	}
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		f(keyPOS, w.PeriodOfServiceID)
+		for _, id := range w.OtherIDs {
+			f(keyPOS, id)
+		}
+		for j := range w.Assignments {
+			a := &w.Assignments[j]
+			f(keyAsg, a.AssignmentID)
+			for _, id := range a.OtherIDs {
+				f(keyAsg, id)
+			}
+		}
+	}
+}
+
+// add stores p, which fits and which checkPerson accepts, unless one of
+// its keys (or a key with the same hash) is stored already.
 func (s *seedStore) add(p *Person) bool {
-	var hashes [numSeedKeys]uint64
-	for k := range numSeedKeys {
-		v := *seedStrings[k](p)
-		if v == "" {
-			continue
+	taken := false
+	eachKey(p, func(k int, v string) {
+		if _, ok := s.keys[k][maphash.String(s.seed, v)]; ok {
+			taken = true
 		}
-		hashes[k] = maphash.String(s.seed, v)
-		if _, taken := s.keys[k][hashes[k]]; taken {
-			return false
-		}
+	})
+	if taken {
+		return false
 	}
-	var rec seedRec
-	total := 0
-	for i, f := range seedStrings {
-		n := len(*f(p))
-		rec.lens[i] = uint16(n)
-		total += n
-	}
-	if len(s.chunks) == 0 || len(s.chunks[len(s.chunks)-1])+total > cap(s.chunks[len(s.chunks)-1]) {
-		s.chunks = append(s.chunks, make([]byte, 0, max(seedChunkSize, total)))
+	// A record goes into the last chunk, or a new one when it would not
+	// fit (a chunk is never reallocated: records do not move).
+	rec := appendRecord(s.scratch[:0], p)
+	s.scratch = rec
+	if len(s.chunks) == 0 || cap(s.chunks[len(s.chunks)-1])-len(s.chunks[len(s.chunks)-1]) < len(rec) {
+		s.chunks = append(s.chunks, make([]byte, 0, max(seedChunkSize, len(rec))))
 	}
 	c := &s.chunks[len(s.chunks)-1]
-	rec.chunk, rec.off = uint32(len(s.chunks)-1), uint32(len(*c))
-	for _, f := range seedStrings {
-		*c = append(*c, *f(p)...)
-	}
-	w, a := &p.WorkRelationships[0], &p.WorkRelationships[0].Assignments[0]
-	for i, d := range [numSeedDates]Date{p.EffectiveStartDate, p.ActualTerminationDate, w.DateStart, w.ActualTerminationDate, a.EffectiveStartDate, a.EffectiveEndDate} {
-		rec.dates[i], _ = packDate(d)
-	}
-	rec.flags = fLive
-	for _, f := range [...]struct {
-		set  bool
-		flag uint8
-	}{{p.Terminated, fPersonTerminated}, {w.Primary, fWRPrimary}, {w.Terminated, fWRTerminated}, {w.Cancelled, fWRCancelled}, {a.Primary, fAsgPrimary}} {
-		if f.set {
-			rec.flags |= f.flag
-		}
-	}
+	off := len(*c)
+	*c = append(*c, rec...)
 	i := uint32(len(s.recs))
-	s.recs = append(s.recs, rec)
-	for k, h := range hashes {
-		if *seedStrings[k](p) != "" {
-			s.keys[k][h] = i
-		}
-	}
+	s.recs = append(s.recs, seedRec{chunk: uint32(len(s.chunks) - 1), off: uint32(off), n: uint32(len(*c) - off), live: true})
+	eachKey(p, func(k int, v string) {
+		s.keys[k][maphash.String(s.seed, v)] = i
+		s.ids[k]++
+	})
 	s.live++
 	return true
 }
 
-// text returns the bytes of record i's strings, and where each ends.
-func (s *seedStore) text(i uint32) ([]byte, *[numSeedStrings]uint16) {
-	r := &s.recs[i]
-	total := 0
-	for _, n := range r.lens {
-		total += int(n)
+// appendRecord appends p's record to b: its strings (each its length
+// then its bytes), dates and flags, then its work relationships' and
+// assignments', each list after its length.
+func appendRecord(b []byte, p *Person) []byte {
+	b = appendFields(b, seedPersonStrings[:], p, personDates(p), personFlags(p))
+	b = binary.AppendUvarint(b, uint64(len(p.WorkRelationships)))
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		b = appendFields(b, seedWRStrings[:], w, wrDates(w), wrFlags(w))
+		b = binary.AppendUvarint(b, uint64(len(w.Assignments)))
+		for j := range w.Assignments {
+			a := &w.Assignments[j]
+			b = appendFields(b, seedAsgStrings[:], a, asgDates(a), asgFlags(a))
+		}
 	}
-	return s.chunks[r.chunk][r.off : int(r.off)+total], &r.lens
+	return b
 }
 
-// field returns string number f of record i, without copying it: the
-// slice is valid while the store is.
-func (s *seedStore) field(i uint32, f int) []byte {
-	b, lens := s.text(i)
-	off := 0
-	for _, n := range lens[:f] {
-		off += int(n)
+func appendFields[T any](b []byte, strs []func(*T) *string, v *T, dates []*Date, flags []*bool) []byte {
+	for _, f := range strs {
+		b = binary.AppendUvarint(b, uint64(len(*f(v))))
+		b = append(b, *f(v)...)
 	}
-	return b[off : off+int(lens[f])]
+	for _, d := range dates {
+		packed, _ := packDate(*d)
+		b = binary.AppendUvarint(b, uint64(packed))
+	}
+	var bits byte
+	for i, f := range flags {
+		if *f {
+			bits |= 1 << i
+		}
+	}
+	return append(b, bits)
 }
+
+// recordReader reads a record: its numbers from b, its strings as
+// slices of text, a copy of b made once.
+type recordReader struct {
+	b    []byte
+	text string
+	off  int
+}
+
+func (r *recordReader) uint() uint64 {
+	v, n := binary.Uvarint(r.b[r.off:])
+	r.off += n
+	return v
+}
+
+func (r *recordReader) str() string {
+	n := int(r.uint())
+	s := r.text[r.off : r.off+n]
+	r.off += n
+	return s
+}
+
+func readFields[T any](r *recordReader, strs []func(*T) *string, v *T, dates []*Date, flags []*bool) {
+	for _, f := range strs {
+		*f(v) = r.str()
+	}
+	for _, d := range dates {
+		*d = unpackDate(int32(r.uint()))
+	}
+	bits := r.b[r.off]
+	r.off++
+	for i, f := range flags {
+		*f = bits&(1<<i) != 0
+	}
+}
+
+func (s *seedStore) record(i uint32) []byte {
+	rec := s.recs[i]
+	return s.chunks[rec.chunk][rec.off : rec.off+rec.n]
+}
+
+// raw returns record i as the Person it was made from.
+func (s *seedStore) raw(i uint32) Person {
+	b := s.record(i)
+	r := &recordReader{b: b, text: string(b)}
+	var p Person
+	readFields(r, seedPersonStrings[:], &p, personDates(&p), personFlags(&p))
+	if n := r.uint(); n > 0 {
+		p.WorkRelationships = make([]WorkRelationship, n)
+	}
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		readFields(r, seedWRStrings[:], w, wrDates(w), wrFlags(w))
+		if n := r.uint(); n > 0 {
+			w.Assignments = make([]Assignment, n)
+		}
+		for j := range w.Assignments {
+			a := &w.Assignments[j]
+			readFields(r, seedAsgStrings[:], a, asgDates(a), asgFlags(a))
+		}
+	}
+	return p
+}
+
+// key returns the PersonNumber (k 0) or the PersonId (k 1) of record i,
+// without copying it.
+func (s *seedStore) key(i uint32, k int) []byte {
+	b := s.record(i)
+	var v []byte
+	for range k + 1 {
+		n, m := binary.Uvarint(b)
+		v, b = b[m:m+int(n)], b[m+int(n):]
+	}
+	return v
+}
+
+// pn returns the PersonNumber of record i.
+func (s *seedStore) pn(i uint32) string { return string(s.key(i, keyPersonNumber)) }
 
 // lookup returns the record whose key k is v.
 func (s *seedStore) lookup(k int, v string) (uint32, bool) {
@@ -228,123 +329,62 @@ func (s *seedStore) lookup(k int, v string) (uint32, bool) {
 		return 0, false
 	}
 	i, ok := s.keys[k][maphash.String(s.seed, v)]
-	if !ok || string(s.field(i, k)) != v {
+	if !ok {
 		return 0, false
 	}
-	return i, true
+	if k == keyPersonNumber || k == keyPersonID {
+		return i, string(s.key(i, k)) == v
+	}
+	p := s.raw(i)
+	found := false
+	eachKey(&p, func(kk int, vv string) { found = found || kk == k && vv == v })
+	return i, found
 }
 
 // hits returns the records that hold one of p's keys, each once.
 func (s *seedStore) hits(p *Person) []uint32 {
 	var out []uint32
-	for k := range numSeedKeys {
-		for _, v := range seedKeyValues(p, k) {
-			if i, ok := s.lookup(k, v); ok && !containsRec(out, i) {
-				out = append(out, i)
-			}
+	eachKey(p, func(k int, v string) {
+		if i, ok := s.lookup(k, v); ok && !slices.Contains(out, i) {
+			out = append(out, i)
 		}
-	}
+	})
 	return out
 }
 
-// seedKeyValues returns p's values of key k: a person may have several
-// work relationships and assignments, each with other ids.
-func seedKeyValues(p *Person, k int) []string {
-	switch k {
-	case keyPersonNumber:
-		return []string{p.PersonNumber}
-	case keyPersonID:
-		return []string{p.PersonID}
-	}
-	var out []string
-	for _, w := range p.WorkRelationships {
-		if k == keyPOS {
-			out = append(append(out, w.PeriodOfServiceID), w.OtherIDs...)
-			continue
-		}
-		for _, a := range w.Assignments {
-			out = append(append(out, a.AssignmentID), a.OtherIDs...)
-		}
-	}
-	return out
-}
-
-func containsRec(recs []uint32, i uint32) bool {
-	for _, r := range recs {
-		if r == i {
-			return true
-		}
-	}
-	return false
-}
-
-// person returns record i as a Person.
-func (s *seedStore) person(i uint32) Person {
-	r := &s.recs[i]
-	b, lens := s.text(i)
-	text := string(b) // one allocation; every field is a slice of it
-	p := Person{WorkRelationships: []WorkRelationship{{Assignments: []Assignment{{}}}}}
-	off := 0
-	for f, get := range seedStrings {
-		*get(&p) = text[off : off+int(lens[f])]
-		off += int(lens[f])
-	}
-	w, a := &p.WorkRelationships[0], &p.WorkRelationships[0].Assignments[0]
-	for d, dst := range [numSeedDates]*Date{&p.EffectiveStartDate, &p.ActualTerminationDate, &w.DateStart, &w.ActualTerminationDate, &a.EffectiveStartDate, &a.EffectiveEndDate} {
-		*dst = unpackDate(r.dates[d])
-	}
-	p.Terminated = r.flags&fPersonTerminated != 0
-	w.Primary = r.flags&fWRPrimary != 0
-	w.Terminated = r.flags&fWRTerminated != 0
-	w.Cancelled = r.flags&fWRCancelled != 0
-	a.Primary = r.flags&fAsgPrimary != 0
-	return p
-}
-
-// take removes record i and returns it as a Person.
+// take removes record i and returns it as the Person it was made from.
 func (s *seedStore) take(i uint32) Person {
-	p := s.person(i)
-	for k := range numSeedKeys {
-		if v := *seedStrings[k](&p); v != "" {
-			delete(s.keys[k], maphash.String(s.seed, v))
-		}
-	}
-	s.recs[i].flags &^= fLive
+	p := s.raw(i)
+	eachKey(&p, func(k int, v string) {
+		delete(s.keys[k], maphash.String(s.seed, v))
+		s.ids[k]--
+	})
+	s.recs[i].live = false
 	s.live--
 	return p
 }
 
-// finish does for every seed person what the extract's loading does for
-// every person at the end (see stager.finish): a person whose work
-// relationship has ended is terminated on its date; without the flag
-// columns, the only work relationship and assignment are primary; the
-// person's start date is its assignment's.
-func (s *seedStore) finish(wrPrimary, asgPrimary bool) {
-	for i := range s.recs {
-		r := &s.recs[i]
-		if r.flags&fLive == 0 {
-			continue
-		}
-		if r.flags&(fWRTerminated|fWRCancelled) != 0 {
-			r.flags |= fPersonTerminated
-			r.dates[dPersonEnd] = r.dates[dWREnd]
-		}
-		if wrPrimary {
-			r.flags |= fWRPrimary
-		}
-		if asgPrimary {
-			r.flags |= fAsgPrimary
-		}
-		if r.dates[dPersonStart] == 0 {
-			r.dates[dPersonStart] = r.dates[dAsgStart]
-		}
+// person returns a copy of person i as the roster holds it.
+func (s *seedStore) person(i uint32) Person {
+	p := s.raw(i)
+	if !s.finished {
+		return p
 	}
+	sp := buildPerson(&p)
+	sp.finishExtract(s.noWRFlag, s.noAsgFlag)
+	return sp.snapshot()
+}
+
+// finish marks the end of the extract: from now on, the records' persons
+// are read with finishExtract(noWRFlag, noAsgFlag).
+func (s *seedStore) finish(noWRFlag, noAsgFlag bool) {
+	s.finished, s.noWRFlag, s.noAsgFlag = true, noWRFlag, noAsgFlag
 }
 
 // each calls f with every record still in the store.
 func (s *seedStore) each(f func(i uint32)) {
 	for i := range s.recs {
-		if s.recs[i].flags&fLive != 0 {
+		if s.recs[i].live {
 			f(uint32(i))
 		}
 	}
@@ -384,7 +424,10 @@ func (r *Roster) seedFind(k int, v string) (*seedStore, uint32, bool) {
 func (r *Roster) thaw(k int, v string) {
 	if s, i, ok := r.seedFind(k, v); ok {
 		p := s.take(i)
-		r.addNew(&p)
+		sp := r.addNew(&p)
+		if s.finished {
+			sp.finishExtract(s.noWRFlag, s.noAsgFlag)
+		}
 	}
 }
 
@@ -445,7 +488,7 @@ func (r *Roster) holder(k int, v string) (string, bool) {
 		return p.p.PersonNumber, true
 	}
 	if s, i, ok := r.seedFind(k, v); ok {
-		return string(s.field(i, keyPersonNumber)), true
+		return s.pn(i), true
 	}
 	return "", false
 }
