@@ -355,13 +355,14 @@ func (s *stager) add(row *ExtractRow) (*RowError, error) {
 	// Seed persons that share a key with the row (the row's person, when
 	// its rows are not all together, or another) go to the batch, which
 	// merges them with the row or says why it cannot.
-	for _, i := range s.seeds.hits(p) {
+	hits, clash := s.seeds.hits(p)
+	for _, i := range hits {
 		sp := s.seeds.take(i)
 		if err := s.toBatch(&sp); err != nil {
 			return nil, err
 		}
 	}
-	if !s.cfg.noSeeds && fits(p) && !s.batch.knows(p) {
+	if !s.cfg.noSeeds && !clash && fits(p) && !s.batch.knows(p) {
 		return s.wait(row)
 	}
 	if err := s.flush(false); err != nil {
@@ -414,7 +415,7 @@ func (s *stager) wait(row *ExtractRow) (*RowError, error) {
 }
 
 // flush hands the person whose rows were being read over to the seed
-// store (when toSeeds and it takes the person) or else to the batch. A
+// store (when toSeeds) or else to the batch. A
 // person that Load would refuse on its own goes to the batch, for Load to
 // say why.
 func (s *stager) flush(toSeeds bool) error {
@@ -431,7 +432,8 @@ func (s *stager) flush(toSeeds bool) error {
 		s.pendBatch.reset()
 	}
 	s.pendRows = 0
-	if toSeeds && ok && s.seeds.add(&p) {
+	if toSeeds && ok {
+		s.seeds.add(&p)
 		return nil
 	}
 	return s.toBatch(&p)

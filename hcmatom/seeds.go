@@ -21,9 +21,9 @@ import (
 // loading derives at the end of the file (see finishExtract) is derived
 // when a person is read, once finished is set.
 //
-// A person with a key whose hash is taken already, by the same key or
-// (very rarely) by another, is not stored here: it goes to the roster's
-// records.
+// A person with a key whose hash another key has taken already (with a
+// million persons, in about one load in ten million) is not stored here:
+// it goes to the roster's records.
 type seedStore struct {
 	seed    maphash.Seed
 	chunks  [][]byte
@@ -177,18 +177,11 @@ func eachKey(p *Person, f func(k int, v string)) {
 	}
 }
 
-// add stores p, which fits and which checkPerson accepts, unless one of
-// its keys (or a key with the same hash) is stored already.
-func (s *seedStore) add(p *Person) bool {
-	taken := false
-	eachKey(p, func(k int, v string) {
-		if _, ok := s.keys[k][maphash.String(s.seed, v)]; ok {
-			taken = true
-		}
-	})
-	if taken {
-		return false
-	}
+// add stores p, which fits and which checkPerson accepts, and whose keys
+// hits has found free (no record holds them, no other key has their
+// hash). Two keys of p itself with one hash (a chance of about one in
+// 10^19 for a person with a few keys) would leave one of them unfound.
+func (s *seedStore) add(p *Person) {
 	// A record goes into the last chunk, or a new one when it would not
 	// fit (a chunk is never reallocated: records do not move).
 	rec := appendRecord(s.scratch[:0], p)
@@ -206,7 +199,6 @@ func (s *seedStore) add(p *Person) bool {
 		s.ids[k]++
 	})
 	s.live++
-	return true
 }
 
 // appendRecord appends p's record to b: its strings (each its length
@@ -329,27 +321,35 @@ func (s *seedStore) lookup(k int, v string) (uint32, bool) {
 		return 0, false
 	}
 	i, ok := s.keys[k][maphash.String(s.seed, v)]
-	if !ok {
-		return 0, false
-	}
+	return i, ok && s.holds(i, k, v)
+}
+
+// holds reports whether record i has v as its key k.
+func (s *seedStore) holds(i uint32, k int, v string) bool {
 	if k == keyPersonNumber || k == keyPersonID {
-		return i, string(s.key(i, k)) == v
+		return string(s.key(i, k)) == v
 	}
 	p := s.raw(i)
 	found := false
 	eachKey(&p, func(kk int, vv string) { found = found || kk == k && vv == v })
-	return i, found
+	return found
 }
 
-// hits returns the records that hold one of p's keys, each once.
-func (s *seedStore) hits(p *Person) []uint32 {
-	var out []uint32
+// hits returns the records that hold one of p's keys, each once, and
+// whether one of p's keys has the hash of a key another record holds: p
+// cannot then be stored.
+func (s *seedStore) hits(p *Person) (recs []uint32, clash bool) {
 	eachKey(p, func(k int, v string) {
-		if i, ok := s.lookup(k, v); ok && !slices.Contains(out, i) {
-			out = append(out, i)
+		i, ok := s.keys[k][maphash.String(s.seed, v)]
+		switch {
+		case !ok:
+		case !s.holds(i, k, v):
+			clash = true
+		case !slices.Contains(recs, i):
+			recs = append(recs, i)
 		}
 	})
-	return out
+	return recs, clash
 }
 
 // take removes record i and returns it as the Person it was made from.
