@@ -160,30 +160,56 @@ type scenario struct {
 
 func (sc scenario) run(t *testing.T) *hcmatom.Roster {
 	t.Helper()
+	r, outs := sc.runOn(t, false)
+	_, seededOuts := sc.runOn(t, true)
+	if !reflect.DeepEqual(seededOuts, outs) {
+		t.Errorf("%s: outcomes on seed persons:\n%v\nwant\n%v", sc.name, seededOuts, outs)
+	}
+	return r
+}
+
+// runOn runs the scenario on a roster that holds its persons as its own
+// records (loaded from a Batch) or, seeded, in a seed store (as after an
+// initial extract): both must give the same.
+func (sc scenario) runOn(t *testing.T, seeded bool) (*hcmatom.Roster, []hcmatom.Outcome) {
+	t.Helper()
 	r := load(t, sc.before...)
+	name := sc.name
+	if seeded {
+		name += " (seeded)"
+		r = hcmatom.NewRoster()
+		if err := hcmatom.LoadAsSeeds(r, sc.before...); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := snapshot(r), snapshot(load(t, sc.before...)); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: before:\n got %+v\nwant %+v", name, got, want)
+		}
+	}
+	var outs []hcmatom.Outcome
 	for i, ev := range sc.events {
 		out, err := r.Apply(ev)
 		if err != nil {
-			t.Fatalf("%s: event %d: %v", sc.name, i, err)
+			t.Fatalf("%s: event %d: %v", name, i, err)
 		}
+		outs = append(outs, out)
 		if out.Meaning != sc.meanings[i] {
-			t.Errorf("%s: event %d (%s) meant %v, want %v: %v", sc.name, i, ev.Raw().Entry.ID, out.Meaning, sc.meanings[i], out)
+			t.Errorf("%s: event %d (%s) meant %v, want %v: %v", name, i, ev.Raw().Entry.ID, out.Meaning, sc.meanings[i], out)
 		}
 	}
 	if got := rows(r, sc.cols...); !reflect.DeepEqual(got, sc.want) {
-		t.Errorf("%s: after:\n got %q\nwant %q", sc.name, got, sc.want)
+		t.Errorf("%s: after:\n got %q\nwant %q", name, got, sc.want)
 	}
 	after := snapshot(r)
 	for i, ev := range sc.events {
 		out, err := r.Apply(ev)
 		if err != nil || out.Meaning != hcmatom.Unchanged || len(out.Changes) > 0 {
-			t.Errorf("%s: event %d applied again: %v, %v; want no change", sc.name, i, out, err)
+			t.Errorf("%s: event %d applied again: %v, %v; want no change", name, i, out, err)
 		}
 	}
 	if again := snapshot(r); !reflect.DeepEqual(again, after) {
-		t.Errorf("%s: applying the events again changed the roster:\n%+v\n%+v", sc.name, after, again)
+		t.Errorf("%s: applying the events again changed the roster:\n%+v\n%+v", name, after, again)
 	}
-	return r
+	return r, outs
 }
 
 var baseCols = []string{"PersonNumber", "PeriodOfServiceId", "AssignmentId", "PersonName", "PeriodType", "WorkerType", "EffectiveStartDate"}

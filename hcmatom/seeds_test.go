@@ -17,9 +17,9 @@ import (
 // loadBothWays loads each extract in turn into two rosters, one with seed
 // stores and one without, and fails when the summaries, errors or persons
 // differ. It returns the roster with seeds.
-func loadBothWays(t *testing.T, extracts []string, opts ...ExtractOption) *Roster {
+func loadBothWays(t *testing.T, extracts []string, opts ...ExtractOption) (withSeeds, without *Roster) {
 	t.Helper()
-	withSeeds, without := NewRoster(), NewRoster()
+	withSeeds, without = NewRoster(), NewRoster()
 	noSeeds := func(c *extractConfig) error { c.noSeeds = true; return nil }
 	asOf := WithAsOf(time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
 	for i, e := range extracts {
@@ -40,7 +40,7 @@ func loadBothWays(t *testing.T, extracts []string, opts ...ExtractOption) *Roste
 	if withSeeds.Len() != without.Len() {
 		t.Fatalf("Len %d with seeds, %d without", withSeeds.Len(), without.Len())
 	}
-	return withSeeds
+	return withSeeds, without
 }
 
 // problems counts the problems an error of LoadExtract lists.
@@ -72,9 +72,9 @@ func generated(t *testing.T, rows int) (header string, lines []string) {
 func TestSeedsLoadAsTheBatchDoes(t *testing.T) {
 	h, lines := generated(t, 3000)
 	t.Run("in order", func(t *testing.T) {
-		r := loadBothWays(t, []string{h + strings.Join(lines, "")})
-		if len(r.seeds) != 1 || r.seeds[0].live == 0 {
-			t.Fatalf("no seed persons: %d stores", len(r.seeds))
+		r, _ := loadBothWays(t, []string{h + strings.Join(lines, "")})
+		if len(r.seeds) != 1 || r.seeds[0].live != r.Len() {
+			t.Fatalf("%d seed stores, %d persons in all", len(r.seeds), r.Len())
 		}
 	})
 	t.Run("shuffled", func(t *testing.T) {
@@ -110,4 +110,50 @@ func TestSeedsLoadAsTheBatchDoes(t *testing.T) {
 		loadBothWays(t, []string{b.String()}, WithMaxBadRows(200))
 		loadBothWays(t, []string{strings.Replace(b.String(), "DateStart\n", "DateStart,Shoe size\n", 1)}, WithMaxBadRows(400))
 	})
+}
+
+// TestSeedsTakeEventsAsRecordsDo applies events to persons loaded from an
+// extract, with and without seed stores.
+func TestSeedsTakeEventsAsRecordsDo(t *testing.T) {
+	h, lines := generated(t, 300)
+	withSeeds, without := loadBothWays(t, []string{h + strings.Join(lines, "")})
+	entry := func(c Collection, id, content string) Event {
+		ev, err := Decode(c, Entry{ID: id, Updated: time.Date(2025, 7, 1, 12, 0, 0, 0, time.UTC), Content: content})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	// Person 1 (one row) leaves; person 5 (two assignments) gets a new
+	// name; person 26 (an ended and a current work relationship) moves.
+	events := []Event{
+		entry(TerminationFeed, "t1", `{ "Context" : [ { "PersonNumber" : "966169000000001", "PeriodOfServiceId" : "300100500000002", `+
+			`"PrimaryFlag" : "Y", "EffectiveDate" : "2025-07-01", "ActualTerminationDate" : "2025-07-01" } ], `+
+			`"Changed Attributes" : [ { "ActualTerminationDate" : "2025-07-01" } ] }`),
+		entry(PersonUpdateFeed, "u1", `{ "Context" : [ { "PersonNumber" : "966169000000005", "PersonName" : "Rossi, Maria" } ], `+
+			`"Changed Attributes" : [ { "PersonName" : { "old" : "Rossi, Joe", "new" : "Rossi, Maria" } } ] }`),
+		entry(AssignmentFeed, "a1", `{ "Context" : [ { "PersonNumber" : "966169000000026", "AssignmentId" : "300100600000106", `+
+			`"PeriodOfServiceId" : "300100500000053", "EffectiveStartDate" : "2025-07-01" } ], `+
+			`"Changed Attributes" : [ { "LocationId" : { "old" : "300100037658126", "new" : "300100037658100" } } ] }`),
+	}
+	seeded := withSeeds.seeds[0].live
+	for _, ev := range events {
+		o1, err1 := withSeeds.Apply(ev)
+		o2, err2 := without.Apply(ev)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if d := cmp.Diff(o2, o1); d != "" {
+			t.Errorf("%s: outcome with seeds (+), without (-):\n%s", ev.Raw().Entry.ID, d)
+		}
+		if len(o1.Changes) == 0 {
+			t.Errorf("%s changed nothing", ev.Raw().Entry.ID)
+		}
+	}
+	if d := cmp.Diff(slices.Collect(without.Persons()), slices.Collect(withSeeds.Persons())); d != "" {
+		t.Fatalf("persons with seeds (+), without (-):\n%s", d)
+	}
+	if got := withSeeds.seeds[0].live; got != seeded-3 || withSeeds.Len() != without.Len() {
+		t.Errorf("%d seed persons left of %d, want 3 thawed; %d persons", got, seeded, withSeeds.Len())
+	}
 }
