@@ -157,3 +157,80 @@ func TestSeedsTakeEventsAsRecordsDo(t *testing.T) {
 		t.Errorf("%d seed persons left of %d, want 3 thawed; %d persons", got, seeded, withSeeds.Len())
 	}
 }
+
+// TestSeedRecordRoundTrip stores persons of every shape and reads them
+// back as they were.
+func TestSeedRecordRoundTrip(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	str := func() string {
+		return [...]string{"", "x", "Müller, Jürgen", strings.Repeat("long ", 20000), "\x00,\"\n"}[rng.IntN(5)]
+	}
+	date := func() Date {
+		return [...]Date{{}, {Year: 1, Month: 1, Day: 1}, {Year: 2024, Month: 2, Day: 29}, {Year: 9999, Month: 12, Day: 31}}[rng.IntN(4)]
+	}
+	s := newSeedStore()
+	var want []Person
+	for n := range 200 {
+		p := Person{PersonNumber: fmt.Sprint("P", n), Name: str(), WorkEmail: str(), PrimaryPhoneNumber: str(),
+			EffectiveStartDate: date(), ActualTerminationDate: date(), Terminated: rng.IntN(2) == 0}
+		if n%2 == 0 {
+			p.PersonID = fmt.Sprint("ID", n)
+		}
+		for w := range 1 + rng.IntN(3) {
+			wr := WorkRelationship{PeriodOfServiceID: fmt.Sprint("S", n, "-", w), PeriodType: str(), WorkerType: str(), LegalEntityID: str(),
+				DateStart: date(), ActualTerminationDate: date(), Primary: rng.IntN(2) == 0, Terminated: rng.IntN(2) == 0, Cancelled: rng.IntN(2) == 0}
+			for a := range 1 + rng.IntN(3) {
+				as := Assignment{AssignmentID: fmt.Sprint("A", n, "-", w, "-", a), Primary: rng.IntN(2) == 0,
+					EffectiveStartDate: date(), EffectiveEndDate: date()}
+				for _, f := range seedAsgStrings[1:] {
+					*f(&as) = str()
+				}
+				wr.Assignments = append(wr.Assignments, as)
+			}
+			p.WorkRelationships = append(p.WorkRelationships, wr)
+		}
+		if !fits(&p) {
+			t.Fatalf("person %d does not fit", n)
+		}
+		if hits, clash := s.hits(&p); len(hits) > 0 || clash {
+			t.Fatalf("person %d: hits %v, clash %v", n, hits, clash)
+		}
+		s.add(&p)
+		want = append(want, p)
+	}
+	for i, p := range want {
+		if d := cmp.Diff(p, s.raw(uint32(i))); d != "" {
+			t.Fatalf("person %d read back (+), stored (-):\n%s", i, d)
+		}
+		for k, v := range map[int]string{keyPersonNumber: p.PersonNumber, keyPersonID: p.PersonID,
+			keyPOS: p.WorkRelationships[0].PeriodOfServiceID, keyAsg: p.WorkRelationships[0].Assignments[0].AssignmentID} {
+			if j, ok := s.lookup(k, v); (ok || v != "") && (!ok || j != uint32(i)) {
+				t.Fatalf("person %d: key %d %q found at %d, %v", i, k, v, j, ok)
+			}
+		}
+	}
+	// Taken out, a person is found no more, by any key.
+	p := s.take(7)
+	if d := cmp.Diff(want[7], p); d != "" {
+		t.Fatal(d)
+	}
+	eachKey(&p, func(k int, v string) {
+		if _, ok := s.lookup(k, v); ok {
+			t.Errorf("key %d %q still found", k, v)
+		}
+	})
+	if s.live != len(want)-1 {
+		t.Errorf("live %d", s.live)
+	}
+	// What the store cannot hold.
+	for _, p := range []Person{
+		{PersonNumber: "1", Attributes: map[string]string{"a": "b"}},
+		{PersonNumber: "1", Seen: time.Now()},
+		{PersonNumber: "1", WorkRelationships: []WorkRelationship{{PeriodOfServiceID: "S", OtherIDs: []string{"S0"}}}},
+		{PersonNumber: "1", EffectiveStartDate: Date{Year: -1, Month: 1, Day: 1}},
+	} {
+		if fits(&p) {
+			t.Errorf("%+v fits", p)
+		}
+	}
+}
