@@ -257,6 +257,7 @@ type stager struct {
 	pendWR    [1]WorkRelationship
 	pendAsg   [1]Assignment
 	pendBatch Batch
+	merged    Person // pendBatch's person, for flush
 }
 
 // typedColumn is an extra column that fills a field of the row's person,
@@ -422,21 +423,21 @@ func (s *stager) flush(toSeeds bool) error {
 	if s.pendRows == 0 {
 		return nil
 	}
-	p := s.pend
-	ok := true
+	p, ok := &s.pend, true
 	if s.pendRows > 1 {
 		sp := s.pendBatch.persons[s.pend.PersonNumber]
-		p = sp.snapshot()
+		s.merged = sp.snapshot()
+		p = &s.merged
 		sp.finishExtract(s.noFlags())
 		sp.problems(func(string, string, ...any) { ok = false })
 		s.pendBatch.reset()
 	}
 	s.pendRows = 0
 	if toSeeds && ok {
-		s.seeds.add(&p)
+		s.seeds.add(p)
 		return nil
 	}
-	return s.toBatch(&p)
+	return s.toBatch(p)
 }
 
 // toBatch adds to the batch a person that shares no key with it.
