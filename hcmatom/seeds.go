@@ -54,54 +54,29 @@ const (
 
 const seedChunkSize = 1 << 20
 
-// The fields of a record, in its order. The first two strings of a person
-// are its keys, PersonNumber and PersonId; the first of a work relationship
-// and of an assignment, theirs.
-var (
-	seedPersonStrings = [...]func(p *Person) *string{
-		func(p *Person) *string { return &p.PersonNumber },
-		func(p *Person) *string { return &p.PersonID },
-		func(p *Person) *string { return &p.Name },
-		func(p *Person) *string { return &p.WorkEmail },
-		func(p *Person) *string { return &p.PrimaryPhoneNumber },
-	}
-	seedWRStrings = [...]func(w *WorkRelationship) *string{
-		func(w *WorkRelationship) *string { return &w.PeriodOfServiceID },
-		func(w *WorkRelationship) *string { return &w.PeriodType },
-		func(w *WorkRelationship) *string { return &w.WorkerType },
-		func(w *WorkRelationship) *string { return &w.LegalEntityID },
-	}
-	seedAsgStrings = [...]func(a *Assignment) *string{
-		func(a *Assignment) *string { return &a.AssignmentID },
-		func(a *Assignment) *string { return &a.AssignmentNumber },
-		func(a *Assignment) *string { return &a.AssignmentName },
-		func(a *Assignment) *string { return &a.AssignmentStatusType },
-		func(a *Assignment) *string { return &a.AssignmentType },
-		func(a *Assignment) *string { return &a.ActionCode },
-		func(a *Assignment) *string { return &a.BusinessUnitID },
-		func(a *Assignment) *string { return &a.OrganizationID },
-		func(a *Assignment) *string { return &a.PositionID },
-		func(a *Assignment) *string { return &a.LocationID },
-		func(a *Assignment) *string { return &a.JobID },
-		func(a *Assignment) *string { return &a.GradeID },
-		func(a *Assignment) *string { return &a.LegalEntityID },
-		func(a *Assignment) *string { return &a.ManagerID },
-		func(a *Assignment) *string { return &a.ManagerAssignmentID },
-		func(a *Assignment) *string { return &a.ManagerType },
-	}
-)
+// The fields of a record, in its order, as pointers into a person, a work
+// relationship or an assignment: strings (the key first; PersonId is a
+// person's second), dates, flags.
 
-func personDates(p *Person) []*Date { return []*Date{&p.EffectiveStartDate, &p.ActualTerminationDate} }
-func wrDates(w *WorkRelationship) []*Date {
-	return []*Date{&w.DateStart, &w.ActualTerminationDate}
+func personFields(p *Person) ([5]*string, [2]*Date, [1]*bool) {
+	return [...]*string{&p.PersonNumber, &p.PersonID, &p.Name, &p.WorkEmail, &p.PrimaryPhoneNumber},
+		[...]*Date{&p.EffectiveStartDate, &p.ActualTerminationDate},
+		[...]*bool{&p.Terminated}
 }
-func asgDates(a *Assignment) []*Date { return []*Date{&a.EffectiveStartDate, &a.EffectiveEndDate} }
 
-func personFlags(p *Person) []*bool { return []*bool{&p.Terminated} }
-func wrFlags(w *WorkRelationship) []*bool {
-	return []*bool{&w.Primary, &w.Terminated, &w.Cancelled}
+func wrFields(w *WorkRelationship) ([4]*string, [2]*Date, [3]*bool) {
+	return [...]*string{&w.PeriodOfServiceID, &w.PeriodType, &w.WorkerType, &w.LegalEntityID},
+		[...]*Date{&w.DateStart, &w.ActualTerminationDate},
+		[...]*bool{&w.Primary, &w.Terminated, &w.Cancelled}
 }
-func asgFlags(a *Assignment) []*bool { return []*bool{&a.Primary} }
+
+func asgFields(a *Assignment) ([16]*string, [2]*Date, [1]*bool) {
+	return [...]*string{&a.AssignmentID, &a.AssignmentNumber, &a.AssignmentName, &a.AssignmentStatusType, &a.AssignmentType,
+			&a.ActionCode, &a.BusinessUnitID, &a.OrganizationID, &a.PositionID, &a.LocationID, &a.JobID, &a.GradeID,
+			&a.LegalEntityID, &a.ManagerID, &a.ManagerAssignmentID, &a.ManagerType},
+		[...]*Date{&a.EffectiveStartDate, &a.EffectiveEndDate},
+		[...]*bool{&a.Primary}
+}
 
 func newSeedStore() *seedStore {
 	s := &seedStore{seed: maphash.MakeSeed()}
@@ -128,17 +103,17 @@ func (s *seedStore) grow(n int) {
 // fits reports whether the store can hold p: it has no attributes, other
 // ids or Seen times, and no date the record cannot hold.
 func fits(p *Person) bool {
-	if p.Attributes != nil || !p.Seen.IsZero() || !packable(personDates(p)) {
+	if _, d, _ := personFields(p); p.Attributes != nil || !p.Seen.IsZero() || !packable(d[:]) {
 		return false
 	}
 	for i := range p.WorkRelationships {
 		w := &p.WorkRelationships[i]
-		if w.Attributes != nil || w.OtherIDs != nil || !w.Seen.IsZero() || !packable(wrDates(w)) {
+		if _, d, _ := wrFields(w); w.Attributes != nil || w.OtherIDs != nil || !w.Seen.IsZero() || !packable(d[:]) {
 			return false
 		}
 		for j := range w.Assignments {
 			a := &w.Assignments[j]
-			if a.Attributes != nil || a.OtherIDs != nil || !a.Seen.IsZero() || !packable(asgDates(a)) {
+			if _, d, _ := asgFields(a); a.Attributes != nil || a.OtherIDs != nil || !a.Seen.IsZero() || !packable(d[:]) {
 				return false
 			}
 		}
@@ -205,24 +180,27 @@ func (s *seedStore) add(p *Person) {
 // then its bytes), dates and flags, then its work relationships' and
 // assignments', each list after its length.
 func appendRecord(b []byte, p *Person) []byte {
-	b = appendFields(b, seedPersonStrings[:], p, personDates(p), personFlags(p))
+	ps, pd, pf := personFields(p)
+	b = appendFields(b, ps[:], pd[:], pf[:])
 	b = binary.AppendUvarint(b, uint64(len(p.WorkRelationships)))
 	for i := range p.WorkRelationships {
 		w := &p.WorkRelationships[i]
-		b = appendFields(b, seedWRStrings[:], w, wrDates(w), wrFlags(w))
+		ws, wd, wf := wrFields(w)
+		b = appendFields(b, ws[:], wd[:], wf[:])
 		b = binary.AppendUvarint(b, uint64(len(w.Assignments)))
 		for j := range w.Assignments {
 			a := &w.Assignments[j]
-			b = appendFields(b, seedAsgStrings[:], a, asgDates(a), asgFlags(a))
+			as, ad, af := asgFields(a)
+			b = appendFields(b, as[:], ad[:], af[:])
 		}
 	}
 	return b
 }
 
-func appendFields[T any](b []byte, strs []func(*T) *string, v *T, dates []*Date, flags []*bool) []byte {
-	for _, f := range strs {
-		b = binary.AppendUvarint(b, uint64(len(*f(v))))
-		b = append(b, *f(v)...)
+func appendFields(b []byte, strs []*string, dates []*Date, flags []*bool) []byte {
+	for _, s := range strs {
+		b = binary.AppendUvarint(b, uint64(len(*s)))
+		b = append(b, *s...)
 	}
 	for _, d := range dates {
 		packed, _ := packDate(*d)
@@ -258,9 +236,9 @@ func (r *recordReader) str() string {
 	return s
 }
 
-func readFields[T any](r *recordReader, strs []func(*T) *string, v *T, dates []*Date, flags []*bool) {
-	for _, f := range strs {
-		*f(v) = r.str()
+func readFields(r *recordReader, strs []*string, dates []*Date, flags []*bool) {
+	for _, s := range strs {
+		*s = r.str()
 	}
 	for _, d := range dates {
 		*d = unpackDate(int32(r.uint()))
@@ -282,19 +260,22 @@ func (s *seedStore) raw(i uint32) Person {
 	b := s.record(i)
 	r := &recordReader{b: b, text: string(b)}
 	var p Person
-	readFields(r, seedPersonStrings[:], &p, personDates(&p), personFlags(&p))
+	ps, pd, pf := personFields(&p)
+	readFields(r, ps[:], pd[:], pf[:])
 	if n := r.uint(); n > 0 {
 		p.WorkRelationships = make([]WorkRelationship, n)
 	}
 	for i := range p.WorkRelationships {
 		w := &p.WorkRelationships[i]
-		readFields(r, seedWRStrings[:], w, wrDates(w), wrFlags(w))
+		ws, wd, wf := wrFields(w)
+		readFields(r, ws[:], wd[:], wf[:])
 		if n := r.uint(); n > 0 {
 			w.Assignments = make([]Assignment, n)
 		}
 		for j := range w.Assignments {
 			a := &w.Assignments[j]
-			readFields(r, seedAsgStrings[:], a, asgDates(a), asgFlags(a))
+			as, ad, af := asgFields(a)
+			readFields(r, as[:], ad[:], af[:])
 		}
 	}
 	return p

@@ -182,8 +182,9 @@ func TestSeedRecordRoundTrip(t *testing.T) {
 			for a := range 1 + rng.IntN(3) {
 				as := Assignment{AssignmentID: fmt.Sprint("A", n, "-", w, "-", a), Primary: rng.IntN(2) == 0,
 					EffectiveStartDate: date(), EffectiveEndDate: date()}
-				for _, f := range seedAsgStrings[1:] {
-					*f(&as) = str()
+				strs, _, _ := asgFields(&as)
+				for _, f := range strs[1:] {
+					*f = str()
 				}
 				wr.Assignments = append(wr.Assignments, as)
 			}
