@@ -88,6 +88,9 @@ func newSeedStore() *seedStore {
 
 // grow makes room for n persons, work relationships and assignments.
 func (s *seedStore) grow(n int) {
+	if n > cap(s.recs) {
+		s.recs = append(make([]seedRec, 0, n), s.recs...)
+	}
 	for k, m := range s.keys {
 		if k == keyPersonID || n <= len(m) {
 			continue
@@ -157,16 +160,15 @@ func eachKey(p *Person, f func(k int, v string)) {
 // hash). Two keys of p itself with one hash (a chance of about one in
 // 10^19 for a person with a few keys) would leave one of them unfound.
 func (s *seedStore) add(p *Person) {
-	// A record goes into the last chunk, or a new one when it would not
-	// fit (a chunk is never reallocated: records do not move).
-	rec := appendRecord(s.scratch[:0], p)
-	s.scratch = rec
-	if len(s.chunks) == 0 || cap(s.chunks[len(s.chunks)-1])-len(s.chunks[len(s.chunks)-1]) < len(rec) {
-		s.chunks = append(s.chunks, make([]byte, 0, max(seedChunkSize, len(rec))))
+	// Records go one after the other into chunks. A record longer than
+	// what is left of the last chunk (a row of over 64 KiB) grows it:
+	// records are found by chunk and offset, so they may move.
+	if len(s.chunks) == 0 || cap(s.chunks[len(s.chunks)-1])-len(s.chunks[len(s.chunks)-1]) < 64<<10 {
+		s.chunks = append(s.chunks, make([]byte, 0, seedChunkSize))
 	}
 	c := &s.chunks[len(s.chunks)-1]
 	off := len(*c)
-	*c = append(*c, rec...)
+	*c = appendRecord(*c, p)
 	i := uint32(len(s.recs))
 	s.recs = append(s.recs, seedRec{chunk: uint32(len(s.chunks) - 1), off: uint32(off), n: uint32(len(*c) - off), live: true})
 	eachKey(p, func(k int, v string) {
