@@ -83,21 +83,6 @@ func (b *Batch) add(p *Person) (*person, error) {
 	return b.persons[p.PersonNumber], nil
 }
 
-// grow makes room in the batch's indexes for n persons, work
-// relationships and assignments, so that they do not grow step by step.
-func (b *index) grow(n int) {
-	b.persons, b.byPOS, b.byAsg = grown(b.persons, n), grown(b.byPOS, n), grown(b.byAsg, n)
-}
-
-func grown[V any](m map[string]V, n int) map[string]V {
-	if n <= len(m) {
-		return m
-	}
-	g := make(map[string]V, n)
-	maps.Copy(g, m)
-	return g
-}
-
 // reset empties the batch, keeping its maps.
 func (b *Batch) reset() {
 	clear(b.persons)

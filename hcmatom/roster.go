@@ -245,8 +245,8 @@ type assignment struct {
 // Roster holds what HCM says about workers, kept current by applying feed
 // events with the rules of Oracle's integration guide for entitlement
 // management systems ("Joiner", "Mover" and "Leaver" scenarios). It is
-// safe for concurrent use. Seed it in bulk with Load (from the initial
-// extract), then Apply each event.
+// safe for concurrent use. Seed it in bulk with LoadExtract (from the
+// initial extract) or Load, then Apply each event.
 type Roster struct {
 	mu sync.RWMutex
 	index

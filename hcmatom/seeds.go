@@ -12,8 +12,9 @@ import (
 // each person is a short binary record in large byte chunks, found through
 // four indexes from a 64-bit hash of each key (PersonNumber, PersonId,
 // PeriodOfServiceId, AssignmentId) to the record. The garbage collector
-// has nothing to scan in it, and it takes a fifth of the memory of the
-// roster's own records, which is what makes loading a million rows cheap.
+// has nothing to scan in it, and it takes about a fifth of the memory of
+// the roster's own records: that is what makes loading a million rows
+// cheap.
 // The roster turns a person into its own records (thaws it) the first time
 // an event touches it.
 //
@@ -25,13 +26,12 @@ import (
 // million persons, in about one load in ten million) is not stored here:
 // it goes to the roster's records.
 type seedStore struct {
-	seed    maphash.Seed
-	chunks  [][]byte
-	recs    []seedRec
-	keys    [numSeedKeys]map[uint64]uint32 // hash of the key → record
-	live    int                            // persons
-	ids     [numSeedKeys]int               // keys of each kind (work relationships, assignments)
-	scratch []byte                         // add's
+	seed   maphash.Seed
+	chunks [][]byte
+	recs   []seedRec
+	keys   [numSeedKeys]map[uint64]uint32 // hash of the key → record
+	live   int                            // persons
+	ids    [numSeedKeys]int               // keys of each kind (work relationships, assignments)
 
 	finished            bool // the extract has been read: person derives
 	noWRFlag, noAsgFlag bool // finishExtract's arguments
