@@ -418,35 +418,21 @@ func (r *Roster) thaw(k int, v string) {
 // thawed first.
 
 func (r *Roster) personFor(number string) *person {
-	if p := r.persons[number]; p != nil || len(r.seeds) == 0 {
-		return p
-	}
-	r.thaw(keyPersonNumber, number)
-	return r.persons[number]
+	return recordFor(r, r.persons, keyPersonNumber, number)
 }
+func (r *Roster) personForID(id string) *person { return recordFor(r, r.byID, keyPersonID, id) }
+func (r *Roster) wrFor(pos string) *workRel     { return recordFor(r, r.byPOS, keyPOS, pos) }
+func (r *Roster) asgFor(id string) *assignment  { return recordFor(r, r.byAsg, keyAsg, id) }
 
-func (r *Roster) personForID(id string) *person {
-	if p := r.byID[id]; p != nil || len(r.seeds) == 0 {
-		return p
+// recordFor returns m[v], where m is the index of key k, after thawing
+// the seed person whose key k is v.
+func recordFor[V comparable](r *Roster, m map[string]V, k int, v string) V {
+	var none V
+	if x := m[v]; x != none || len(r.seeds) == 0 {
+		return x
 	}
-	r.thaw(keyPersonID, id)
-	return r.byID[id]
-}
-
-func (r *Roster) wrFor(pos string) *workRel {
-	if w := r.byPOS[pos]; w != nil || len(r.seeds) == 0 {
-		return w
-	}
-	r.thaw(keyPOS, pos)
-	return r.byPOS[pos]
-}
-
-func (r *Roster) asgFor(id string) *assignment {
-	if a := r.byAsg[id]; a != nil || len(r.seeds) == 0 {
-		return a
-	}
-	r.thaw(keyAsg, id)
-	return r.byAsg[id]
+	r.thaw(k, v)
+	return m[v]
 }
 
 // holder returns the PersonNumber of the person, record or seed, whose key
