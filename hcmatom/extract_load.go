@@ -500,32 +500,46 @@ func (s *stager) finish() {
 // relationships is active, on the latest of their dates); and, when the
 // extract has no PrimaryFlag (PrimaryAssignmentFlag) column, that its only
 // work relationship (a work relationship's only assignment) is primary.
-func (sp *person) finishExtract(noWRFlag, noAsgFlag bool) {
+func finishExtract(p *Person, noWRFlag, noAsgFlag bool) {
 	var start, last Date
 	active := false
-	for _, w := range sp.wrs {
-		if w.w.Active() {
+	for i := range p.WorkRelationships {
+		w := &p.WorkRelationships[i]
+		if w.Active() {
 			active = true
 		}
-		if w.w.ActualTerminationDate.After(last) {
-			last = w.w.ActualTerminationDate
+		if w.ActualTerminationDate.After(last) {
+			last = w.ActualTerminationDate
 		}
-		if noAsgFlag && len(w.asgs) == 1 {
-			w.asgs[0].a.Primary = true
+		if noAsgFlag && len(w.Assignments) == 1 {
+			w.Assignments[0].Primary = true
 		}
-		for _, a := range w.asgs {
-			if d := a.a.EffectiveStartDate; start.IsZero() || d.Before(start) {
+		for _, a := range w.Assignments {
+			if d := a.EffectiveStartDate; start.IsZero() || d.Before(start) {
 				start = d
 			}
 		}
 	}
-	if sp.p.EffectiveStartDate.IsZero() {
-		sp.p.EffectiveStartDate = start
+	if p.EffectiveStartDate.IsZero() {
+		p.EffectiveStartDate = start
 	}
-	if !active && len(sp.wrs) > 0 {
-		sp.p.Terminated, sp.p.ActualTerminationDate = true, last
+	if !active && len(p.WorkRelationships) > 0 {
+		p.Terminated, p.ActualTerminationDate = true, last
 	}
-	if noWRFlag && len(sp.wrs) == 1 {
-		sp.wrs[0].w.Primary = true
+	if noWRFlag && len(p.WorkRelationships) == 1 {
+		p.WorkRelationships[0].Primary = true
+	}
+}
+
+// finishExtract does finishExtract on a person's records.
+func (sp *person) finishExtract(noWRFlag, noAsgFlag bool) {
+	p := sp.snapshot()
+	finishExtract(&p, noWRFlag, noAsgFlag)
+	sp.p.EffectiveStartDate, sp.p.Terminated, sp.p.ActualTerminationDate = p.EffectiveStartDate, p.Terminated, p.ActualTerminationDate
+	for i, w := range sp.wrs {
+		w.w.Primary = p.WorkRelationships[i].Primary
+		for j, a := range w.asgs {
+			a.a.Primary = p.WorkRelationships[i].Assignments[j].Primary
+		}
 	}
 }

@@ -350,12 +350,10 @@ func (s *seedStore) take(i uint32) Person {
 // person returns a copy of person i as the roster holds it.
 func (s *seedStore) person(i uint32) Person {
 	p := s.raw(i)
-	if !s.finished {
-		return p
+	if s.finished {
+		finishExtract(&p, s.noWRFlag, s.noAsgFlag)
 	}
-	sp := buildPerson(&p)
-	sp.finishExtract(s.noWRFlag, s.noAsgFlag)
-	return sp.snapshot()
+	return p
 }
 
 // finish marks the end of the extract: from now on, the records' persons
@@ -407,10 +405,10 @@ func (r *Roster) seedFind(k int, v string) (*seedStore, uint32, bool) {
 func (r *Roster) thaw(k int, v string) {
 	if s, i, ok := r.seedFind(k, v); ok {
 		p := s.take(i)
-		sp := r.addNew(&p)
 		if s.finished {
-			sp.finishExtract(s.noWRFlag, s.noAsgFlag)
+			finishExtract(&p, s.noWRFlag, s.noAsgFlag)
 		}
+		r.addNew(&p)
 	}
 }
 

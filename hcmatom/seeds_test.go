@@ -235,3 +235,62 @@ func TestSeedRecordRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSeedsVersusRecords compares, on a 100,000-row extract loaded
+// with and without seed stores, reading every person (Roster.Persons)
+// and the first event on each of 1,000 persons (which thaws a seed
+// person).
+func BenchmarkSeedsVersusRecords(b *testing.B) {
+	var csv bytes.Buffer
+	if _, err := extractgen.Write(&csv, 100_000); err != nil {
+		b.Fatal(err)
+	}
+	for _, how := range []struct {
+		name string
+		opt  ExtractOption
+	}{{"seeds", nil}, {"records", func(c *extractConfig) error { c.noSeeds = true; return nil }}} {
+		load := func(b *testing.B) *Roster {
+			r := NewRoster()
+			if _, err := r.LoadExtract(context.Background(), nil, bytes.NewReader(csv.Bytes()), how.opt); err != nil {
+				b.Fatal(err)
+			}
+			return r
+		}
+		b.Run("Persons/"+how.name, func(b *testing.B) {
+			r := load(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				n := 0
+				for range r.Persons() {
+					n++
+				}
+				if n != r.Len() {
+					b.Fatal(n)
+				}
+			}
+		})
+		b.Run("FirstEvent/"+how.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				b.StopTimer()
+				r := load(b)
+				var events []Event
+				for p := range 1000 {
+					ev, err := Decode(PersonUpdateFeed, Entry{ID: fmt.Sprint(p), Updated: time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC),
+						Content: fmt.Sprintf(`{ "Context" : [ { "PersonNumber" : "%d", "PersonName" : "Doe, Jo" } ], `+
+							`"Changed Attributes" : [ { "PersonName" : { "old" : "", "new" : "Doe, Jo" } } ] }`, 966169000000000+p*7)})
+					if err != nil {
+						b.Fatal(err)
+					}
+					events = append(events, ev)
+				}
+				b.StartTimer()
+				for _, ev := range events {
+					if out, err := r.Apply(ev); err != nil || len(out.Changes) == 0 {
+						b.Fatal(out, err)
+					}
+				}
+			}
+		})
+	}
+}
