@@ -433,7 +433,9 @@ func (s *stager) flush(toSeeds bool) error {
 		sp := s.pendBatch.persons[s.pend.PersonNumber]
 		s.merged = sp.snapshot()
 		p = &s.merged
-		sp.finishExtract(s.noFlags())
+		// What finishExtract derives adds no problem: it makes only a
+		// lone work relationship or assignment primary, and terminates
+		// only a person with no active work relationship.
 		sp.problems(func(string, string, ...any) { ok = false })
 		s.pendBatch.reset()
 	}

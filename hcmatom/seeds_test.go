@@ -92,6 +92,18 @@ func TestSeedsLoadAsTheBatchDoes(t *testing.T) {
 		loadBothWays(t, []string{h + strings.Join(s, "")}, WithMaxBadRows(10))
 		loadBothWays(t, []string{h + strings.Join(s, "")})
 	})
+	t.Run("persons Load refuses", func(t *testing.T) {
+		// Person 1 has two active primary work relationships; person 2
+		// two primary assignments in one; person 3 is fine.
+		csv := "PersonNumber,PeriodOfServiceId,AssignmentId,PersonName,WorkEmail,PrimaryPhoneNumber,WorkerType,BusinessUnitId,OrganizationId,PositionId,LocationId,JobId,EffectiveStartDate,PrimaryFlag,PrimaryAssignmentFlag\n" +
+			"1,S1,A1,,,,EMP,,,,,,2020-01-01,Y,Y\n1,S2,A2,,,,EMP,,,,,,2020-01-01,Y,Y\n" +
+			"2,S3,A3,,,,EMP,,,,,,2020-01-01,Y,Y\n2,S3,A4,,,,EMP,,,,,,2020-01-01,Y,Y\n" +
+			"3,S5,A5,,,,EMP,,,,,,2020-01-01,Y,Y\n3,S5,A6,,,,EMP,,,,,,2020-01-01,Y,N\n"
+		r, _ := loadBothWays(t, []string{csv})
+		if r.Len() != 0 {
+			t.Fatalf("%d persons loaded", r.Len())
+		}
+	})
 	t.Run("two extracts", func(t *testing.T) {
 		loadBothWays(t, []string{h + strings.Join(lines[:1000], ""), h + strings.Join(lines[1000:], "")})
 		// The second holds persons of the first: nothing of it loads.
