@@ -238,7 +238,10 @@ func (e *rowEstimator) rows(sofar int) int {
 	return int(float64(sofar) * float64(e.size) / float64(read) * 1.1)
 }
 
-// stager turns rows into the Batch that LoadExtract hands to Load.
+// stager turns rows into the seed store and the Batch that LoadExtract
+// loads: a person goes to the seed store when it can, to the Batch when
+// it cannot (its rows are scattered, a key of its is another person's,
+// it has attributes, or Load refuses it).
 type stager struct {
 	x     *ExtractReader
 	cfg   *extractConfig
@@ -254,8 +257,8 @@ type stager struct {
 	attrNames []string
 	dates     dateCache // apart from the reader's, which parses in a goroutine of its own
 	// The persons that the seed store takes (most of them). The person
-	// whose rows are being read waits: its one row so far in pend, or
-	// its rows merged in pendBatch.
+	// whose rows are being read waits: its first row in pend and, once
+	// another comes, its rows merged in pendBatch.
 	seeds     *seedStore
 	pendRows  int
 	pend      Person
@@ -408,7 +411,7 @@ func (s *stager) wait(row *ExtractRow) (*RowError, error) {
 		s.pendRows = 1
 		return nil, nil
 	}
-	if s.pendRows == 1 {
+	if s.pendBatch.Len() == 0 {
 		if _, err := s.pendBatch.add(&s.pend); err != nil {
 			return nil, fmt.Errorf("hrbridge: hcmatom: internal error: %w", err)
 		}
@@ -421,15 +424,14 @@ func (s *stager) wait(row *ExtractRow) (*RowError, error) {
 }
 
 // flush hands the person whose rows were being read over to the seed
-// store (when toSeeds) or else to the batch. A
-// person that Load would refuse on its own goes to the batch, for Load to
-// say why.
+// store (when toSeeds) or else to the batch. A person that Load would
+// refuse on its own goes to the batch, for Load to say why.
 func (s *stager) flush(toSeeds bool) error {
 	if s.pendRows == 0 {
 		return nil
 	}
 	p, ok := &s.pend, true
-	if s.pendRows > 1 {
+	if s.pendBatch.Len() > 0 { // rows merged
 		sp := s.pendBatch.persons[s.pend.PersonNumber]
 		s.merged = sp.snapshot()
 		p = &s.merged

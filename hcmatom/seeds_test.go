@@ -43,6 +43,9 @@ func loadBothWays(t *testing.T, extracts []string, opts ...ExtractOption) (withS
 	return withSeeds, without
 }
 
+// requiredColumnsHeader is a header with the columns an extract must have.
+const requiredColumnsHeader = "PersonNumber,PeriodOfServiceId,AssignmentId,PersonName,WorkEmail,PrimaryPhoneNumber,WorkerType,BusinessUnitId,OrganizationId,PositionId,LocationId,JobId,EffectiveStartDate"
+
 // problems counts the problems an error of LoadExtract lists.
 func problems(err error) int {
 	if err == nil {
@@ -95,12 +98,22 @@ func TestSeedsLoadAsTheBatchDoes(t *testing.T) {
 	t.Run("persons Load refuses", func(t *testing.T) {
 		// Person 1 has two active primary work relationships; person 2
 		// two primary assignments in one; person 3 is fine.
-		csv := "PersonNumber,PeriodOfServiceId,AssignmentId,PersonName,WorkEmail,PrimaryPhoneNumber,WorkerType,BusinessUnitId,OrganizationId,PositionId,LocationId,JobId,EffectiveStartDate,PrimaryFlag,PrimaryAssignmentFlag\n" +
+		csv := requiredColumnsHeader + ",PrimaryFlag,PrimaryAssignmentFlag\n" +
 			"1,S1,A1,,,,EMP,,,,,,2020-01-01,Y,Y\n1,S2,A2,,,,EMP,,,,,,2020-01-01,Y,Y\n" +
 			"2,S3,A3,,,,EMP,,,,,,2020-01-01,Y,Y\n2,S3,A4,,,,EMP,,,,,,2020-01-01,Y,Y\n" +
 			"3,S5,A5,,,,EMP,,,,,,2020-01-01,Y,Y\n3,S5,A6,,,,EMP,,,,,,2020-01-01,Y,N\n"
 		r, _ := loadBothWays(t, []string{csv})
 		if r.Len() != 0 {
+			t.Fatalf("%d persons loaded", r.Len())
+		}
+	})
+	t.Run("second row of a person refused", func(t *testing.T) {
+		csv := requiredColumnsHeader + "\n" +
+			"4,S6,A7,\"Doe, Al\",,,EMP,,,,,,2020-01-01\n4,S6,A8,\"Doe, Bo\",,,EMP,,,,,,2020-01-01\n4,S6,A9,,,,EMP,,,,,,2020-01-01\n" +
+			"5,S8,A10,,,,EMP,,,,,,2020-01-01\n5,S8,A11,,,,EMP,,,,,,2020-01-01\n" +
+			"6,S9,A12,,,,EMP,,,,,,2020-01-01\n6,S9,A12,,,,CWK,,,,,,2020-01-01\n7,S10,A13,,,,EMP,,,,,,2020-01-01\n"
+		r, _ := loadBothWays(t, []string{csv}, WithMaxBadRows(5))
+		if r.Len() != 4 {
 			t.Fatalf("%d persons loaded", r.Len())
 		}
 	})
