@@ -319,3 +319,34 @@ func BenchmarkSeedsVersusRecords(b *testing.B) {
 		})
 	}
 }
+
+// FuzzSeedsLoadAsTheBatchDoes loads any extract with and without seed
+// stores, and fails when the two differ.
+func FuzzSeedsLoadAsTheBatchDoes(f *testing.F) {
+	for _, rows := range []string{
+		"1,S1,A1,\"Doe, Al\",,,EMP,,,,,,2020-01-01\n1,S1,A2,,,,EMP,,,,,,2020-01-02\n2,S2,A3,,,,CWK,,,,,,2020-01-01\n",
+		"1,S1,A1,,,,EMP,,,,,,2020-01-01\n2,S1,A2,,,,EMP,,,,,,2020-01-01\n1,S3,A3,,,,EMP,,,,,,2020-01-01\n",
+		"1,S1,A1,,,,EMP,,,,,,2020-01-01\n1,S1,A1,,,,CWK,,,,,,2020-01-01\n3,S3,A1,,,,EMP,,,,,,2020-01-01\n",
+	} {
+		f.Add(requiredColumnsHeader+"\n"+rows, uint8(3))
+		f.Add(requiredColumnsHeader+",PrimaryFlag,PrimaryAssignmentFlag,ActualTerminationDate,PersonId\n"+
+			strings.ReplaceAll(rows, "\n", ",Y,N,2024-01-01,X\n"), uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, csv string, maxBad uint8) {
+		asOf := WithAsOf(time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC))
+		noSeeds := func(c *extractConfig) error { c.noSeeds = true; return nil }
+		opts := []ExtractOption{asOf, WithMaxBadRows(int(maxBad % 8))}
+		withSeeds, without := NewRoster(), NewRoster()
+		s1, err1 := withSeeds.LoadExtract(context.Background(), nil, strings.NewReader(csv), opts...)
+		s2, err2 := without.LoadExtract(context.Background(), nil, strings.NewReader(csv), append(opts, noSeeds)...)
+		if (err1 == nil) != (err2 == nil) || problems(err1) != problems(err2) {
+			t.Fatalf("error with seeds %v, without %v", err1, err2)
+		}
+		if d := cmp.Diff(s2, s1); d != "" {
+			t.Fatalf("summary with seeds (+), without (-):\n%s", d)
+		}
+		if d := cmp.Diff(slices.Collect(without.Persons()), slices.Collect(withSeeds.Persons())); d != "" {
+			t.Fatalf("persons with seeds (+), without (-):\n%s", d)
+		}
+	})
+}
