@@ -84,10 +84,12 @@ const progressEvery = 10_000
 // with the file beyond the persons loaded. Decrypting, parsing and loading
 // run at once, each in a goroutine of its own, a few buffers ahead of the
 // next. The roster keeps the persons it loads compactly, in a form the
-// garbage collector need not scan, until an event first touches them:
-// a million rows take about 400 MB of heap. Rows of a person that follow
-// one another are merged before they are stored; a person whose rows are
-// scattered through the file costs more.
+// garbage collector need not scan, until an event first touches them
+// (BenchmarkLoadExtract1M: a million rows, 780,000 persons, load in about
+// 1.2 s with a peak of 0.5 GB). Rows of a person that follow one another
+// are merged before they are stored; a person whose rows are scattered
+// through the file is kept as the roster's own records, which take about
+// five times the memory.
 func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, opts ...ExtractOption) (*ExtractSummary, error) {
 	cfg, err := newExtractConfig(opts)
 	if err != nil {
