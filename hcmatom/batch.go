@@ -92,27 +92,32 @@ func (b *Batch) reset() {
 	b.order = b.order[:0]
 }
 
-// knows reports whether the batch holds p's person, or one of its ids.
-// When it does not, p contradicts nothing in the batch and is added in one
-// pass; that is the usual case when seeding, where most persons have one
-// row.
+// knows reports whether the index holds p's person, or one of its ids.
+// When it does not, p contradicts nothing in it and is added in one pass;
+// that is the usual case when seeding, where most persons have one row.
 func (b *index) knows(p *Person) bool {
-	if b.persons[p.PersonNumber] != nil || p.PersonID != "" && b.byID[p.PersonID] != nil {
-		return true
-	}
-	for i := range p.WorkRelationships {
-		w := &p.WorkRelationships[i]
-		if b.byPOS[w.PeriodOfServiceID] != nil || slices.ContainsFunc(w.OtherIDs, func(id string) bool { return b.byPOS[id] != nil }) {
-			return true
+	known := false
+	eachKey(p, func(k int, v string) { known = known || b.owner(k, v) != nil })
+	return known
+}
+
+// owner returns the person whose key k (keyPersonNumber, ...) is v.
+func (b *index) owner(k int, v string) *person {
+	switch k {
+	case keyPersonNumber:
+		return b.persons[v]
+	case keyPersonID:
+		return b.byID[v]
+	case keyPOS:
+		if w := b.byPOS[v]; w != nil {
+			return w.owner
 		}
-		for j := range w.Assignments {
-			a := &w.Assignments[j]
-			if b.byAsg[a.AssignmentID] != nil || slices.ContainsFunc(a.OtherIDs, func(id string) bool { return b.byAsg[id] != nil }) {
-				return true
-			}
+	case keyAsg:
+		if a := b.byAsg[v]; a != nil {
+			return a.owner.owner
 		}
 	}
-	return false
+	return nil
 }
 
 // single is the usual person of an extract row, one work relationship
@@ -644,8 +649,6 @@ func (r *Roster) load(b *Batch, seeds *seedStore) error {
 			if id := sp.p.PersonID; id != "" {
 				held(pn, keyPersonID, id)
 			}
-		}
-		if !empty {
 			for _, w := range sp.wrs {
 				for _, id := range append([]string{w.w.PeriodOfServiceID}, w.w.OtherIDs...) {
 					held(pn, keyPOS, id)

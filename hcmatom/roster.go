@@ -286,11 +286,7 @@ func (r *Roster) PersonByID(id string) (Person, bool) {
 func (r *Roster) find(k int, v string) (Person, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	m := r.persons
-	if k == keyPersonID {
-		m = r.byID
-	}
-	if p, ok := m[v]; ok {
+	if p := r.owner(k, v); p != nil {
 		return p.snapshot(), true
 	}
 	if s, i, ok := r.seedFind(k, v); ok {

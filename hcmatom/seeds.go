@@ -436,22 +436,7 @@ func recordFor[V comparable](r *Roster, m map[string]V, k int, v string) V {
 // holder returns the PersonNumber of the person, record or seed, whose key
 // k is v.
 func (r *Roster) holder(k int, v string) (string, bool) {
-	var p *person
-	switch k {
-	case keyPersonNumber:
-		p = r.persons[v]
-	case keyPersonID:
-		p = r.byID[v]
-	case keyPOS:
-		if w := r.byPOS[v]; w != nil {
-			p = w.owner
-		}
-	case keyAsg:
-		if a := r.byAsg[v]; a != nil {
-			p = a.owner.owner
-		}
-	}
-	if p != nil {
+	if p := r.owner(k, v); p != nil {
 		return p.p.PersonNumber, true
 	}
 	if s, i, ok := r.seedFind(k, v); ok {
