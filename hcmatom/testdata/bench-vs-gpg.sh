@@ -3,7 +3,9 @@
 # same encrypted extract, back to back, a few times each, with peak RSS from
 # /usr/bin/time. The extract is synthetic (internal/extractgen), encrypted
 # by gpg with its defaults (RSA 3072 key, AES-256, ZLIB), in a temporary
-# directory that is removed at the end: nothing is committed.
+# directory that is removed at the end: nothing is committed. For the load,
+# it also prints the roster's size (the live heap once the load's garbage
+# is collected), to set against the peak RSS.
 #
 #   hcmatom/testdata/bench-vs-gpg.sh [rows [runs]]     # defaults: 1000000 3
 #
@@ -38,4 +40,4 @@ for _ in $(seq "$runs"); do
 	t "hcmatom decrypt only        " "$tmp/loadextract" -key "$tmp/key.asc" -mode decrypt "$tmp/extract.csv.gpg"
 	t "hcmatom decrypt+read rows   " "$tmp/loadextract" -key "$tmp/key.asc" -mode parse "$tmp/extract.csv.gpg"
 	t "hcmatom LoadExtract (roster)" "$tmp/loadextract" -key "$tmp/key.asc" -mode load "$tmp/extract.csv.gpg"
-done 2>&1 | grep -v '^loadextract'
+done 2>&1 | grep -v '^loadextract -mode [dp]'
