@@ -200,7 +200,7 @@ func BenchmarkLoadExtract1M(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(r)
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "roster-MB")
+	b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), "roster-MB")
 }
 
 // encryptWithPassphrase encrypts csv as gpg --symmetric would.
