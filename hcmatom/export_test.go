@@ -22,3 +22,10 @@ func LoadAsSeeds(r *Roster, persons ...Person) error {
 	defer r.mu.Unlock()
 	return r.load(&Batch{}, s)
 }
+
+// Tombstones returns how many deleted AssignmentIds r remembers.
+func Tombstones(r *Roster) int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.deleted)
+}

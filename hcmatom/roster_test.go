@@ -646,3 +646,68 @@ func TestLoadListsEveryProblem(t *testing.T) {
 		t.Errorf("person without a number: %v", err)
 	}
 }
+
+// TestLoadBringsBackADeletedAssignment: events refuse an assignment that an
+// event deleted, until a load brings it back (here, on another person):
+// then they apply to it again, and the roster forgets that it was deleted,
+// whether it was loaded as a record or into a seed store.
+func TestLoadBringsBackADeletedAssignment(t *testing.T) {
+	const asg, org = "300100591067592", "300100037658514"
+	rachel := rachelActive()
+	rachel.WorkRelationships[0].Assignments = append(rachel.WorkRelationships[0].Assignments, hcmatom.Assignment{AssignmentID: asg})
+	newcomer := hcmatom.Person{PersonNumber: "966169008890299", Name: "Comer, Nell", EffectiveStartDate: date("2023-07-02"),
+		WorkRelationships: []hcmatom.WorkRelationship{{PeriodOfServiceID: "300100591067599", Primary: true, PeriodType: "E", WorkerType: "EMP",
+			Assignments: []hcmatom.Assignment{{AssignmentID: asg, Primary: true}}}}}
+	entry := func(pn, pos, dml, changes string) string {
+		return `{ "Context" : [ { "AssignmentId" : "` + asg + `", "PersonNumber" : "` + pn + `", "PeriodOfServiceId" : "` + pos +
+			`", "DMLOperation" : "` + dml + `", "EffectiveDate" : "2023-07-02" } ], "Changed Attributes" : [ ` + changes + ` ] }`
+	}
+	del := seedEntry{hcmatom.AssignmentFeed, "Goode, Rachel's Assignment Deleted", "Assignment Deleted",
+		entry(rachel.PersonNumber, "300100591067585", "DELETE", "")}
+	move := seedEntry{hcmatom.AssignmentFeed, "Comer, Nell's Assignment Changed", "Assignment Changed",
+		entry(newcomer.PersonNumber, "300100591067599", "UPDATE", `{ "OrganizationId" : { "old" : null, "new" : "`+org+`" } }`)}
+	for _, how := range []string{"batch", "seeds"} {
+		t.Run(how, func(t *testing.T) {
+			r := load(t, rachel)
+			apply := func(se seedEntry, id string) hcmatom.Outcome {
+				t.Helper()
+				out, err := r.Apply(event(t, se, id))
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			if out := apply(del, "d1"); len(out.Warnings) > 0 {
+				t.Fatalf("delete: %v", out)
+			}
+			if out := apply(move, "m1"); len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "was deleted") {
+				t.Fatalf("change of a deleted assignment: %v", out)
+			}
+			if n := hcmatom.Tombstones(r); n != 1 {
+				t.Fatalf("%d deleted assignments remembered, want 1", n)
+			}
+			var err error
+			if how == "seeds" {
+				err = hcmatom.LoadAsSeeds(r, newcomer)
+			} else {
+				var b hcmatom.Batch
+				if err = b.Add(newcomer); err == nil {
+					err = r.Load(&b)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := hcmatom.Tombstones(r); n != 0 {
+				t.Fatalf("%d deleted assignments remembered after the load, want 0", n)
+			}
+			if out := apply(move, "m2"); len(out.Warnings) > 0 {
+				t.Fatalf("change of the loaded assignment: %v", out)
+			}
+			p, _ := r.Person(newcomer.PersonNumber)
+			if got := p.WorkRelationships[0].Assignments[0].OrganizationID; got != org {
+				t.Fatalf("OrganizationId %q, want %q", got, org)
+			}
+		})
+	}
+}
