@@ -250,8 +250,7 @@ type assignment struct {
 type Roster struct {
 	mu sync.RWMutex
 	index
-	cancelled map[string]string // cancelled PeriodOfServiceIds → PersonNumber
-	deleted   map[string]string // deleted AssignmentIds → PersonNumber
+	deleted map[string]string // deleted AssignmentIds → PersonNumber
 	// Persons of initial extracts that no event has touched yet, kept
 	// compact; a key is in the index or in a seed store, never both.
 	seeds []*seedStore
@@ -376,10 +375,6 @@ func (p *person) primary() *workRel {
 		}
 	}
 	return first
-}
-
-func (w *workRel) hasID(id string) bool {
-	return w.w.PeriodOfServiceID == id || slices.Contains(w.w.OtherIDs, id)
 }
 
 // applier applies one event and records what it changed.
