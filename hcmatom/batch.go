@@ -678,34 +678,21 @@ func (r *Roster) load(b *Batch, seeds *seedStore) error {
 	}
 	if seeds != nil && seeds.live > 0 {
 		r.seeds = append(r.seeds, seeds)
-		for id := range r.deleted {
-			if _, _, ok := r.seedFind(keyAsg, id); ok {
-				delete(r.deleted, id)
-			}
-		}
 	}
 	if len(b.persons) > 0 && len(r.persons) == 0 && len(r.byID) == 0 && len(r.byPOS) == 0 && len(r.byAsg) == 0 {
 		// An empty index (the initial sync) takes the batch's as it is,
 		// rather than a copy of each of its entries.
 		r.index = b.index
-		for id := range r.deleted {
-			if r.byAsg[id] != nil {
-				delete(r.deleted, id)
-			}
+	} else {
+		for _, pn := range b.order {
+			r.insert(b.persons[pn])
 		}
-		*b = Batch{}
-		return nil
 	}
-	for _, pn := range b.order {
-		sp := b.persons[pn]
-		r.insert(sp)
-		for _, w := range sp.wrs {
-			for _, a := range w.asgs {
-				delete(r.deleted, a.a.AssignmentID)
-				for _, id := range a.a.OtherIDs {
-					delete(r.deleted, id)
-				}
-			}
+	// An assignment deleted by an event is never added back by one, so
+	// the tombstones to drop are those of the assignments just loaded.
+	for id := range r.deleted {
+		if _, ok := r.holder(keyAsg, id); ok {
+			delete(r.deleted, id)
 		}
 	}
 	*b = Batch{}
