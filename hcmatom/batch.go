@@ -676,7 +676,7 @@ func (r *Roster) load(b *Batch, seeds *seedStore) error {
 		}
 		return errors.Join(errs...)
 	}
-	if seeds != nil && seeds.live > 0 {
+	if seeds != nil && seeds.len() > 0 {
 		r.seeds = append(r.seeds, seeds)
 	}
 	if len(b.persons) > 0 && len(r.persons) == 0 && len(r.byID) == 0 && len(r.byPOS) == 0 && len(r.byAsg) == 0 {

@@ -184,9 +184,9 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 	}
 	st.finish()
 	sum.Rows = rows
-	sum.Persons = len(st.batch.persons) + st.seeds.live
-	sum.WorkRelationships = len(st.batch.byPOS) + st.seeds.ids[keyPOS]
-	sum.Assignments = len(st.batch.byAsg) + st.seeds.ids[keyAsg]
+	sum.Persons = len(st.batch.persons) + st.seeds.len()
+	sum.WorkRelationships = len(st.batch.byPOS) + len(st.seeds.keys[keyPOS])
+	sum.Assignments = len(st.batch.byAsg) + len(st.seeds.keys[keyAsg])
 	sum.BadRows = x.BadRows()
 	if pt != nil {
 		info := pt.Info()

@@ -267,7 +267,7 @@ func (r *Roster) Len() int {
 	defer r.mu.RUnlock()
 	n := len(r.persons)
 	for _, s := range r.seeds {
-		n += s.live
+		n += s.len()
 	}
 	return n
 }

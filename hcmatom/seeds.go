@@ -30,8 +30,6 @@ type seedStore struct {
 	chunks [][]byte
 	recs   []seedRec
 	keys   [numSeedKeys]map[uint64]uint32 // hash of the key → record
-	live   int                            // persons
-	ids    [numSeedKeys]int               // keys of each kind (work relationships, assignments)
 
 	finished            bool // the extract has been read: person derives
 	noWRFlag, noAsgFlag bool // finishExtract's arguments
@@ -171,11 +169,7 @@ func (s *seedStore) add(p *Person) {
 	*c = appendRecord(*c, p)
 	i := uint32(len(s.recs))
 	s.recs = append(s.recs, seedRec{chunk: uint32(len(s.chunks) - 1), off: uint32(off), n: uint32(len(*c) - off), live: true})
-	eachKey(p, func(k int, v string) {
-		s.keys[k][maphash.String(s.seed, v)] = i
-		s.ids[k]++
-	})
-	s.live++
+	eachKey(p, func(k int, v string) { s.keys[k][maphash.String(s.seed, v)] = i })
 }
 
 // appendRecord appends p's record to b: its strings (each its length
@@ -338,14 +332,14 @@ func (s *seedStore) hits(p *Person) (recs []uint32, clash bool) {
 // take removes record i and returns it as the Person it was made from.
 func (s *seedStore) take(i uint32) Person {
 	p := s.raw(i)
-	eachKey(&p, func(k int, v string) {
-		delete(s.keys[k], maphash.String(s.seed, v))
-		s.ids[k]--
-	})
+	eachKey(&p, func(k int, v string) { delete(s.keys[k], maphash.String(s.seed, v)) })
 	s.recs[i].live = false
-	s.live--
 	return p
 }
+
+// len returns the number of persons in the store: each has one
+// PersonNumber, and each key held has an entry of its own.
+func (s *seedStore) len() int { return len(s.keys[keyPersonNumber]) }
 
 // person returns a copy of person i as the roster holds it.
 func (s *seedStore) person(i uint32) Person {

@@ -76,7 +76,7 @@ func TestSeedsLoadAsTheBatchDoes(t *testing.T) {
 	h, lines := generated(t, 3000)
 	t.Run("in order", func(t *testing.T) {
 		r, _ := loadBothWays(t, []string{h + strings.Join(lines, "")})
-		if len(r.seeds) != 1 || r.seeds[0].live != r.Len() {
+		if len(r.seeds) != 1 || r.seeds[0].len() != r.Len() {
 			t.Fatalf("%d seed stores, %d persons in all", len(r.seeds), r.Len())
 		}
 	})
@@ -161,7 +161,7 @@ func TestSeedsTakeEventsAsRecordsDo(t *testing.T) {
 			`"PeriodOfServiceId" : "300100500000053", "EffectiveStartDate" : "2025-07-01" } ], `+
 			`"Changed Attributes" : [ { "LocationId" : { "old" : "300100037658126", "new" : "300100037658100" } } ] }`),
 	}
-	seeded := withSeeds.seeds[0].live
+	seeded := withSeeds.seeds[0].len()
 	for _, ev := range events {
 		o1, err1 := withSeeds.Apply(ev)
 		o2, err2 := without.Apply(ev)
@@ -178,7 +178,7 @@ func TestSeedsTakeEventsAsRecordsDo(t *testing.T) {
 	if d := cmp.Diff(slices.Collect(without.Persons()), slices.Collect(withSeeds.Persons())); d != "" {
 		t.Fatalf("persons with seeds (+), without (-):\n%s", d)
 	}
-	if got := withSeeds.seeds[0].live; got != seeded-3 || withSeeds.Len() != without.Len() {
+	if got := withSeeds.seeds[0].len(); got != seeded-3 || withSeeds.Len() != without.Len() {
 		t.Errorf("%d seed persons left of %d, want 3 thawed; %d persons", got, seeded, withSeeds.Len())
 	}
 }
@@ -245,8 +245,8 @@ func TestSeedRecordRoundTrip(t *testing.T) {
 			t.Errorf("key %d %q still found", k, v)
 		}
 	})
-	if s.live != len(want)-1 {
-		t.Errorf("live %d", s.live)
+	if s.len() != len(want)-1 {
+		t.Errorf("live %d", s.len())
 	}
 	// What the store cannot hold.
 	for _, p := range []Person{
