@@ -349,11 +349,18 @@ func (m *merger) flag(field string, where place, dst *bool, v bool) error {
 	return nil
 }
 
+// attrs merges attributes. Of several that contradict what the batch
+// holds, it names the first by name, so that the same input always gives
+// the same error.
 func (m *merger) attrs(where place, dst *map[string]string, v map[string]string) error {
+	bad, found := "", false
 	for k, x := range v {
-		if old, ok := (*dst)[k]; ok && old != x {
-			return m.fail(k, "%s%q here, %q before", where, x, old)
+		if old, ok := (*dst)[k]; ok && old != x && (!found || k < bad) {
+			bad, found = k, true
 		}
+	}
+	if found {
+		return m.fail(bad, "%s%q here, %q before", where, v[bad], (*dst)[bad])
 	}
 	if m.apply && len(v) > 0 {
 		if *dst == nil {

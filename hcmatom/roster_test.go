@@ -632,6 +632,27 @@ func TestBatchMergesRowsAndLoadsAllOrNothing(t *testing.T) {
 	}
 }
 
+// TestBatchNamesTheSameContradiction: of several attributes a row
+// contradicts, Add names the first by name, every time (a map's order
+// once made it pick one at random).
+func TestBatchNamesTheSameContradiction(t *testing.T) {
+	row := func(attrs map[string]string) hcmatom.Person {
+		return hcmatom.Person{PersonNumber: "1", WorkRelationships: []hcmatom.WorkRelationship{{PeriodOfServiceID: "W1",
+			Assignments: []hcmatom.Assignment{{AssignmentID: "A1", Attributes: attrs}}}}}
+	}
+	for range 50 {
+		var b hcmatom.Batch
+		if err := b.Add(row(map[string]string{"c": "", "b": "", "a": "", "d": "4"})); err != nil {
+			t.Fatal(err)
+		}
+		err := b.Add(row(map[string]string{"d": "4", "c": "3", "b": "2", "a": "1"}))
+		var le *hcmatom.LoadError
+		if !errors.As(err, &le) || le.Field != "a" || !strings.Contains(le.Msg, `"1" here, "" before`) {
+			t.Fatalf("got %v, want the contradiction of attribute a", err)
+		}
+	}
+}
+
 func TestLoadListsEveryProblem(t *testing.T) {
 	var b hcmatom.Batch
 	for i := range 30 {
