@@ -439,7 +439,7 @@ func decodeExportedUser(el json.RawMessage) (ExportedUser, error) {
 	if a, ok := fields["assignments"]; ok && !bytes.Equal(bytes.TrimSpace(a), []byte("null")) {
 		var list []map[string]json.RawMessage
 		if err := json.Unmarshal(a, &list); err != nil {
-			errs = append(errs, fmt.Errorf("Assignments: not an array of objects"))
+			errs = append(errs, errors.New("field Assignments: not an array of objects"))
 		}
 		for j, am := range list {
 			lower := make(map[string]json.RawMessage, len(am))
@@ -452,7 +452,7 @@ func decodeExportedUser(el json.RawMessage) (ExportedUser, error) {
 			as.OrgUnit, err[1] = scalar(lower["orgunit"])
 			as.Entity, err[2] = scalar(lower["entity"])
 			if e := errors.Join(err[:]...); e != nil {
-				errs = append(errs, fmt.Errorf("Assignments[%d]: %v", j, e))
+				errs = append(errs, fmt.Errorf("field Assignments[%d]: %v", j, e))
 			}
 			u.Assignments = append(u.Assignments, as)
 		}

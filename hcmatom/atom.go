@@ -117,6 +117,9 @@ func (r role) captures() bool { return r >= roleFeedID }
 // entry fields captured as text, indexed by role-roleID.
 const nEntryFields = int(roleAuthorName-roleID) + 1
 
+// idField is the index of the entry's <id> among the entry fields (roleID's).
+const idField = 0
+
 // span is a piece of text in the stream: plain character data (entities not
 // yet decoded) or the inside of a CDATA section.
 type span struct {
@@ -226,7 +229,7 @@ func (d *FeedReader) fail(i int, format string, args ...any) error {
 	e := &FeedError{Offset: d.abs(i), Msg: fmt.Sprintf(format, args...)}
 	if d.inEnt {
 		e.Entry = d.count
-		if f := d.fields[roleID-roleID]; f.set && !f.relative {
+		if f := d.fields[idField]; f.set && !f.relative {
 			e.ID = f.s
 		} else if f.set {
 			e.ID = string(d.buf[d.idx(d.entryStart)+f.start : d.idx(d.entryStart)+f.end])
@@ -981,7 +984,7 @@ func (d *FeedReader) finishEntry(next int) (Entry, error) {
 	bad := func(format string, args ...any) error {
 		return &FeedError{Offset: at, Entry: d.count, ID: e.ID, Msg: fmt.Sprintf(format, args...)}
 	}
-	if !d.fields[roleID-roleID].set || e.ID == "" {
+	if !d.fields[idField].set || e.ID == "" {
 		return Entry{}, bad("the entry has no <id>")
 	}
 	if !d.fields[roleUpdated-roleID].set {

@@ -235,6 +235,7 @@ func (s *Server) payload(xmlData *node) (*node, error) {
 		return xmlData, nil
 	}
 	if len(xmlData.children) > 0 {
+		//lint:ignore ST1005 the text is ASP.NET's own, word for word
 		return nil, errors.New("Unexpected node type Element. ReadElementString method can only be called on elements with simple or empty content.")
 	}
 	text := strings.TrimSpace(xmlData.text.String())

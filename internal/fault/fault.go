@@ -28,6 +28,7 @@ package fault
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -99,19 +100,19 @@ func (f Fault) String() string {
 func (f Fault) check() error {
 	switch {
 	case f.Times < 0:
-		return fmt.Errorf("Times %d is negative", f.Times)
+		return fmt.Errorf("field Times: %d is negative", f.Times)
 	case f.Delay < 0:
-		return fmt.Errorf("Delay %v is negative", f.Delay)
+		return fmt.Errorf("field Delay: %v is negative", f.Delay)
 	case f.Keep < 0:
-		return fmt.Errorf("Keep %d is negative", f.Keep)
+		return fmt.Errorf("field Keep: %d is negative", f.Keep)
 	case f.Status != 0 && (f.Status < 200 || f.Status > 999):
-		return fmt.Errorf("Status %d is not the status of a final HTTP answer", f.Status)
+		return fmt.Errorf("field Status: %d is not the status of a final HTTP answer", f.Status)
 	case f.Status == 0 && (f.RetryAfter != "" || f.Body != "" || f.Header != nil):
-		return fmt.Errorf("RetryAfter, Header and Body need a Status")
+		return errors.New("fields RetryAfter, Header and Body need a Status")
 	case f.Drop && (f.Status != 0 || f.Truncate || f.Garble):
-		return fmt.Errorf("Drop sends no answer and cannot combine with Status, Truncate or Garble")
+		return errors.New("field Drop sends no answer and cannot combine with Status, Truncate or Garble")
 	case f.Keep != 0 && !f.Truncate:
-		return fmt.Errorf("Keep needs Truncate")
+		return errors.New("field Keep needs Truncate")
 	}
 	return nil
 }

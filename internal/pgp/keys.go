@@ -36,7 +36,8 @@ func ReadKeys(r io.Reader) (list openpgp.EntityList, err error) {
 	}
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if bytes.HasPrefix(trimmed, []byte("-----BEGIN PGP ")) {
-		block, err := armor.Decode(bytes.NewReader(trimmed))
+		var block *armor.Block
+		block, err = armor.Decode(bytes.NewReader(trimmed))
 		if err != nil {
 			return nil, fmt.Errorf("%w: bad ASCII armor: %v", ErrBadKey, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 )
 
@@ -460,5 +461,21 @@ func TestAEADMessages(t *testing.T) {
 	}
 	if !errors.Is(err, ErrIntegrity) {
 		t.Fatalf("tampered AEAD message: %v", err)
+	}
+}
+
+// An armored key block whose packets cannot be read is a bad key that says
+// why, not "no key found" (staticcheck's SA4006 found the reason dropped).
+func TestReadKeysReportsABadArmoredBody(t *testing.T) {
+	var buf bytes.Buffer
+	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{0x99, 0x01, 0xff, 0x04}) // a public-key packet cut short
+	w.Close()
+	list, err := ReadKeys(&buf)
+	if !errors.Is(err, ErrBadKey) || strings.Contains(err.Error(), "no key found") {
+		t.Fatalf("ReadKeys = %d keys, %v; want ErrBadKey with the reading error", len(list), err)
 	}
 }

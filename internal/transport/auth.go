@@ -2,9 +2,12 @@ package transport
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // An Authorizer adds credentials to an outgoing request. It is called before
@@ -96,4 +99,27 @@ func (b *Bearer) Invalidate() {
 	b.mu.Lock()
 	b.token, b.expiry = "", time.Time{}
 	b.mu.Unlock()
+}
+
+// TokenSource returns an Invalidator that sends the tokens of ts, an
+// oauth2.TokenSource: a static token (oauth2.StaticTokenSource), a
+// client-credentials flow, or the caller's own. Wrap a source that fetches
+// tokens in oauth2.ReuseTokenSource so that it caches them. The token is
+// redacted from logs and errors like every credential the client sends. On a
+// 401 the request is sent once more with the source's next token.
+func TokenSource(ts oauth2.TokenSource) Authorizer { return tokenSource{ts} }
+
+type tokenSource struct{ ts oauth2.TokenSource }
+
+// Authorize sets "Authorization: <type> <token>" from the source.
+func (s tokenSource) Authorize(_ context.Context, req *http.Request) error {
+	tok, err := s.ts.Token()
+	if err != nil {
+		return err
+	}
+	if tok.AccessToken == "" {
+		return errors.New("the token source gave an empty token")
+	}
+	req.Header.Set("Authorization", tok.Type()+" "+tok.AccessToken)
+	return nil
 }

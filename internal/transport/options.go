@@ -1,12 +1,15 @@
 package transport
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // The setters below check and apply the options every client offers
@@ -54,6 +57,29 @@ func (cfg *Config) SetUserAgent(ua string) error {
 		return fmt.Errorf("hrbridge: WithUserAgent(%q): empty or multi-line", ua)
 	}
 	cfg.UserAgent = ua
+	return nil
+}
+
+// SetRootCAs makes the client trust only the certificate authorities of
+// pool (WithRootCAs).
+func (cfg *Config) SetRootCAs(pool *x509.CertPool) error {
+	if pool == nil {
+		return errors.New("hrbridge: WithRootCAs: nil *x509.CertPool")
+	}
+	cfg.RootCAs = pool
+	return nil
+}
+
+// SetTokenSource sends "Authorization: Bearer" with the tokens of ts
+// (WithTokenSource). It refuses a second authentication option.
+func (cfg *Config) SetTokenSource(ts oauth2.TokenSource) error {
+	if ts == nil {
+		return errors.New("hrbridge: WithTokenSource: nil oauth2.TokenSource")
+	}
+	if cfg.Auth != nil {
+		return errors.New("hrbridge: WithTokenSource: the client already has an authentication option")
+	}
+	cfg.Auth = TokenSource(ts)
 	return nil
 }
 

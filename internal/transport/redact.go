@@ -18,8 +18,12 @@ const secretNames = `\w*password|passwd|pwd|\w*secret|\w*token|assertion|private
 var patterns = []*regexp.Regexp{
 	// Authorization and Proxy-Authorization headers, as dumped or logged.
 	regexp.MustCompile(`(?i)((?:proxy-)?authorization"?\s*[:=]\s*"?)[^\r\n",]+`),
-	// Credentials after their scheme wherever they appear.
-	regexp.MustCompile(`(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{4,}`),
+	// Credentials after their scheme wherever they appear. A credential has
+	// a character no English word has (a digit, a capital after the first
+	// letter, or one of ._~+/=-), so that a server's own words ("Invalid
+	// bearer token") are left as they are; credentials the client sent are
+	// redacted by value in any case.
+	regexp.MustCompile(`(?i)(\b(?:bearer|basic)\s+)(?-i:[A-Za-z][a-z]*[A-Z0-9._~+/=-][A-Za-z0-9._~+/=-]*|[0-9._~+/=-][A-Za-z0-9._~+/=-]*)`),
 	// JSON Web Tokens.
 	regexp.MustCompile(`()eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*`),
 	// PEM private keys, including a key cut off by a size bound.

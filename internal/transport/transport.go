@@ -83,6 +83,9 @@ type Config struct {
 	// Secrets are values to redact from logs and errors beyond the ones the
 	// Client sees (a password sent in a SOAP body, say).
 	Secrets []string
+	// RootCAs, when set, are the only certificate authorities the client
+	// trusts (a company's own CA, a test server's); nil trusts the system's.
+	RootCAs *x509.CertPool
 }
 
 // Client sends requests with retries, authentication and redaction. It is
@@ -109,6 +112,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if base.User != nil {
 		return nil, errors.New("hrbridge: base URL must not carry credentials; use the client's authentication option")
+	}
+	if base.RawQuery != "" || base.Fragment != "" {
+		return nil, fmt.Errorf("hrbridge: base URL %s must not have a query or fragment: its path is the prefix of every request, and nothing else is kept", redactURL(cfg.BaseURL))
 	}
 	c := &Client{
 		base:      base,
@@ -141,6 +147,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		cp := *cfg.HTTPClient
 		hc = &cp
+	}
+	if cfg.RootCAs != nil {
+		if err := trust(hc, cfg.RootCAs); err != nil {
+			return nil, err
+		}
 	}
 	hc.CheckRedirect = c.checkRedirect
 
@@ -183,6 +194,25 @@ func newHTTPClient() *http.Client {
 	return &http.Client{Transport: t, Timeout: DefaultTimeout}
 }
 
+// trust makes hc's transport (a copy of it) trust only the CAs of pool.
+func trust(hc *http.Client, pool *x509.CertPool) error {
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	t, ok := rt.(*http.Transport)
+	if !ok {
+		return fmt.Errorf("hrbridge: WithRootCAs: the HTTP client's transport is a %T, not an *http.Transport; set its TLS configuration there instead", rt)
+	}
+	t = t.Clone()
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	t.TLSClientConfig.RootCAs = pool
+	hc.Transport = t
+	return nil
+}
+
 func checkScheme(u *url.URL, allowHTTP bool) error {
 	switch {
 	case u.Scheme == "https":
@@ -190,7 +220,7 @@ func checkScheme(u *url.URL, allowHTTP bool) error {
 	case u.Scheme == "http" && allowHTTP:
 		return nil
 	case u.Scheme == "http":
-		return fmt.Errorf("hrbridge: refusing plain http:// URL %s: credentials and HR data need TLS (allow plain HTTP only for local fakes)", redactURL(u.String()))
+		return fmt.Errorf("hrbridge: refusing plain http:// URL %s: credentials and HR data need TLS (WithInsecureHTTP allows it, for fakes on loopback and tests only)", redactURL(u.String()))
 	}
 	return fmt.Errorf("hrbridge: unsupported URL scheme %q in %s", u.Scheme, redactURL(u.String()))
 }

@@ -550,3 +550,17 @@ func TestEarlyCloseKeepsConnection(t *testing.T) {
 		t.Errorf("20 partly read responses opened %d connections, want 1", n)
 	}
 }
+
+func TestRedactKeepsTheServersWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"Invalid bearer token":                 "Invalid bearer token",
+		"Basic authentication required":        "Basic authentication required",
+		"Authorization failed: Bearer x9Yz.ab": "Authorization failed: Bearer " + Redacted,
+		"bearer abcdefGHIJ":                    "bearer " + Redacted,
+		"basic dXNlcjpwYXNz":                   "basic " + Redacted,
+	} {
+		if got := (*Redactor)(nil).Redact(in); got != want {
+			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
