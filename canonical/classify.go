@@ -5,25 +5,27 @@ import (
 	"strings"
 )
 
-// Kind names what happened to a person between two HR snapshots.
-type Kind string
+// Lifecycle names what happened to a person between two HR snapshots, in
+// joiner/mover/leaver terms. It is the word hcmatom.Lifecycle uses too, for
+// what one feed event did.
+type Lifecycle string
 
-// The kinds of Classify, in the order it tests them.
+// The lifecycles Classify finds, in the order it tests them.
 const (
-	KindJoiner Kind = "joiner"
-	KindRehire Kind = "rehire"
-	KindLeaver Kind = "leaver"
-	KindMover  Kind = "mover"
-	KindUpdate Kind = "update"
-	KindNone   Kind = "none"
+	Joiner    Lifecycle = "joiner"
+	Rehire    Lifecycle = "rehire"
+	Leaver    Lifecycle = "leaver"
+	Mover     Lifecycle = "mover"
+	Update    Lifecycle = "update"
+	Unchanged Lifecycle = "unchanged"
 )
 
-// Classification is Classify's answer: the kind, and the changes from before
+// Classification is Classify's answer: the lifecycle, and the changes from before
 // to after that explain it (nil when a side is absent and there is nothing to
 // compare).
 type Classification struct {
-	Kind    Kind     `json:"kind"`
-	Changes []Change `json:"changes"`
+	Lifecycle Lifecycle `json:"lifecycle"`
+	Changes   []Change  `json:"changes"`
 }
 
 // Classify names what happened to a person between an older and a newer
@@ -51,28 +53,28 @@ func Classify(before, after *Person) Classification {
 	switch {
 	case after == nil:
 		if before != nil && employed(before, Date{}) {
-			return Classification{Kind: KindLeaver}
+			return Classification{Lifecycle: Leaver}
 		}
-		return Classification{Kind: KindNone}
+		return Classification{Lifecycle: Unchanged}
 	case before == nil:
 		if !employed(after, Date{}) {
-			return Classification{Kind: KindNone}
+			return Classification{Lifecycle: Unchanged}
 		}
-		return Classification{Kind: KindJoiner, Changes: Diff(Person{}, *after)}
+		return Classification{Lifecycle: Joiner, Changes: Diff(Person{}, *after)}
 	}
 	c := Classification{Changes: Diff(*before, *after)}
 	was, is := employed(before, Date{}), employed(after, Date{})
 	switch {
 	case is && (!was || restarted(before, after)):
-		c.Kind = KindRehire
+		c.Lifecycle = Rehire
 	case was && !is:
-		c.Kind = KindLeaver
+		c.Lifecycle = Leaver
 	case len(c.Changes) == 0:
-		c.Kind = KindNone
+		c.Lifecycle = Unchanged
 	case was && slices.ContainsFunc(c.Changes, isMove):
-		c.Kind = KindMover
+		c.Lifecycle = Mover
 	default:
-		c.Kind = KindUpdate
+		c.Lifecycle = Update
 	}
 	return c
 }

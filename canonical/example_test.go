@@ -26,11 +26,11 @@ func ExampleClassify() {
 	today.Assignments = []canonical.Assignment{{ID: "A1", Department: canonical.Some("Sales")}}
 
 	c := canonical.Classify(&yesterday, &today)
-	fmt.Println(c.Kind)
+	fmt.Println(c.Lifecycle)
 	for _, ch := range c.Changes {
 		fmt.Println(ch)
 	}
-	fmt.Println(canonical.Classify(&today, nil).Kind)
+	fmt.Println(canonical.Classify(&today, nil).Lifecycle)
 	// Output:
 	// mover
 	// assignments[A1].department: Finance → Sales

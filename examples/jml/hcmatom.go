@@ -70,8 +70,8 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 	after := mapping.FromRoster()
 	agree := 0
 	for _, key := range keys(before, after) {
-		fromFeeds := canonical.Classify(find(before, key), find(after, key)).Kind
-		fromSnapshots := canonical.Classify(find(yesterday, key), find(today, key)).Kind
+		fromFeeds := canonical.Classify(find(before, key), find(after, key)).Lifecycle
+		fromSnapshots := canonical.Classify(find(yesterday, key), find(today, key)).Lifecycle
 		if fromFeeds == fromSnapshots {
 			agree++
 		} else {

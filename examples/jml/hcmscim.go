@@ -41,7 +41,7 @@ func hcmStep(ctx context.Context, w io.Writer, before, today []canonical.Person,
 	}
 	var joiners []canonical.Person
 	for _, p := range withPolicyRoles(today) {
-		if canonical.Classify(find(before, p.Key), &p).Kind == canonical.KindJoiner {
+		if canonical.Classify(find(before, p.Key), &p).Lifecycle == canonical.Joiner {
 			joiners = append(joiners, p)
 		}
 	}

@@ -40,10 +40,10 @@ func run(w io.Writer) error {
 		for _, ch := range c.Changes {
 			why = append(why, ch.String())
 		}
-		if c.Kind == canonical.KindJoiner {
+		if c.Lifecycle == canonical.Joiner {
 			why = []string{"starts on " + a.Employment.Start.Or(canonical.Date{}).String()}
 		}
-		fmt.Fprintf(w, "  %-7s %s (%s)", c.Kind, key, cmp.Or(a, b).Name.Display.Or(""))
+		fmt.Fprintf(w, "  %-7s %s (%s)", c.Lifecycle, key, cmp.Or(a, b).Name.Display.Or(""))
 		if len(why) > 0 {
 			fmt.Fprint(w, ": ", strings.Join(why, "; "))
 		}

@@ -14,7 +14,7 @@ func TestRun(t *testing.T) {
 	}
 	report := out.String()
 	want := []string{
-		"  none    1001 (Alice Martin)\n",
+		"  unchanged 1001 (Alice Martin)\n",
 		"  mover   1003 (Claire Dubois): managers: 1002 → 1008; assignments[1003-1].department: Finance → Sales\n",
 		"  leaver  1004 (David Evans): employment.status: active → inactive; employment.end: (none) → 2024-02-29\n",
 		"  update  1005 (Emma Novak-Hill): name.family: Novak → Novak-Hill;",
