@@ -152,12 +152,14 @@ func TestChangeString(t *testing.T) {
 	}
 }
 
-func TestParseDate(t *testing.T) {
-	d, err := ParseDate("2024-02-29")
+func TestParseISODate(t *testing.T) {
+	d, err := ParseISODate("2024-02-29")
 	if err != nil || d.String() != "2024-02-29" {
-		t.Errorf("ParseDate = %v, %v", d, err)
+		t.Errorf("ParseISODate = %v, %v", d, err)
 	}
-	if _, err := ParseDate("29.02.2024"); err == nil {
-		t.Error("DD.MM.YYYY accepted as ISO")
+	for _, bad := range []string{"29.02.2024", "2024-02-30", "2023-02-29", "2024-13-01", ""} {
+		if d, err := ParseISODate(bad); err == nil {
+			t.Errorf("ParseISODate(%q) = %v, want an error", bad, d)
+		}
 	}
 }

@@ -131,7 +131,7 @@ func (m *OHRIS) ToUsers(people []Person) ([]ohris.User, error) {
 			}
 		}
 		if v, ok := p.Attributes[AttrOHRISCycleStart]; ok && v != "" {
-			d, err := ParseDate(v)
+			d, err := ParseISODate(v)
 			if err != nil {
 				bad("attributes."+AttrOHRISCycleStart, err.Error())
 			}
@@ -143,7 +143,7 @@ func (m *OHRIS) ToUsers(people []Person) ([]ohris.User, error) {
 				if s = strings.TrimSpace(s); s == "" {
 					continue
 				}
-				d, err := ParseDate(s)
+				d, err := ParseISODate(s)
 				if err != nil {
 					bad("attributes."+AttrChildrenBirth, err.Error())
 				}

@@ -27,6 +27,8 @@
 package canonical
 
 import (
+	"time"
+
 	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/internal/opt"
 )
@@ -35,8 +37,13 @@ import (
 // of contract. The zero Date means "no date".
 type Date = civil.Date
 
-// ParseDate parses a YYYY-MM-DD date.
-func ParseDate(s string) (Date, error) { return civil.ParseISO(s) }
+// ParseISODate parses a YYYY-MM-DD date. An impossible date (2024-02-30) is
+// an error, never another day.
+func ParseISODate(s string) (Date, error) { return civil.ParseISO(s) }
+
+// DateOf returns the date on which t falls in t's own location:
+// DateOf(time.Now()) is today where the program runs.
+func DateOf(t time.Time) Date { return civil.DateOf(t) }
 
 // Opt is a value that may be not given; the zero Opt is "not given". Its JSON
 // form is the value's own, or null when not given.
