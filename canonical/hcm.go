@@ -2,6 +2,7 @@ package canonical
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strings"
 
@@ -41,28 +42,50 @@ const (
 // it is primary when it is the primary assignment of the primary work
 // relationship. Managers are the persons whose PersonId the assignments
 // name as ManagerId.
+//
+// Logins: HCM holds no login of the targets. The Login policy chooses one
+// (by default HCM's user name, else the local part of the work e-mail) and
+// fills it under each of LoginSystems, so that the CMO, CSF and oHRis
+// mappers find it with their default settings and no field is written by
+// hand: CMO.Desired(hcm.FromRoster()) works as it is.
 type HCM struct {
 	// Roster finds managers by PersonId; without it, Managers is not given.
 	Roster *hcmatom.Roster
 	// RunDate, when set, makes a worker whose work relationship starts
 	// after it pending (a future-dated hire).
 	RunDate Date
+	// Login chooses each person's login in the targets; nil is
+	// FirstLogin(LoginFromUserName, LoginFromEmail).
+	Login LoginPolicy
+	// LoginSystems are the keys of Person.Logins the login is filled under;
+	// nil is DefaultLoginSystems(), the keys the target mappers read by
+	// default. Give an empty, non-nil slice to fill none.
+	LoginSystems []string
 }
 
-// FromRoster returns every worker of m.Roster, by person number.
-func (m *HCM) FromRoster() []Person {
+// FromRoster returns every worker of m.Roster, by person number. The error
+// lists, naming each person and field, what could not be filled (a person
+// the login policy finds no login for); those persons are returned all the
+// same, without that field, so that nobody is dropped.
+func (m *HCM) FromRoster() ([]Person, error) {
 	if m.Roster == nil {
-		return nil
+		return nil, nil
 	}
 	var out []Person
+	var errs []error
 	for w := range m.Roster.Persons() {
-		out = append(out, m.FromWorker(w))
+		p, err := m.FromWorker(w)
+		out = append(out, p)
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	return out
+	return out, errors.Join(errs...)
 }
 
-// FromWorker returns the person a roster worker stands for.
-func (m *HCM) FromWorker(w hcmatom.Person) Person {
+// FromWorker returns the person a roster worker stands for, and what could
+// not be filled (see FromRoster).
+func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 	p := Person{Key: w.PersonNumber, Name: hcmName(w.Name), Attributes: map[string]string{}, Assignments: []Assignment{}}
 	if w.PersonID != "" {
 		p.Attributes[AttrHCMPersonID] = w.PersonID
@@ -121,7 +144,19 @@ func (m *HCM) FromWorker(w hcmatom.Person) Person {
 			p.Attributes[AttrHCMManagerIDs] = strings.Join(unknown, ",")
 		}
 	}
-	return p
+	return p, m.fillLogins(&p)
+}
+
+// fillLogins applies the login policy.
+func (m *HCM) fillLogins(p *Person) error {
+	policy, systems := m.Login, m.LoginSystems
+	if policy == nil {
+		policy = FirstLogin(LoginFromUserName, LoginFromEmail)
+	}
+	if systems == nil {
+		systems = DefaultLoginSystems()
+	}
+	return fillLogins(p, policy, systems, "person "+p.Key)
 }
 
 // employment reads the person's employment from its primary work

@@ -47,9 +47,16 @@ func hcmCompany(t *testing.T) *hcmatom.Roster {
 
 func TestHCMFromWorker(t *testing.T) {
 	m := HCM{Roster: hcmCompany(t)}
-	people := m.FromRoster()
+	people, err := m.FromRoster()
 	if len(people) != 4 {
 		t.Fatalf("%d people", len(people))
+	}
+	// Only Mary has a user name or an e-mail address: the others are
+	// returned, and reported as having no login.
+	for _, key := range []string{"966169008890736", "966169008890235", "966169008890210"} {
+		if err == nil || !strings.Contains(err.Error(), "person "+key+": logins: ") {
+			t.Errorf("err = %v, want it to name %s and its logins", err, key)
+		}
 	}
 	byKey := map[string]Person{}
 	for _, p := range people {
@@ -59,6 +66,7 @@ func TestHCMFromWorker(t *testing.T) {
 		Key:      "966169008890236",
 		Name:     Name{Given: Some("Mary"), Family: Some("King"), Display: Some("Mary King")},
 		UserName: Some("MKING"),
+		Logins:   map[string]string{"cmo": "MKING", "csf": "MKING", "ohris": "MKING"},
 		Emails:   []Email{{Type: "work", Address: "mary.king@mail.com", Primary: true}},
 		Phones:   []Phone{{Type: "work", Number: "919-234-9182"}},
 		Managers: []string{},
@@ -92,14 +100,14 @@ func TestHCMFutureHireAndUnknownManager(t *testing.T) {
 		PeriodOfServiceID: "W1", Primary: true, PeriodType: "E", WorkerType: "EMP", DateStart: day("2024-03-11"),
 		Assignments: []hcmatom.Assignment{{AssignmentID: "A1", Primary: true, ManagerID: "300999"}}}}}
 	m := HCM{Roster: hcmatom.NewRoster(), RunDate: day("2024-03-04")}
-	p := m.FromWorker(w)
+	p, _ := m.FromWorker(w)
 	if p.Employment.Status != Some(StatusPending) || p.Name.Display != Some("Diego Ruiz") || p.Name.Family.IsSet() {
 		t.Errorf("%+v", p)
 	}
 	if p.Managers != nil || p.Attributes[AttrHCMManagerIDs] != "300999" {
 		t.Errorf("a manager not in the roster: managers %v, attributes %v", p.Managers, p.Attributes)
 	}
-	if p := (&HCM{}).FromWorker(w); p.Managers != nil || p.Employment.Status != Some(StatusActive) {
+	if p, _ := (&HCM{}).FromWorker(w); p.Managers != nil || p.Employment.Status != Some(StatusActive) {
 		t.Errorf("without a roster: %+v", p)
 	}
 }
@@ -108,14 +116,14 @@ func TestHCMFutureHireAndUnknownManager(t *testing.T) {
 func TestHCMClassifiesAsTheRoster(t *testing.T) {
 	r := hcmCompany(t)
 	m := HCM{Roster: r}
-	before := m.FromRoster()
+	before, _ := m.FromRoster()
 	promotion, err := hcmatom.Decode(hcmatom.AssignmentFeed, hcmatom.Entry{ID: "E1", Content: `{ "Context" : [ { "AssignmentId" : "300100591078074", ` +
 		`"PersonNumber" : "966169008890736", "DMLOperation" : "UPDATE" } ], "Changed Attributes" : [ { "JobId" : { "old" : "300100037637824", "new" : "LEAD" } } ] }`})
 	if err != nil {
 		t.Fatal(err)
 	}
 	out, _ := r.Apply(promotion)
-	after := m.FromRoster()
+	after, _ := m.FromRoster()
 	joe := func(ps []Person) *Person {
 		for i := range ps {
 			if ps[i].Key == "966169008890736" {
@@ -128,5 +136,30 @@ func TestHCMClassifiesAsTheRoster(t *testing.T) {
 	c := Classify(joe(before), joe(after))
 	if out.Meaning != hcmatom.Mover || c.Lifecycle != Mover || !strings.Contains(c.Changes[0].String(), "job") {
 		t.Errorf("roster says %v, Classify %v %v", out.Meaning, c.Lifecycle, c.Changes)
+	}
+}
+
+func TestHCMLoginPolicies(t *testing.T) {
+	w := hcmatom.Person{PersonNumber: "1", Name: "Doe, Jane", WorkEmail: "jane.doe@acme.example", Attributes: map[string]string{"UserName": "JDOE"}}
+	for _, c := range []struct {
+		name string
+		m    HCM
+		want map[string]string
+	}{
+		{"default: the user name", HCM{}, map[string]string{"cmo": "JDOE", "csf": "JDOE", "ohris": "JDOE"}},
+		{"the e-mail's local part", HCM{Login: LoginFromEmail}, map[string]string{"cmo": "jane.doe", "csf": "jane.doe", "ohris": "jane.doe"}},
+		{"the caller's own, for one system", HCM{Login: func(p *Person) string { return "u" + p.Key }, LoginSystems: []string{"ad"}},
+			map[string]string{"ad": "u1"}},
+		{"none", HCM{LoginSystems: []string{}}, nil},
+	} {
+		p, err := c.m.FromWorker(w)
+		if err != nil || !cmp.Equal(c.want, p.Logins) {
+			t.Errorf("%s: logins %v, %v; want %v", c.name, p.Logins, err, c.want)
+		}
+	}
+	// Without a user name, the default falls back on the e-mail address.
+	w.Attributes = nil
+	if p, _ := (&HCM{}).FromWorker(w); p.Logins["cmo"] != "jane.doe" {
+		t.Errorf("fallback: %v", p.Logins)
 	}
 }

@@ -58,8 +58,12 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 	fmt.Fprintf(w, "\nHCM's initial extract of %s (PGP-encrypted, decrypted and loaded): %d rows, %d workers in the roster.\n",
 		runDate.AddDays(-1), sum.Rows, roster.Len())
 	sync.Start = time.Unix(0, clock.Load()).UTC() // the feeds take over where the extract ends
-	mapping := canonical.HCM{Roster: roster, RunDate: runDate}
-	before := mapping.FromRoster()
+	// This step only classifies: no target logins are needed.
+	mapping := canonical.HCM{Roster: roster, RunDate: runDate, LoginSystems: []string{}}
+	before, err := mapping.FromRoster()
+	if err != nil {
+		return err
+	}
 
 	hrActions(pod, hired, runDate)
 	setDay(runDate)
@@ -67,7 +71,10 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 	if _, err := sync.Run(ctx, apply(true)); err != nil {
 		return err
 	}
-	after := mapping.FromRoster()
+	after, err := mapping.FromRoster()
+	if err != nil {
+		return err
+	}
 	agree := 0
 	for _, key := range keys(before, after) {
 		fromFeeds := canonical.Classify(find(before, key), find(after, key)).Lifecycle
