@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/hrbridge/hrbridge/internal/apierr"
 )
 
 // BulkOp is one operation of a Bulk request. Build it with PatchUserOp,
@@ -277,7 +279,7 @@ func (c *Client) bulkBatch(ctx context.Context, d Dialect, ops []BulkOp, results
 		secrets = append(secrets, op.secrets...)
 	}
 	var resp bulkResponse
-	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Bulk", body: req, secrets: secrets}, &resp); err != nil {
+	if _, err := c.do(ctx, d, request{op: "Bulk", method: http.MethodPost, path: "Bulk", body: req, secrets: secrets}, &resp); err != nil {
 		return err
 	}
 	matchBulk(ops, results, &resp)
@@ -349,17 +351,18 @@ func opOutcome(op BulkOp, r bulkOpResult) (int, error) {
 	if status >= 200 && status <= 299 {
 		return status, nil
 	}
-	e := &APIError{Method: op.Method, URL: op.Path, StatusCode: status, Message: snippet(desc)}
+	if status == 0 {
+		return 0, fmt.Errorf("bulk operation %s %s: status %s is not an HTTP status: %w", op.Method, op.Path, apierr.Snippet(string(raw)), ErrNoResult)
+	}
+	e := &APIError{Package: pkg, Op: "Bulk", Method: op.Method, URL: op.Path, StatusCode: status, Message: apierr.Snippet(desc)}
 	var eb errorBody
-	if len(r.Response) > 0 && json.Unmarshal(r.Response, &eb) == nil {
-		e.SCIMType = eb.SCIMType
+	scimType := ""
+	if len(r.Response) > 0 && eb.read(r.Response) {
+		scimType = eb.SCIMType
 		if e.Message == "" {
-			e.Message = snippet(eb.Detail)
+			e.Message = apierr.Snippet(eb.message())
 		}
 	}
-	e.Code = codeOf(e.Message)
-	if status == 0 {
-		return 0, fmt.Errorf("bulk operation %s %s: status %s is not an HTTP status: %w", op.Method, op.Path, snippet(string(raw)), ErrNoResult)
-	}
+	classify(e, scimType)
 	return status, e
 }

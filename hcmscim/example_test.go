@@ -99,7 +99,7 @@ func ExampleClient_Bulk() {
 			fmt.Printf("operation %d: %d\n", r.Index+1, r.Status)
 		}
 	}
-	fmt.Println(errors.Is(err, hcmscim.ErrServer))
+	fmt.Println(errors.Is(err, hcmscim.ErrUnavailable))
 	// Output:
 	// operation 1: 200
 	// operation 2 failed: 500 PER_IIP_2410

@@ -3,6 +3,7 @@ package hcmscim
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"testing"
 )
 
@@ -22,16 +23,20 @@ func FuzzListResponse(f *testing.F) {
 		if err := json.Unmarshal(data, &lr); err != nil {
 			return
 		}
-		page, err := pageOf("Users", &lr, start, count)
+		page, err := pageOf("UsersPage", "Users", &lr, start, count)
 		if err != nil {
 			return
 		}
-		if page.Next != 0 && page.Next != start+len(page.Resources) {
-			t.Fatalf("next %d after %d resources from %d", page.Next, len(page.Resources), start)
+		if page.Next != "" && page.Next != strconv.Itoa(start+len(page.Items)) {
+			t.Fatalf("next %s after %d resources from %d", page.Next, len(page.Items), start)
 		}
-		if page.Next != 0 && len(page.Resources) == 0 {
+		if page.Next != "" && len(page.Items) == 0 {
 			t.Fatal("an empty page does not end the list")
 		}
+		if total, ok := lr.TotalResults.Get(); (ok && page.Total != total) || (!ok && page.Total != -1) {
+			t.Fatalf("total %d from %v", page.Total, lr.TotalResults)
+		}
+		_ = pageKey(page.Items)
 		_ = lr.dialect()
 	})
 }

@@ -52,11 +52,12 @@ import (
 // Fault is a misbehaviour to push onto Server.Faults.
 type Fault = fault.Fault
 
-// Default credentials of a server started without WithBasicAuth or
-// WithFusionJWT.
+// Default credentials of a server started without WithBasicAuth,
+// WithBearerToken or WithFusionJWT.
 const (
 	DefaultUsername = "EMS_INTEGRATION"
 	DefaultPassword = "fake-Welcome1-password"
+	DefaultToken    = "fake-Oauth2-access-token"
 )
 
 // Defaults of the fake's limits.
@@ -86,6 +87,10 @@ type Server struct {
 	// Username and Password are the Basic credentials the fake accepts
 	// (empty when it accepts only JWTs).
 	Username, Password string
+	// Token is the OAuth bearer token the fake accepts, for
+	// hcmscim.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken:
+	// srv.Token})); empty when it accepts only Fusion JWTs.
+	Token string
 
 	dialect     hcmscim.Dialect
 	verifier    *fusionjwt.Verifier
@@ -95,7 +100,10 @@ type Server struct {
 	srv         *httptest.Server
 	base        string // URL + DefaultPath
 	basicGiven  bool
+	tokenGiven  bool
 	noBasicAuth bool
+	tls         bool
+	samePage    bool
 
 	mu           sync.Mutex
 	st           store
@@ -115,10 +123,17 @@ func WithBasicAuth(user, password string) Option {
 	return func(s *Server) { s.Username, s.Password, s.basicGiven = user, password, true }
 }
 
+// WithBearerToken sets the OAuth bearer token the fake accepts (Token),
+// the server side of hcmscim.WithTokenSource. Another bearer token is
+// refused with 401 "Invalid bearer token".
+func WithBearerToken(token string) Option {
+	return func(s *Server) { s.Token, s.tokenGiven = token, true }
+}
+
 // WithFusionJWT makes the fake accept Fusion JWTs whose iss is issuer and
 // whose x5t names cert, as a pod with that API Authentication provider
-// does. Unless WithBasicAuth is given too, Basic credentials are then
-// refused.
+// does. Unless WithBasicAuth or WithBearerToken is given too, Basic
+// credentials and other bearer tokens are then refused.
 func WithFusionJWT(issuer string, cert *x509.Certificate) Option {
 	return func(s *Server) {
 		s.verifier = &fusionjwt.Verifier{Issuer: issuer, Certs: []*x509.Certificate{cert}}
@@ -134,8 +149,18 @@ func WithMaxCount(n int) Option { return func(s *Server) { s.maxCount = n } }
 // (1000 by default); more are refused with 413.
 func WithMaxBulkOperations(n int) Option { return func(s *Server) { s.maxBulkOps = n } }
 
-// WithClock sets the clock of the meta timestamps.
+// WithClock sets the fake's clock (the meta timestamps).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithTLS serves HTTPS with a certificate of its own; give the client
+// hcmscim.WithRootCAs(srv.RootCAs()).
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
+// WithStartIndexIgnored makes the fake answer every list request with its
+// first page, whatever startIndex asks for, while echoing the startIndex
+// asked for, as a server met in the field does: a client that does not
+// notice pages it has already read never ends its list.
+func WithStartIndexIgnored() Option { return func(s *Server) { s.samePage = true } }
 
 // NewServer starts a fake and closes it when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
@@ -155,6 +180,7 @@ func Start(opts ...Option) (*Server, error) {
 		Faults:     fault.New(),
 		Username:   DefaultUsername,
 		Password:   DefaultPassword,
+		Token:      DefaultToken,
 		dialect:    hcmscim.DialectOracle,
 		maxCount:   DefaultMaxCount,
 		maxBulkOps: DefaultMaxBulkOperations,
@@ -173,11 +199,21 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("hcmscimtest: the largest page (%d) and Bulk request (%d) must hold at least one", s.maxCount, s.maxBulkOps)
 	case s.basicGiven && (s.Username == "" || s.Password == ""):
 		return nil, fmt.Errorf("hcmscimtest: WithBasicAuth needs a user name and a password")
+	case s.tokenGiven && s.Token == "":
+		return nil, fmt.Errorf("hcmscimtest: WithBearerToken needs a token")
 	}
 	if s.noBasicAuth && !s.basicGiven {
 		s.Username, s.Password = "", ""
 	}
-	s.srv = httptest.NewServer(s.Faults.Wrap(http.HandlerFunc(s.serve)))
+	if s.noBasicAuth && !s.tokenGiven {
+		s.Token = ""
+	}
+	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(http.HandlerFunc(s.serve)))
+	if s.tls {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
 	s.base = s.URL + hcmscim.DefaultPath
 	return s, nil
@@ -185,6 +221,17 @@ func Start(opts ...Option) (*Server, error) {
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }
+
+// RootCAs returns a pool holding the certificate of a server started
+// WithTLS, for hcmscim.WithRootCAs; nil for a plain HTTP server.
+func (s *Server) RootCAs() *x509.CertPool {
+	if !s.tls {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.srv.Certificate())
+	return pool
+}
 
 // Dialect returns the dialect the fake speaks.
 func (s *Server) Dialect() hcmscim.Dialect { return s.dialect }
@@ -269,41 +316,58 @@ func (s *Server) route(method, path string, q url.Values, body []byte) (int, any
 		return 0, nil, "", errorf(http.StatusNotFound, "", "no resource at %s", path)
 	}
 	switch {
+	case method == http.MethodPost && (kind == ".search" || id == ".search"):
+		// RFC 7644 section 3.4.3: a server that does not support it
+		// answers 501.
+		return 0, nil, "", errorf(http.StatusNotImplemented, "", "POST %s is not supported: query with GET", path)
 	case kind == "Users" && id == "" && method == http.MethodGet:
 		return s.listUsers(q)
 	case kind == "Users" && id == "" && method == http.MethodPost:
 		return s.createUser(body)
 	case kind == "Users" && id != "" && method == http.MethodGet:
-		return s.getUser(id)
+		return s.getUser(id, q)
 	case kind == "Users" && id != "" && method == http.MethodPatch:
 		return s.patchUser(id, body)
+	case kind == "Users" && id != "" && method == http.MethodPut:
+		return s.putUser(id, body)
+	case kind == "Users" && id != "" && method == http.MethodDelete:
+		return s.deleteUser(id)
 	case kind == "Roles" && id == "" && method == http.MethodGet:
 		return s.listRoles(q)
 	case kind == "Roles" && id != "" && method == http.MethodGet:
-		return s.getRole(id)
+		return s.getRole(id, q)
 	case kind == "Roles" && id != "" && method == http.MethodPatch:
 		return s.patchRole(id, body)
 	case kind == "Bulk" && id == "" && method == http.MethodPost:
 		return s.bulk(body)
-	case kind == "Users" || kind == "Roles" || kind == "Bulk":
+	case (kind == "Schemas" || kind == "ResourceTypes" || kind == "ServiceProviderConfig") && method == http.MethodGet:
+		return s.discovery(kind, id, q)
+	case kind == "Users" || kind == "Roles" || kind == "Bulk" || kind == "Schemas" || kind == "ResourceTypes" || kind == "ServiceProviderConfig":
 		return 0, nil, "", errorf(http.StatusMethodNotAllowed, "", "%s is not allowed on %s", method, path)
 	}
 	return 0, nil, "", errorf(http.StatusNotFound, "", "no resource at %s", path)
 }
 
-// authenticate checks Basic credentials or a Fusion JWT.
+// authenticate checks Basic credentials, a bearer token or a Fusion JWT.
 func (s *Server) authenticate(r *http.Request) *scimError {
 	h := r.Header.Get("Authorization")
 	scheme, cred, _ := strings.Cut(h, " ")
+	cred = strings.TrimSpace(cred)
 	switch {
 	case strings.EqualFold(scheme, "Basic") && s.Username != "":
 		if u, p, ok := r.BasicAuth(); ok && u == s.Username && p == s.Password {
 			return nil
 		}
-	case strings.EqualFold(scheme, "Bearer") && s.verifier != nil:
-		if _, err := s.verifier.Verify(strings.TrimSpace(cred)); err == nil {
+	case strings.EqualFold(scheme, "Bearer") && (s.Token != "" || s.verifier != nil):
+		if s.Token != "" && cred == s.Token {
 			return nil
 		}
+		if s.verifier != nil {
+			if _, err := s.verifier.Verify(cred); err == nil {
+				return nil
+			}
+		}
+		return errorf(http.StatusUnauthorized, "", "Invalid bearer token")
 	}
 	return errorf(http.StatusUnauthorized, "", "authentication failed")
 }
