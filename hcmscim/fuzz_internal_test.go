@@ -3,8 +3,12 @@ package hcmscim
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/hrbridge/hrbridge/internal/transport"
 )
 
 // FuzzListResponse feeds list answers to the decoder and the paging logic:
@@ -79,6 +83,30 @@ func FuzzBulkResponse(f *testing.F) {
 				}
 				_ = r.Err.Error()
 			}
+		}
+	})
+}
+
+// FuzzErrorBody feeds error answers to the decoder of SCIM errors: nothing
+// panics, the error keeps its status, and its text has one prefix.
+func FuzzErrorBody(f *testing.F) {
+	f.Add([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"scimType":"invalidFilter","detail":"bad","status":"400"}`), 400, "application/json")
+	f.Add([]byte(`{"Errors":[{"code":"500","description":"PER_IIP_2410-Error occured while updating MasteredIn Flag"}]}`), 500, "application/json")
+	f.Add([]byte(`<!DOCTYPE html><html><head><title>Sign In</title></head></html>`), 401, "text/html")
+	f.Add([]byte(`{"detail":`), 503, "")
+	f.Fuzz(func(t *testing.T, body []byte, status int, contentType string) {
+		if status < 400 || status > 599 {
+			return
+		}
+		he := &transport.HTTPError{Method: "GET", URL: "https://x/hcmRestApi/scim/Users", StatusCode: status,
+			Header: http.Header{"Content-Type": {contentType}}, Body: body}
+		err := errorOf("GetUser", he)
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status {
+			t.Fatalf("%v", err)
+		}
+		if s := err.Error(); !strings.HasPrefix(s, "hcmscim: GetUser: ") || len(ae.Message) > 600 {
+			t.Fatalf("text %q", s)
 		}
 	})
 }

@@ -124,9 +124,11 @@ func (c *Client) lookupBatch(ctx context.Context, batch []string) (map[string]Us
 		n := u.FA.WorkerInformation.PersonNumber
 		switch {
 		case !want[n]:
-			return nil, fmt.Errorf("hcmscim: looking up person numbers %s: the answer holds user %s with person number %q, which was not asked for", strings.Join(batch, ", "), u.ID, n)
+			return nil, &APIError{Package: pkg, Op: "LookupPersonNumbers", Kind: ErrUnexpectedContent,
+				Message: fmt.Sprintf("looking up person numbers %s: the answer holds user %s with person number %q, which was not asked for", strings.Join(batch, ", "), u.ID, n)}
 		case users[n].ID != "":
-			return nil, fmt.Errorf("hcmscim: person number %q belongs to two users, %s and %s", n, users[n].ID, u.ID)
+			return nil, &APIError{Package: pkg, Op: "LookupPersonNumbers", Kind: ErrConflict,
+				Message: fmt.Sprintf("person number %q belongs to two users, %s and %s", n, users[n].ID, u.ID)}
 		}
 		users[n] = u
 	}

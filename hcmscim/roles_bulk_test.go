@@ -144,7 +144,7 @@ func TestBulkSeedExample(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 	if !errors.Is(err, hcmscim.ErrUnavailable) || !strings.Contains(err.Error(), "operation 2 (bulkId clientBulkId1, PATCH /Users/"+rachelID+")") ||
-		!strings.Contains(err.Error(), perIIP2410) {
+		!strings.Contains(err.Error(), perIIP2410) || strings.Count(err.Error(), "hcmscim:") != 1 {
 		t.Errorf("error text %q", err)
 	}
 	// The first operation was applied; the failed one changed nothing.
