@@ -1,13 +1,14 @@
 // Package hcmscimtest is a fake of Oracle HCM's SCIM API (/hcmRestApi/scim)
 // for tests, in the manner of net/http/httptest: NewServer starts it on
-// loopback, in memory, and it behaves as Oracle's documents describe (the
-// "Updating HCM" section of Oracle's integration guide for entitlement
-// management systems, and section 3 of protocol-notes.md). Start runs one
-// outside a test, for examples and programs.
+// loopback, in memory, and closes it when the test ends; Start runs one
+// from any program (an example, a tool another team develops against),
+// until Close. It behaves as Oracle's documents and samples describe (see
+// docs/hcmscim.md in the repository for the facts and their sources):
 //
-//   - Users: list with filter, attributes, startIndex and count, get,
-//     create, and PATCH with a partial resource; faUser extension with the
-//     worker's person number, manager, job, business unit and department;
+//   - Users: list with filter, attributes, excludedAttributes, startIndex
+//     and count, get, create, PATCH with a partial resource, and PUT and
+//     DELETE (204) for RFC clients; faUser extension with the worker's
+//     person number, manager, job, business unit and department;
 //     timestamps as "yyyy-MM-dd HH:mm:ss.SSS"; list answers without
 //     totalResults.
 //   - Roles: list and get; PATCH of members with "operation": "ADD" or
@@ -15,15 +16,25 @@
 //   - Bulk: each operation carried out and given its own status, in
 //     Oracle's {"code": "500", "description": "..."} form; Server.FailBulk
 //     makes chosen operations fail as Oracle's PER_IIP_2410 example does.
+//   - Discovery: /ServiceProviderConfig, /ResourceTypes and /Schemas, with
+//     RFC 7643's URNs; POST /.search answers 501.
 //   - Filters parsed by a real parser (RFC 7644's grammar) and evaluated on
 //     the attributes the fake serves; anything else is refused with 400 and
 //     scimType invalidFilter, as an RFC 7644 server does.
-//   - Authentication: HTTP Basic (Server.Username and Server.Password) and,
-//     with WithFusionJWT, Oracle Fusion JWTs checked as a pod checks them.
+//   - Authentication: HTTP Basic (Server.Username and Server.Password), an
+//     OAuth bearer token (Server.Token, WithBearerToken; another token is
+//     refused with 401 "Invalid bearer token") and, with WithFusionJWT,
+//     Oracle Fusion JWTs checked as a pod checks them. WithTLS serves HTTPS;
+//     RootCAs is the pool for hcmscim.WithRootCAs.
 //   - WithDialect(hcmscim.DialectStandard) makes it an RFC 7643/7644 server
 //     instead: urn:ietf:params:scim URNs, ListResponse with totalResults,
-//     PatchOp, BulkRequest/BulkResponse.
-//   - Faults (an *fault.Injector) makes it misbehave on command.
+//     PatchOp (paths qualified by a schema URN accepted; name and active
+//     removable), roles as multi-valued attributes with value and display,
+//     BulkRequest/BulkResponse.
+//   - Faults (an *fault.Injector) makes it misbehave on command;
+//     WithStartIndexIgnored answers every startIndex with the first page,
+//     and WithMaxCount below the client's count sends short pages, as
+//     third-party servers do.
 //
 // Where the documents are silent the fake chooses, and says so: errors use
 // RFC 7644's Error message in both dialects (Oracle documents none); a
