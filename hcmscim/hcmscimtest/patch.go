@@ -11,21 +11,21 @@ import (
 	"github.com/hrbridge/hrbridge/internal/scimfilter"
 )
 
-func (s *Server) patchUser(id string, body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.patchUserLocked(id, body)
+// userAndBody returns the user id and the JSON object body holds.
+func (s *Server) userAndBody(id string, body []byte) (*userRec, map[string]json.RawMessage, *scimError) {
+	rec, ok := s.st.users[id]
+	if !ok {
+		return nil, nil, errorf(http.StatusNotFound, "", "user %s not found", id)
+	}
+	fields, serr := object(body)
+	return rec, fields, serr
 }
 
 // patchUserLocked applies a PATCH: in Oracle's dialect a partial resource
 // whose attributes replace the user's; in RFC 7644's a PatchOp. Every
 // change is checked before any is applied.
 func (s *Server) patchUserLocked(id string, body []byte) (int, any, string, *scimError) {
-	rec, ok := s.st.users[id]
-	if !ok {
-		return 0, nil, "", errorf(http.StatusNotFound, "", "user %s not found", id)
-	}
-	fields, serr := object(body)
+	rec, fields, serr := s.userAndBody(id, body)
 	if serr != nil {
 		return 0, nil, "", serr
 	}
@@ -44,23 +44,13 @@ func (s *Server) patchUserLocked(id string, body []byte) (int, any, string, *sci
 	return s.store(rec, next)
 }
 
-func (s *Server) putUser(id string, body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.putUserLocked(id, body)
-}
-
 // putUserLocked replaces a user (RFC 7644 section 3.5.1): the attributes
 // the body gives replace the user's, the ones it leaves out are cleared
 // (active is then unassigned, the user category DEFAULT again), and
 // read-only ones (id, meta, workerInformation, accountType) are ignored.
 // userName is required. The password is kept unless the body sets one.
 func (s *Server) putUserLocked(id string, body []byte) (int, any, string, *scimError) {
-	rec, ok := s.st.users[id]
-	if !ok {
-		return 0, nil, "", errorf(http.StatusNotFound, "", "user %s not found", id)
-	}
-	fields, serr := object(body)
+	rec, fields, serr := s.userAndBody(id, body)
 	if serr != nil {
 		return 0, nil, "", serr
 	}
@@ -399,12 +389,6 @@ func (s *Server) removeFromUser(rec *userRec, path string) *scimError {
 		return errorf(http.StatusBadRequest, "mutability", "%q cannot be removed here", path)
 	}
 	return nil
-}
-
-func (s *Server) patchRole(id string, body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.patchRoleLocked(id, body)
 }
 
 // patchRoleLocked changes a role's members: Oracle's {"members": [{"value":

@@ -15,13 +15,18 @@ func dialects(t *testing.T, f func(t *testing.T, d hcmscim.Dialect)) {
 	}
 }
 
+// coreURN is the User schema of dialect d.
+func coreURN(d hcmscim.Dialect) string {
+	if d == hcmscim.DialectStandard {
+		return hcmscim.StandardUserSchema
+	}
+	return hcmscim.OracleUserSchema
+}
+
 func TestDiscovery(t *testing.T) {
 	dialects(t, func(t *testing.T, d hcmscim.Dialect) {
 		srv, _ := newFake(t, hcmscimtest.WithDialect(d))
-		core := hcmscim.OracleUserSchema
-		if d == hcmscim.DialectStandard {
-			core = hcmscim.StandardUserSchema
-		}
+		core := coreURN(d)
 		status, out := call(t, srv, "GET", "/ResourceTypes", "")
 		if status != 200 || len(out["Resources"].([]any)) != 2 {
 			t.Fatalf("ResourceTypes: %d %v", status, out)
@@ -64,10 +69,7 @@ func TestDiscovery(t *testing.T) {
 func TestPutAndDelete(t *testing.T) {
 	dialects(t, func(t *testing.T, d hcmscim.Dialect) {
 		srv, id := newFake(t, hcmscimtest.WithDialect(d))
-		core := hcmscim.OracleUserSchema
-		if d == hcmscim.DialectStandard {
-			core = hcmscim.StandardUserSchema
-		}
+		core := coreURN(d)
 		role := srv.AddRole(hcmscim.Role{Name: "R"})
 		srv.GrantRole(role.ID, id)
 		// PUT replaces: displayName set, emails replaced, name cleared;

@@ -334,21 +334,21 @@ func (s *Server) route(method, path string, q url.Values, body []byte) (int, any
 	case kind == "Users" && id == "" && method == http.MethodGet:
 		return s.listUsers(q)
 	case kind == "Users" && id == "" && method == http.MethodPost:
-		return s.createUser(body)
+		return s.locked(func() (int, any, string, *scimError) { return s.createUserLocked(body) })
 	case kind == "Users" && id != "" && method == http.MethodGet:
 		return s.getUser(id, q)
 	case kind == "Users" && id != "" && method == http.MethodPatch:
-		return s.patchUser(id, body)
+		return s.locked(func() (int, any, string, *scimError) { return s.patchUserLocked(id, body) })
 	case kind == "Users" && id != "" && method == http.MethodPut:
-		return s.putUser(id, body)
+		return s.locked(func() (int, any, string, *scimError) { return s.putUserLocked(id, body) })
 	case kind == "Users" && id != "" && method == http.MethodDelete:
-		return s.deleteUser(id)
+		return s.locked(func() (int, any, string, *scimError) { return s.deleteUserLocked(id) })
 	case kind == "Roles" && id == "" && method == http.MethodGet:
 		return s.listRoles(q)
 	case kind == "Roles" && id != "" && method == http.MethodGet:
 		return s.getRole(id, q)
 	case kind == "Roles" && id != "" && method == http.MethodPatch:
-		return s.patchRole(id, body)
+		return s.locked(func() (int, any, string, *scimError) { return s.patchRoleLocked(id, body) })
 	case kind == "Bulk" && id == "" && method == http.MethodPost:
 		return s.bulk(body)
 	case (kind == "Schemas" || kind == "ResourceTypes" || kind == "ServiceProviderConfig") && method == http.MethodGet:
@@ -357,6 +357,13 @@ func (s *Server) route(method, path string, q url.Values, body []byte) (int, any
 		return 0, nil, "", errorf(http.StatusMethodNotAllowed, "", "%s is not allowed on %s", method, path)
 	}
 	return 0, nil, "", errorf(http.StatusNotFound, "", "no resource at %s", path)
+}
+
+// locked runs a change with the server's lock held.
+func (s *Server) locked(change func() (int, any, string, *scimError)) (int, any, string, *scimError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return change()
 }
 
 // authenticate checks Basic credentials, a bearer token or a Fusion JWT.

@@ -668,12 +668,6 @@ func (s *Server) getRole(id string, q url.Values) (int, any, string, *scimError)
 	return http.StatusOK, s.renderRole(rec, keep(q)), "", nil
 }
 
-func (s *Server) deleteUser(id string) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.deleteUserLocked(id)
-}
-
 // deleteUserLocked removes a user and its role memberships; the answer is
 // 204 (RFC 7644 section 3.6).
 func (s *Server) deleteUserLocked(id string) (int, any, string, *scimError) {
@@ -691,12 +685,6 @@ func (s *Server) deleteUserLocked(id string) (int, any, string, *scimError) {
 	}
 	delete(s.st.users, id)
 	return http.StatusNoContent, nil, "", nil
-}
-
-func (s *Server) createUser(body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.createUserLocked(body)
 }
 
 func (s *Server) createUserLocked(body []byte) (int, any, string, *scimError) {
