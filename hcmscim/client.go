@@ -165,8 +165,7 @@ func WithBasicAuth(user, password string) Option {
 // token of Oracle's identity domain obtained by the caller's own flow, or
 // any golang.org/x/oauth2 source (wrap one that fetches tokens in
 // oauth2.ReuseTokenSource so that it caches them). The token is redacted
-// from errors and logs; a request answered 401 is sent once more with the
-// source's next token.
+// from errors and logs.
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *config) error {
 		if c.auth {
