@@ -16,6 +16,7 @@ import (
 func FuzzListResponse(f *testing.F) {
 	f.Add([]byte(`{ "itemsPerPage": 2, "startIndex": 1, "Resources": [ { "id": "FE8B6B1DE81A22FFE053A3561BACA0B5", "meta": { "resourceType": "User", "created": "2023-06-30 18:05:51.000", "lastModified": "2023-07-04 09:07:17.000" }, "schemas": [ "urn:scim:schemas:core:2.0:User", "urn:scim:schemas:extension:fa:2.0:faUser" ], "userName": "Mary.King", "active": true, "urn:scim:schemas:extension:fa:2.0:faUser": { "workerInformation": { "personNumber": "966169008890236", "manager": "null" }, "userCategory": "DEFAULT", "accountType": "Person" } } ] }`), 1, 2)
 	f.Add([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":3,"itemsPerPage":1,"startIndex":3,"Resources":[{"id":"x","meta":{"created":"2023-07-10T21:21:08.361Z"}}]}`), 3, 1)
+	f.Add([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":9,"itemsPerPage":1,"startIndex":2,"Resources":[{"id":"y","roles":[{"value":"ORA_X","display":"X"}]}]}`), 2, 5)
 	f.Add([]byte(`{"Resources":[]}`), 1, 100)
 	f.Add([]byte(`{"startIndex":"1"}`), 1, 1)
 	f.Add([]byte(`{"Resources":[{"meta":{"created":"yesterday"}}]}`), 1, 1)

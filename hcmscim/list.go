@@ -149,15 +149,20 @@ func pageOf[T any](op, path string, lr *listResponse[T], start, count int) (*Pag
 	return page, nil
 }
 
-// pageKey identifies a page by the ids of its resources, so that a server
-// sending a page again is noticed.
+// pageKey identifies a page by the ids of its resources (by the whole
+// resource where a server left the id out), so that a server sending a
+// page again is noticed.
 func pageKey[T resource](items []T) string {
 	if len(items) == 0 {
 		return ""
 	}
 	h := fnv.New64a()
 	for _, r := range items {
-		h.Write([]byte(r.resourceID()))
+		if id := r.resourceID(); id != "" {
+			h.Write([]byte(id))
+		} else {
+			fmt.Fprintf(h, "%+v", r)
+		}
 		h.Write([]byte{0})
 	}
 	return fmt.Sprintf("%s…%s#%x", items[0].resourceID(), items[len(items)-1].resourceID(), h.Sum64())
