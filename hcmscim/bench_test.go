@@ -2,7 +2,9 @@ package hcmscim_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -46,4 +48,60 @@ func BenchmarkLookupPersonNumbers(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkUsers lists 2,000 users in pages of 100 from the fake: through
+// the client's iterator, and the plain way, with net/http and
+// encoding/json and a hand-written paging loop (no retries, redaction,
+// content checks or repeated-page guard).
+func BenchmarkUsers(b *testing.B) {
+	const people, pageSize = 2000, 100
+	srv, c := newPair(b, nil, hcmscim.WithDialect(hcmscim.DialectOracle))
+	for i := range people {
+		srv.AddUser(hcmscim.User{UserName: fmt.Sprintf("user%05d", i), Emails: []hcmscim.Email{hcmscim.WorkEmail(fmt.Sprintf("u%d@acme.example", i))},
+			FA: hcmscim.FAUser{WorkerInformation: hcmscim.WorkerInformation{PersonNumber: fmt.Sprint(300100000000000 + i)}}})
+	}
+	b.Run("hcmscim", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			n := 0
+			for _, err := range c.Users(context.Background(), hcmscim.Query{Count: pageSize}) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n != people {
+				b.Fatalf("%d users", n)
+			}
+		}
+	})
+	b.Run("net-http", func(b *testing.B) {
+		b.ReportAllocs()
+		hc := &http.Client{}
+		for range b.N {
+			n := 0
+			for start := 1; ; start += pageSize {
+				req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s%s/Users?startIndex=%d&count=%d", srv.URL, hcmscim.DefaultPath, start, pageSize), nil)
+				req.SetBasicAuth(srv.Username, srv.Password)
+				resp, err := hc.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var page struct{ Resources []hcmscim.User }
+				err = json.NewDecoder(resp.Body).Decode(&page)
+				resp.Body.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n += len(page.Resources)
+				if len(page.Resources) < pageSize {
+					break
+				}
+			}
+			if n != people {
+				b.Fatalf("%d users", n)
+			}
+		}
+	})
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/hrbridge/hrbridge/internal/apierr"
 )
 
 // BulkOp is one operation of a Bulk request. Build it with PatchUserOp,
@@ -130,7 +132,7 @@ func (e *BulkError) Error() string {
 			fmt.Fprintf(&b, "; and %d more", len(e.Failed)-i)
 			break
 		}
-		fmt.Fprintf(&b, "; operation %d (bulkId %s, %s %s): %v", r.Index+1, r.BulkID, r.Method, r.Path, r.Err)
+		fmt.Fprintf(&b, "; operation %d (bulkId %s, %s %s): %s", r.Index+1, r.BulkID, r.Method, r.Path, strings.TrimPrefix(r.Err.Error(), pkg+": "))
 	}
 	return b.String()
 }
@@ -203,16 +205,16 @@ func (c *Client) Bulk(ctx context.Context, ops []BulkOp) ([]BulkResult, error) {
 		hi := min(lo+c.batchSize, len(ops))
 		if err := ctx.Err(); err != nil {
 			for i := lo; i < len(ops); i++ {
-				results[i].Err = fmt.Errorf("bulk operation %d: %w (%w)", i+1, ErrNotSent, err)
+				results[i].Err = fmt.Errorf("hcmscim: bulk operation %d: %w (%w)", i+1, ErrNotSent, err)
 			}
 			break
 		}
 		if err := c.bulkBatch(ctx, d, ops[lo:hi], results[lo:hi]); err != nil {
 			for i := lo; i < hi; i++ {
-				results[i].Err = fmt.Errorf("bulk request for operations %d to %d: %w", lo+1, hi, err)
+				results[i].Err = wrapf(err, "bulk request for operations %d to %d", lo+1, hi)
 			}
 			for i := hi; i < len(ops); i++ {
-				results[i].Err = fmt.Errorf("bulk operation %d: %w", i+1, ErrNotSent)
+				results[i].Err = fmt.Errorf("hcmscim: bulk operation %d: %w", i+1, ErrNotSent)
 			}
 			break
 		}
@@ -277,7 +279,7 @@ func (c *Client) bulkBatch(ctx context.Context, d Dialect, ops []BulkOp, results
 		secrets = append(secrets, op.secrets...)
 	}
 	var resp bulkResponse
-	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Bulk", body: req, secrets: secrets}, &resp); err != nil {
+	if _, err := c.do(ctx, d, request{op: "Bulk", method: http.MethodPost, path: "Bulk", body: req, secrets: secrets}, &resp); err != nil {
 		return err
 	}
 	matchBulk(ops, results, &resp)
@@ -314,7 +316,7 @@ func matchBulk(ops []BulkOp, results []BulkResult, resp *bulkResponse) {
 	}
 	for i := range ops {
 		if !done[i] {
-			results[i].Err = fmt.Errorf("bulk operation %d (bulkId %s): %w", results[i].Index+1, ops[i].BulkID, ErrNoResult)
+			results[i].Err = fmt.Errorf("hcmscim: bulk operation %d (bulkId %s): %w", results[i].Index+1, ops[i].BulkID, ErrNoResult)
 		}
 	}
 }
@@ -349,17 +351,18 @@ func opOutcome(op BulkOp, r bulkOpResult) (int, error) {
 	if status >= 200 && status <= 299 {
 		return status, nil
 	}
-	e := &APIError{Method: op.Method, URL: op.Path, StatusCode: status, Message: snippet(desc)}
+	if status == 0 {
+		return 0, fmt.Errorf("hcmscim: bulk operation %s %s: status %s is not an HTTP status: %w", op.Method, op.Path, apierr.Snippet(string(raw)), ErrNoResult)
+	}
+	e := &APIError{Package: pkg, Op: "Bulk", Method: op.Method, URL: op.Path, StatusCode: status, Message: apierr.Snippet(desc)}
 	var eb errorBody
-	if len(r.Response) > 0 && json.Unmarshal(r.Response, &eb) == nil {
-		e.SCIMType = eb.SCIMType
+	scimType := ""
+	if len(r.Response) > 0 && eb.read(r.Response) {
+		scimType = eb.SCIMType
 		if e.Message == "" {
-			e.Message = snippet(eb.Detail)
+			e.Message = apierr.Snippet(eb.message())
 		}
 	}
-	e.Code = codeOf(e.Message)
-	if status == 0 {
-		return 0, fmt.Errorf("bulk operation %s %s: status %s is not an HTTP status: %w", op.Method, op.Path, snippet(string(raw)), ErrNoResult)
-	}
+	classify(e, scimType)
 	return status, e
 }

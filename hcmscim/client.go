@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -16,6 +15,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/oauth2"
+
+	"github.com/hrbridge/hrbridge/internal/apierr"
 	"github.com/hrbridge/hrbridge/internal/fusionjwt"
 	"github.com/hrbridge/hrbridge/internal/opt"
 	"github.com/hrbridge/hrbridge/internal/transport"
@@ -69,8 +71,10 @@ type config struct {
 
 // NewClient returns a client for the SCIM server at baseURL. A base URL
 // without a path (https://acme.fa.us2.oraclecloud.com) gets Oracle's
-// /hcmRestApi/scim; one with a path (https://idp.example.com/scim/v2) is used
-// as it is. Credentials come from WithBasicAuth or WithFusionJWT.
+// /hcmRestApi/scim; one with a path (https://idp.example.com/scim/v2) is the
+// prefix of every request as it is. A base URL with a query or a fragment
+// is refused, and so is http:// without WithInsecureHTTP. Credentials are
+// required: WithBasicAuth, WithTokenSource or WithFusionJWT.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	cfg := config{
 		tc:          transport.Config{BaseURL: baseURL},
@@ -80,8 +84,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
-			return nil, err
+			return nil, own(err)
 		}
+	}
+	if !cfg.auth {
+		return nil, errors.New("hcmscim: NewClient: no credentials: give WithBasicAuth, WithTokenSource or WithFusionJWT")
 	}
 	if u, err := url.Parse(baseURL); err == nil && (u.Path == "" || u.Path == "/") {
 		u.Path = DefaultPath
@@ -89,7 +96,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	tc, err := transport.New(cfg.tc)
 	if err != nil {
-		return nil, err
+		return nil, own(err)
 	}
 	return &Client{tc: tc, dialect: cfg.dialect, pageSize: cfg.pageSize, batchSize: cfg.batchSize,
 		concurrency: cfg.concurrency, progress: cfg.progress}, nil
@@ -123,8 +130,14 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) error { return c.tc.SetMaxBodyBytes(n) }
 }
 
-// WithInsecureHTTP allows a plain http:// base URL, for the fake on
-// loopback. Credentials then cross the wire unencrypted.
+// WithRootCAs makes the client trust only the certificate authorities of
+// pool: a company's own CA, or a fake's (hcmscimtest's Server.RootCAs).
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) error { return c.tc.SetRootCAs(pool) }
+}
+
+// WithInsecureHTTP allows a plain http:// base URL, for fakes on loopback
+// and tests only. Credentials then cross the wire unencrypted.
 func WithInsecureHTTP() Option {
 	return func(c *config) error {
 		c.tc.AllowHTTP = true
@@ -143,6 +156,25 @@ func WithBasicAuth(user, password string) Option {
 		}
 		c.auth = true
 		c.tc.Auth = transport.Basic(user, password)
+		return nil
+	}
+}
+
+// WithTokenSource authenticates with OAuth bearer tokens ("Authorization:
+// Bearer <token>") from ts: a static token (oauth2.StaticTokenSource), a
+// token of Oracle's identity domain obtained by the caller's own flow, or
+// any golang.org/x/oauth2 source (wrap one that fetches tokens in
+// oauth2.ReuseTokenSource so that it caches them). The token is redacted
+// from errors and logs.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if c.auth {
+			return errors.New("hcmscim: more than one authentication option")
+		}
+		if err := c.tc.SetTokenSource(ts); err != nil {
+			return err
+		}
+		c.auth = true
 		return nil
 	}
 }
@@ -178,9 +210,9 @@ func WithDialect(d Dialect) Option {
 }
 
 // WithPageSize sets the count asked for in each list request when the
-// Query does not say. Oracle's list answers carry no total, so the client
-// stops at the first page shorter than the count it asked for: do not set
-// more than the server's largest page.
+// Query does not say (100 by default). Oracle's list answers carry no
+// total, so there the client stops at the first page shorter than the count
+// it asked for: do not set more than the server's largest page.
 func WithPageSize(n int) Option {
 	return func(c *config) error {
 		if n <= 0 {
@@ -235,6 +267,7 @@ func (c *Client) report(done, total int) {
 
 // request is one SCIM call.
 type request struct {
+	op     string // the client's method, for errors ("GetUser")
 	method string
 	path   string
 	query  url.Values
@@ -248,7 +281,9 @@ type request struct {
 }
 
 // do sends r and decodes a JSON answer into out (if out is not nil and the
-// answer has a body). It returns the HTTP status.
+// answer has a body). It returns the HTTP status. Every failure is an
+// *APIError: an error status, no answer, an HTML page or a body that is
+// not the JSON asked for (ErrUnexpectedContent).
 func (c *Client) do(ctx context.Context, d Dialect, r request, out any) (int, error) {
 	h := http.Header{}
 	h.Set("Accept", "application/json")
@@ -256,7 +291,7 @@ func (c *Client) do(ctx context.Context, d Dialect, r request, out any) (int, er
 	if r.body != nil {
 		var err error
 		if body, err = json.Marshal(r.body); err != nil {
-			return 0, fmt.Errorf("hcmscim: %s %s: encoding the request: %w", r.method, r.path, err)
+			return 0, &APIError{Package: pkg, Op: r.op, Method: r.method, URL: r.path, Kind: ErrInvalid, Err: fmt.Errorf("encoding the request: %w", err)}
 		}
 		h.Set("Content-Type", "application/json")
 	}
@@ -270,15 +305,24 @@ func (c *Client) do(ctx context.Context, d Dialect, r request, out any) (int, er
 		Method: r.method, Path: r.path, Query: r.query, Header: h, Body: body, Idempotent: r.idempotent,
 	})
 	if err != nil {
-		return 0, scrub(c.wrap(err), r.secrets)
+		return 0, scrub(errorOf(r.op, err), r.secrets)
 	}
+	if err := apierr.CheckContent(pkg, r.op, resp, "JSON"); err != nil {
+		return resp.StatusCode, err
+	}
+	defer resp.Body.Close() // reads what is left, for the connection's reuse
 	if out == nil || resp.StatusCode == http.StatusNoContent {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
 		return resp.StatusCode, nil
 	}
-	if err := transport.DecodeJSON(resp, out); err != nil {
-		return resp.StatusCode, fmt.Errorf("hcmscim: %w", err)
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		e := &APIError{Package: pkg, Op: r.op, Method: r.method, URL: c.tc.Redact(resp.Request.URL.String()),
+			StatusCode: resp.StatusCode, RequestID: apierr.RequestID(resp.Header), Err: err}
+		var tooLarge *transport.BodyTooLargeError
+		if !errors.As(err, &tooLarge) {
+			e.Kind = ErrUnexpectedContent
+			e.Message = scrubText(c.tc.Redact("the answer is not the JSON a SCIM server sends: "+err.Error()), r.secrets)
+		}
+		return resp.StatusCode, e
 	}
 	return resp.StatusCode, nil
 }
@@ -301,15 +345,6 @@ func scrubText(s string, secrets []string) string {
 	return s
 }
 
-// wrap turns the transport's HTTP errors into *APIError.
-func (c *Client) wrap(err error) error {
-	var he *transport.HTTPError
-	if errors.As(err, &he) {
-		return errorFromHTTP(he)
-	}
-	return fmt.Errorf("hcmscim: %w", err)
-}
-
 // Dialect returns the dialect the client speaks: the one configured, or,
 // with DialectAuto, the one the server showed, asking it once with a list
 // request of one user if nothing has shown it yet.
@@ -326,9 +361,9 @@ func (c *Client) Dialect(ctx context.Context) (Dialect, error) {
 		return d, nil
 	}
 	var lr listResponse[json.RawMessage]
-	_, err := c.do(ctx, DialectAuto, request{method: http.MethodGet, path: "Users", query: url.Values{"count": {"1"}}}, &lr)
+	_, err := c.do(ctx, DialectAuto, request{op: "Dialect", method: http.MethodGet, path: "Users", query: url.Values{"count": {"1"}}}, &lr)
 	if err != nil {
-		return DialectAuto, fmt.Errorf("hcmscim: finding the server's SCIM dialect: %w", err)
+		return DialectAuto, wrapf(err, "finding the server's SCIM dialect")
 	}
 	c.learn(&lr.listHead)
 	return Dialect(c.detected.Load()), nil

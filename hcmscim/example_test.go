@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log"
 
+	"golang.org/x/oauth2"
+
 	"github.com/hrbridge/hrbridge/hcmscim"
 	"github.com/hrbridge/hrbridge/hcmscim/hcmscimtest"
 )
@@ -99,7 +101,7 @@ func ExampleClient_Bulk() {
 			fmt.Printf("operation %d: %d\n", r.Index+1, r.Status)
 		}
 	}
-	fmt.Println(errors.Is(err, hcmscim.ErrServer))
+	fmt.Println(errors.Is(err, hcmscim.ErrUnavailable))
 	// Output:
 	// operation 1: 200
 	// operation 2 failed: 500 PER_IIP_2410
@@ -152,4 +154,58 @@ func ExampleClient_AddRoleMembers() {
 	// Output:
 	// 1 member
 	// 0 members
+}
+
+// UsersPage reads one page at a time, for a job that stores where it is
+// between pages: Next is "" after the last page.
+func ExampleClient_UsersPage() {
+	srv, c := startFake()
+	defer srv.Close()
+	ctx := context.Background()
+	next := "" // or the Next a previous run stored
+	for {
+		page, err := c.UsersPage(ctx, hcmscim.Query{Count: 1}, next)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, u := range page.Items {
+			fmt.Println(u.UserName)
+		}
+		if page.Next == "" {
+			break
+		}
+		next = page.Next
+	}
+	// Output:
+	// JGREEN
+	// MKING
+}
+
+// A bearer token from the caller's own OAuth flow, or a static one.
+func ExampleWithTokenSource() {
+	srv, err := hcmscimtest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	ts := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: srv.Token})
+	c, err := hcmscim.NewClient(srv.URL, hcmscim.WithInsecureHTTP(), hcmscim.WithTokenSource(ts))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}, ""); err != nil {
+		log.Fatal(err)
+	}
+	// A token the server refuses: its own words stay, the token does not.
+	stale := oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "expired-Token.0123"})
+	c, _ = hcmscim.NewClient(srv.URL, hcmscim.WithInsecureHTTP(), hcmscim.WithTokenSource(stale))
+	_, err = c.UsersPage(context.Background(), hcmscim.Query{}, "")
+	fmt.Println(errors.Is(err, hcmscim.ErrUnauthorized))
+	var ae *hcmscim.APIError
+	if errors.As(err, &ae) {
+		fmt.Println(ae.StatusCode, ae.Message)
+	}
+	// Output:
+	// true
+	// 401 Invalid bearer token
 }

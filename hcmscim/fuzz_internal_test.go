@@ -3,7 +3,12 @@ package hcmscim
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
+	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/hrbridge/hrbridge/internal/transport"
 )
 
 // FuzzListResponse feeds list answers to the decoder and the paging logic:
@@ -11,6 +16,7 @@ import (
 func FuzzListResponse(f *testing.F) {
 	f.Add([]byte(`{ "itemsPerPage": 2, "startIndex": 1, "Resources": [ { "id": "FE8B6B1DE81A22FFE053A3561BACA0B5", "meta": { "resourceType": "User", "created": "2023-06-30 18:05:51.000", "lastModified": "2023-07-04 09:07:17.000" }, "schemas": [ "urn:scim:schemas:core:2.0:User", "urn:scim:schemas:extension:fa:2.0:faUser" ], "userName": "Mary.King", "active": true, "urn:scim:schemas:extension:fa:2.0:faUser": { "workerInformation": { "personNumber": "966169008890236", "manager": "null" }, "userCategory": "DEFAULT", "accountType": "Person" } } ] }`), 1, 2)
 	f.Add([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":3,"itemsPerPage":1,"startIndex":3,"Resources":[{"id":"x","meta":{"created":"2023-07-10T21:21:08.361Z"}}]}`), 3, 1)
+	f.Add([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":9,"itemsPerPage":1,"startIndex":2,"Resources":[{"id":"y","roles":[{"value":"ORA_X","display":"X"}]}]}`), 2, 5)
 	f.Add([]byte(`{"Resources":[]}`), 1, 100)
 	f.Add([]byte(`{"startIndex":"1"}`), 1, 1)
 	f.Add([]byte(`{"Resources":[{"meta":{"created":"yesterday"}}]}`), 1, 1)
@@ -22,16 +28,20 @@ func FuzzListResponse(f *testing.F) {
 		if err := json.Unmarshal(data, &lr); err != nil {
 			return
 		}
-		page, err := pageOf("Users", &lr, start, count)
+		page, err := pageOf("UsersPage", "Users", &lr, start, count)
 		if err != nil {
 			return
 		}
-		if page.Next != 0 && page.Next != start+len(page.Resources) {
-			t.Fatalf("next %d after %d resources from %d", page.Next, len(page.Resources), start)
+		if page.Next != "" && page.Next != strconv.Itoa(start+len(page.Items)) {
+			t.Fatalf("next %s after %d resources from %d", page.Next, len(page.Items), start)
 		}
-		if page.Next != 0 && len(page.Resources) == 0 {
+		if page.Next != "" && len(page.Items) == 0 {
 			t.Fatal("an empty page does not end the list")
 		}
+		if total, ok := lr.TotalResults.Get(); (ok && page.Total != total) || (!ok && page.Total != -1) {
+			t.Fatalf("total %d from %v", page.Total, lr.TotalResults)
+		}
+		_ = pageKey(page.Items)
 		_ = lr.dialect()
 	})
 }
@@ -74,6 +84,30 @@ func FuzzBulkResponse(f *testing.F) {
 				}
 				_ = r.Err.Error()
 			}
+		}
+	})
+}
+
+// FuzzErrorBody feeds error answers to the decoder of SCIM errors: nothing
+// panics, the error keeps its status, and its text has one prefix.
+func FuzzErrorBody(f *testing.F) {
+	f.Add([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"scimType":"invalidFilter","detail":"bad","status":"400"}`), 400, "application/json")
+	f.Add([]byte(`{"Errors":[{"code":"500","description":"PER_IIP_2410-Error occured while updating MasteredIn Flag"}]}`), 500, "application/json")
+	f.Add([]byte(`<!DOCTYPE html><html><head><title>Sign In</title></head></html>`), 401, "text/html")
+	f.Add([]byte(`{"detail":`), 503, "")
+	f.Fuzz(func(t *testing.T, body []byte, status int, contentType string) {
+		if status < 400 || status > 599 {
+			return
+		}
+		he := &transport.HTTPError{Method: "GET", URL: "https://x/hcmRestApi/scim/Users", StatusCode: status,
+			Header: http.Header{"Content-Type": {contentType}}, Body: body}
+		err := errorOf("GetUser", he)
+		var ae *APIError
+		if !errors.As(err, &ae) || ae.StatusCode != status {
+			t.Fatalf("%v", err)
+		}
+		if s := err.Error(); !strings.HasPrefix(s, "hcmscim: GetUser: ") || len(ae.Message) > 600 {
+			t.Fatalf("text %q", s)
 		}
 	})
 }

@@ -93,7 +93,7 @@ send:
 	wg.Wait()
 
 	if len(errs) == 0 && ctx.Err() != nil {
-		errs = append(errs, fmt.Errorf("hcmscim: looking up person numbers: %w", context.Cause(ctx)))
+		errs = append(errs, &APIError{Package: pkg, Op: "LookupPersonNumbers", Err: context.Cause(ctx)})
 	}
 	if len(errs) > 0 {
 		return found, nil, errors.Join(errs...)
@@ -119,14 +119,16 @@ func (c *Client) lookupBatch(ctx context.Context, batch []string) (map[string]Us
 	users := make(map[string]User, len(batch))
 	for u, err := range c.Users(ctx, Query{Filter: Or(fs...)}) {
 		if err != nil {
-			return nil, fmt.Errorf("hcmscim: looking up person numbers %s: %w", strings.Join(batch, ", "), err)
+			return nil, wrapf(err, "looking up person numbers %s", strings.Join(batch, ", "))
 		}
 		n := u.FA.WorkerInformation.PersonNumber
 		switch {
 		case !want[n]:
-			return nil, fmt.Errorf("hcmscim: looking up person numbers %s: the answer holds user %s with person number %q, which was not asked for", strings.Join(batch, ", "), u.ID, n)
+			return nil, &APIError{Package: pkg, Op: "LookupPersonNumbers", Kind: ErrUnexpectedContent,
+				Message: fmt.Sprintf("looking up person numbers %s: the answer holds user %s with person number %q, which was not asked for", strings.Join(batch, ", "), u.ID, n)}
 		case users[n].ID != "":
-			return nil, fmt.Errorf("hcmscim: person number %q belongs to two users, %s and %s", n, users[n].ID, u.ID)
+			return nil, &APIError{Package: pkg, Op: "LookupPersonNumbers", Kind: ErrConflict,
+				Message: fmt.Sprintf("person number %q belongs to two users, %s and %s", n, users[n].ID, u.ID)}
 		}
 		users[n] = u
 	}

@@ -25,15 +25,18 @@ type Member struct {
 	Display string `json:"display,omitempty"`
 }
 
+func (r Role) resourceID() string { return r.ID }
+
 // Roles yields the roles q selects, page after page. Source: GET
 // /hcmRestApi/scim/Roles.
 func (c *Client) Roles(ctx context.Context, q Query) iter.Seq2[Role, error] {
-	return listAll[Role](ctx, c, "Roles", q)
+	return listAll[Role](ctx, c, "Roles", "Roles", q)
 }
 
-// RolesPage returns one page of the roles q selects.
-func (c *Client) RolesPage(ctx context.Context, q Query) (*Page[Role], error) {
-	return listPage[Role](ctx, c, "Roles", q)
+// RolesPage returns the page of the roles q selects that next names (""
+// for the first).
+func (c *Client) RolesPage(ctx context.Context, q Query, next string) (*Page[Role], error) {
+	return listPage[Role](ctx, c, "RolesPage", "Roles", q, next)
 }
 
 // FindRole returns the role whose name (role code) is name, as Oracle's
@@ -41,41 +44,42 @@ func (c *Client) RolesPage(ctx context.Context, q Query) (*Page[Role], error) {
 // gives an error matching ErrNotFound.
 func (c *Client) FindRole(ctx context.Context, name string) (*Role, error) {
 	if name == "" {
-		return nil, &ValidationError{Problems: []string{"role name is empty"}}
+		return nil, &ValidationError{Problems: []string{"FindRole: the role name is empty"}}
 	}
-	page, err := c.RolesPage(ctx, Query{Filter: Eq("name", name), Count: 2})
+	page, err := listPage[Role](ctx, c, "FindRole", "Roles", Query{Filter: Eq("name", name), Count: 2}, "")
 	if err != nil {
 		return nil, err
 	}
-	switch len(page.Resources) {
+	switch len(page.Items) {
 	case 0:
-		return nil, fmt.Errorf("hcmscim: role %q: %w", name, ErrNotFound)
+		return nil, &APIError{Package: pkg, Op: "FindRole", Kind: ErrNotFound, Message: fmt.Sprintf("no role is named %q", name)}
 	case 1:
-		return &page.Resources[0], nil
+		return &page.Items[0], nil
 	}
-	return nil, fmt.Errorf("hcmscim: role name %q matches %d roles (ids %s, %s)", name, len(page.Resources), page.Resources[0].ID, page.Resources[1].ID)
+	return nil, &APIError{Package: pkg, Op: "FindRole", Kind: ErrConflict,
+		Message: fmt.Sprintf("role name %q matches %d roles (ids %s, %s)", name, len(page.Items), page.Items[0].ID, page.Items[1].ID)}
 }
 
 // GetRole returns the role with the given id. Source: GET
 // /hcmRestApi/scim/Roles/{id}.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
-	return get[Role](ctx, c, "Roles", id)
+	return get[Role](ctx, c, "GetRole", "Roles", id)
 }
 
 // AddRoleMembers grants the role to the users. Source: PATCH
 // /hcmRestApi/scim/Roles/{id} with {"members": [{"value": <user id>,
 // "operation": "ADD"}]}, answered 204 ("Add Role to User").
 func (c *Client) AddRoleMembers(ctx context.Context, roleID string, userIDs ...string) error {
-	return c.changeMembers(ctx, roleID, "ADD", userIDs)
+	return c.changeMembers(ctx, "AddRoleMembers", roleID, "ADD", userIDs)
 }
 
 // RemoveRoleMembers takes the role away from the users ("operation":
 // "REMOVE", "Remove Role to User").
 func (c *Client) RemoveRoleMembers(ctx context.Context, roleID string, userIDs ...string) error {
-	return c.changeMembers(ctx, roleID, "REMOVE", userIDs)
+	return c.changeMembers(ctx, "RemoveRoleMembers", roleID, "REMOVE", userIDs)
 }
 
-func (c *Client) changeMembers(ctx context.Context, roleID, op string, userIDs []string) error {
+func (c *Client) changeMembers(ctx context.Context, name, roleID, op string, userIDs []string) error {
 	path, err := idPath("Roles", roleID)
 	if err != nil {
 		return err
@@ -89,7 +93,7 @@ func (c *Client) changeMembers(ctx context.Context, roleID, op string, userIDs [
 	}
 	// Adding a member who has the role, or removing one who has not, leaves
 	// the role as asked: the call is safe to repeat.
-	_, err = c.do(ctx, d, request{method: http.MethodPatch, path: path, body: membersBody(d, op, userIDs), idempotent: true}, nil)
+	_, err = c.do(ctx, d, request{op: name, method: http.MethodPatch, path: path, body: membersBody(d, op, userIDs), idempotent: true}, nil)
 	return err
 }
 

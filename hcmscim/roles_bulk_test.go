@@ -143,8 +143,8 @@ func TestBulkSeedExample(t *testing.T) {
 	if !errors.As(err, &be) || be.Total != 2 || len(be.Failed) != 1 || be.Failed[0].Index != 1 {
 		t.Fatalf("error %v", err)
 	}
-	if !errors.Is(err, hcmscim.ErrServer) || !strings.Contains(err.Error(), "operation 2 (bulkId clientBulkId1, PATCH /Users/"+rachelID+")") ||
-		!strings.Contains(err.Error(), perIIP2410) {
+	if !errors.Is(err, hcmscim.ErrUnavailable) || !strings.Contains(err.Error(), "operation 2 (bulkId clientBulkId1, PATCH /Users/"+rachelID+")") ||
+		!strings.Contains(err.Error(), perIIP2410) || strings.Count(err.Error(), "hcmscim:") != 1 {
 		t.Errorf("error text %q", err)
 	}
 	// The first operation was applied; the failed one changed nothing.
@@ -187,7 +187,7 @@ func TestBulkStandardDialect(t *testing.T) {
 		t.Errorf("results %+v", res)
 	}
 	var ae *hcmscim.APIError
-	if !errors.As(res[2].Err, &ae) || ae.StatusCode != 400 || ae.SCIMType != "invalidValue" || ae.Message != "the address is refused" {
+	if !errors.As(res[2].Err, &ae) || ae.StatusCode != 400 || ae.Code != "invalidValue" || ae.Message != "the address is refused" {
 		t.Errorf("failed op: %v", res[2].Err)
 	}
 	if !errors.Is(err, hcmscim.ErrBadRequest) {

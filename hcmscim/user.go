@@ -7,8 +7,11 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/hrbridge/hrbridge/internal/apierr"
 )
 
 // User is a SCIM User resource with Oracle's faUser extension.
@@ -50,12 +53,31 @@ const EmailTypeWork = "W"
 // integration guide writes it: {"value": addr, "type": "W", "primary": true}.
 func WorkEmail(addr string) Email { return Email{Value: addr, Type: EmailTypeWork, Primary: true} }
 
-// UserRole is a role a user holds, as listed on the user.
+// UserRole is a role a user holds, as listed on the user. Oracle's items
+// carry id, value, displayName and description; RFC 7643's carry value and
+// display, read into DisplayName.
 type UserRole struct {
 	ID          string `json:"id,omitempty"`
 	Value       string `json:"value,omitempty"` // the role code, e.g. ORA_PER_EMPLOYEE_ABSTRACT
 	DisplayName string `json:"displayName,omitempty"`
 	Description string `json:"description,omitempty"`
+}
+
+// UnmarshalJSON reads a role item of either dialect.
+func (r *UserRole) UnmarshalJSON(b []byte) error {
+	type plain UserRole
+	var v struct {
+		plain
+		Display string `json:"display"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*r = UserRole(v.plain)
+	if r.DisplayName == "" {
+		r.DisplayName = v.Display
+	}
+	return nil
 }
 
 // FAUser is Oracle's extension urn:scim:schemas:extension:fa:2.0:faUser.
@@ -145,7 +167,7 @@ func ParseTime(s string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is neither yyyy-MM-dd HH:mm:ss.SSS nor RFC 3339", snippet(s))
+	return time.Time{}, fmt.Errorf("%q is neither yyyy-MM-dd HH:mm:ss.SSS nor RFC 3339", apierr.Snippet(s))
 }
 
 // UserPatch is a change to a user: only the fields given are sent, as
@@ -154,8 +176,16 @@ type UserPatch struct {
 	UserName    Opt[string]
 	DisplayName Opt[string]
 	Name        Opt[Name]
-	// Emails replaces the addresses of the types given (Oracle keeps one
-	// address per type).
+	// Emails sets the addresses of the types given and keeps the user's
+	// addresses of other types; every address needs a Type. In RFC 7644's
+	// dialect the request says exactly that: a PatchOp "remove" of
+	// emails[type eq "<type>"] for each type given, then an "add" of the
+	// addresses. Oracle's dialect has no such form: the body is the partial
+	// resource of Oracle's "Update User Email" example, {"emails": [...]},
+	// which Oracle applies per type (one address per type; its example
+	// sends the work address alone). A server that reads it as the whole
+	// list drops the other types: speak DialectStandard to such a server.
+	// See docs/hcmscim.md.
 	Emails   Opt[[]Email]
 	Active   Opt[bool]
 	Password Opt[string]
@@ -182,7 +212,17 @@ func (p UserPatch) check(who string, pr *problems) {
 	if v, ok := p.Password.Get(); ok && v == "" {
 		pr.add("%s: password is empty", who)
 	}
-	checkEmails(who, p.Emails.Or(nil), pr)
+	if es, ok := p.Emails.Get(); ok {
+		if len(es) == 0 {
+			pr.add("%s: emails is empty: a patch sets the addresses of the types it gives", who)
+		}
+		for i, e := range es {
+			if e.Type == "" {
+				pr.add("%s: emails[%d].type is empty: a patch sets the addresses of the types it gives", who, i)
+			}
+		}
+		checkEmails(who, es, pr)
+	}
 }
 
 func checkEmails(who string, emails []Email, pr *problems) {
@@ -206,7 +246,23 @@ func (p UserPatch) secrets() []string {
 func (p UserPatch) body(d Dialect) any {
 	f := userFields(p)
 	if d == DialectStandard {
-		return patchOp{Schemas: []string{PatchOpSchema}, Operations: []patchOperation{{Op: "replace", Value: f}}}
+		op := patchOp{Schemas: []string{PatchOpSchema}}
+		emails, setEmails := f.Emails.Get()
+		f.Emails = Opt[[]Email]{}
+		if f.UserName.IsSet() || f.DisplayName.IsSet() || f.Name.IsSet() || f.Active.IsSet() || f.Password.IsSet() {
+			op.Operations = append(op.Operations, patchOperation{Op: "replace", Value: f})
+		}
+		if setEmails {
+			var types []string
+			for _, e := range emails {
+				if !slices.Contains(types, e.Type) {
+					types = append(types, e.Type)
+					op.Operations = append(op.Operations, patchOperation{Op: "remove", Path: "emails[" + Eq("type", e.Type).String() + "]"})
+				}
+			}
+			op.Operations = append(op.Operations, patchOperation{Op: "add", Path: "emails", Value: emails})
+		}
+		return op
 	}
 	return struct {
 		Schemas []string `json:"schemas"`
@@ -240,26 +296,29 @@ func validID(id string) bool {
 	return id != "" && id != "." && id != ".." && !strings.ContainsAny(id, "/?#\\")
 }
 
+func (u User) resourceID() string { return u.ID }
+
 // Users yields the users q selects, page after page as the caller ranges.
-// Source: GET /hcmRestApi/scim/Users.
+// A server that sends a page again stops the list with an error wrapping
+// ErrRepeatedPage. Source: GET /hcmRestApi/scim/Users.
 func (c *Client) Users(ctx context.Context, q Query) iter.Seq2[User, error] {
-	return listAll[User](ctx, c, "Users", q)
+	return listAll[User](ctx, c, "Users", "Users", q)
 }
 
-// UsersPage returns one page of the users q selects; Page.Next is the
-// StartIndex of the following page.
-func (c *Client) UsersPage(ctx context.Context, q Query) (*Page[User], error) {
-	return listPage[User](ctx, c, "Users", q)
+// UsersPage returns the page of the users q selects that next names: ""
+// for the first page, else the Next of the page before.
+func (c *Client) UsersPage(ctx context.Context, q Query, next string) (*Page[User], error) {
+	return listPage[User](ctx, c, "UsersPage", "Users", q, next)
 }
 
 // GetUser returns the user with the given id. Source: GET
 // /hcmRestApi/scim/Users/{id}.
 func (c *Client) GetUser(ctx context.Context, id string) (*User, error) {
-	return get[User](ctx, c, "Users", id)
+	return get[User](ctx, c, "GetUser", "Users", id)
 }
 
 // get reads the resource id of kind ("Users", "Roles").
-func get[T any](ctx context.Context, c *Client, kind, id string) (*T, error) {
+func get[T any](ctx context.Context, c *Client, op, kind, id string) (*T, error) {
 	p, err := idPath(kind, id)
 	if err != nil {
 		return nil, err
@@ -269,7 +328,7 @@ func get[T any](ctx context.Context, c *Client, kind, id string) (*T, error) {
 		return nil, err
 	}
 	var v T
-	if _, err := c.do(ctx, d, request{method: http.MethodGet, path: p}, &v); err != nil {
+	if _, err := c.do(ctx, d, request{op: op, method: http.MethodGet, path: p}, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
@@ -298,7 +357,7 @@ func (c *Client) CreateUser(ctx context.Context, u User) (*User, error) {
 	u.Schemas = userSchemas(d, u.FA != (FAUser{}))
 	u.Meta = Meta{}
 	var out User
-	if _, err := c.do(ctx, d, request{method: http.MethodPost, path: "Users", body: u, secrets: []string{u.Password}}, &out); err != nil {
+	if _, err := c.do(ctx, d, request{op: "CreateUser", method: http.MethodPost, path: "Users", body: u, secrets: []string{u.Password}}, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -322,7 +381,7 @@ func (c *Client) PatchUser(ctx context.Context, id string, p UserPatch) (*User, 
 		return nil, err
 	}
 	var out User
-	status, err := c.do(ctx, d, request{method: http.MethodPatch, path: path, body: p.body(d),
+	status, err := c.do(ctx, d, request{op: "PatchUser", method: http.MethodPatch, path: path, body: p.body(d),
 		// Setting values again is harmless, but a password sent twice may
 		// be refused as reused: a password change is not retried.
 		idempotent: !p.Password.IsSet(), secrets: p.secrets()}, &out)

@@ -2,6 +2,7 @@ package hcmscim_test
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 
 	"github.com/hrbridge/hrbridge/hcmscim"
 	"github.com/hrbridge/hrbridge/hcmscim/hcmscimtest"
@@ -151,43 +154,52 @@ func TestUsersPageAndQuery(t *testing.T) {
 	srv, c := newPair(t, nil)
 	seed(srv)
 	ctx := context.Background()
-	page, err := c.UsersPage(ctx, hcmscim.Query{Count: 2, Attributes: []string{"userName"}, Filter: hcmscim.Co("userName", ".")})
+	page, err := c.UsersPage(ctx, hcmscim.Query{Count: 2, Attributes: []string{"userName"}, Filter: hcmscim.Co("userName", ".")}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Resources) != 2 || page.Next != 3 || page.StartIndex != 1 || page.TotalResults.IsSet() {
+	if len(page.Items) != 2 || page.Next != "3" || page.Total != -1 {
 		t.Fatalf("page = %+v", page)
 	}
-	for _, u := range page.Resources {
+	for _, u := range page.Items {
 		if u.ID == "" || len(u.Emails) != 0 || u.FA != (hcmscim.FAUser{}) {
 			t.Errorf("attributes=userName returned %+v", u)
 		}
 	}
-	page, err = c.UsersPage(ctx, hcmscim.Query{Count: 2, StartIndex: page.Next, Filter: hcmscim.Co("userName", ".")})
+	page, err = c.UsersPage(ctx, hcmscim.Query{Count: 2, Filter: hcmscim.Co("userName", ".")}, page.Next)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Resources) != 0 || page.Next != 0 {
+	if len(page.Items) != 0 || page.Next != "" {
 		t.Errorf("second page = %+v, want empty and last (Joe's user name has no dot)", page)
 	}
 	q := srv.Requests()[0].Query
 	if q.Get("filter") != `userName co "."` || q.Get("attributes") != "userName" || q.Get("count") != "2" || q.Get("startIndex") != "1" {
 		t.Errorf("query sent: %v", q)
 	}
+	if q := srv.Requests()[1].Query; q.Get("startIndex") != "3" {
+		t.Errorf("second page asked for startIndex %s", q.Get("startIndex"))
+	}
 
-	// A server that ignores startIndex is caught instead of looping.
+	// A server that answers another startIndex than the one asked for is
+	// caught instead of looping.
 	bad := hcmscimtest.Fault{Status: 200, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: `{"itemsPerPage":1,"startIndex":1,"Resources":[{"id":"X","userName":"x"}]}`}
 	srv.Faults.Push(bad)
-	if _, err := c.UsersPage(ctx, hcmscim.Query{StartIndex: 3, Count: 1}); err == nil || !strings.Contains(err.Error(), "startIndex 3") {
+	if _, err := c.UsersPage(ctx, hcmscim.Query{Count: 1}, "3"); !errors.Is(err, hcmscim.ErrUnexpectedContent) || !strings.Contains(err.Error(), "startIndex 3") {
 		t.Errorf("answer starting elsewhere: %v", err)
 	}
 
-	// Bad queries are refused before anything is sent.
+	// Bad queries and page tokens are refused before anything is sent.
 	n := len(srv.Requests())
-	for _, q := range []hcmscim.Query{{Count: -1}, {StartIndex: -2}, {Attributes: []string{"user name"}}, {Filter: hcmscim.Eq("1x", "y")}} {
-		if _, err := c.UsersPage(ctx, q); err == nil {
-			t.Errorf("query %+v gave no error", q)
+	for _, q := range []hcmscim.Query{{Count: -1}, {Attributes: []string{"user name"}}, {Filter: hcmscim.Eq("1x", "y")}} {
+		if _, err := c.UsersPage(ctx, q, ""); !errors.Is(err, hcmscim.ErrInvalid) {
+			t.Errorf("query %+v: %v", q, err)
+		}
+	}
+	for _, next := range []string{"0", "-2", "x"} {
+		if _, err := c.UsersPage(ctx, hcmscim.Query{}, next); !errors.Is(err, hcmscim.ErrInvalid) {
+			t.Errorf("page token %q: %v", next, err)
 		}
 	}
 	if len(srv.Requests()) != n {
@@ -339,7 +351,7 @@ func TestPatchUser(t *testing.T) {
 			t.Errorf("empty patch: %v", err)
 		}
 		_, err = c.PatchUser(ctx, joeID, hcmscim.UserPatch{UserName: hcmscim.Some(""), Emails: hcmscim.Some([]hcmscim.Email{{Value: "x"}})})
-		if !errors.As(err, &ve) || len(ve.Problems) != 2 || !strings.Contains(err.Error(), joeID) {
+		if !errors.As(err, &ve) || len(ve.Problems) != 3 || !strings.Contains(err.Error(), joeID) || !errors.Is(err, hcmscim.ErrInvalid) {
 			t.Errorf("bad patch: %v", err)
 		}
 	})
@@ -355,7 +367,10 @@ func TestPatchUser(t *testing.T) {
 		}
 		reqs := srv.Requests()
 		sameJSON(t, "PatchOp body", reqs[len(reqs)-1].Body,
-			`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"userName":"Joe.Green","emails":[{"value":"joe.green@mail.com","type":"work","primary":true}]}}]}`)
+			`{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[`+
+				`{"op":"replace","value":{"userName":"Joe.Green"}},`+
+				`{"op":"remove","path":"emails[type eq \"work\"]"},`+
+				`{"op":"add","path":"emails","value":[{"value":"joe.green@mail.com","type":"work","primary":true}]}]}`)
 		if ct := reqs[len(reqs)-1].Header.Get("Content-Type"); ct != "application/scim+json" {
 			t.Errorf("Content-Type %q", ct)
 		}
@@ -396,7 +411,7 @@ func TestDialectDetection(t *testing.T) {
 	// A list call made by the caller shows the dialect for free.
 	srv, c := newPair(t, []hcmscimtest.Option{hcmscimtest.WithDialect(hcmscim.DialectStandard)})
 	seed(srv)
-	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}); err != nil {
+	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ := c.Dialect(context.Background()); d != hcmscim.DialectStandard || len(srv.Requests()) != 1 {
@@ -417,14 +432,40 @@ func TestNewClientOptions(t *testing.T) {
 		"bad dialect":    {hcmscim.WithInsecureHTTP(), hcmscim.WithDialect(7)},
 		"body size":      {hcmscim.WithInsecureHTTP(), hcmscim.WithMaxBodyBytes(0)},
 		"nil client":     {hcmscim.WithInsecureHTTP(), hcmscim.WithHTTPClient(nil)},
+		"no credentials": {hcmscim.WithInsecureHTTP()},
+		"nil CA pool":    {hcmscim.WithInsecureHTTP(), hcmscim.WithBasicAuth("a", "b"), hcmscim.WithRootCAs(nil)},
+		"nil tokens":     {hcmscim.WithInsecureHTTP(), hcmscim.WithTokenSource(nil)},
+		"token and jwt":  {hcmscim.WithInsecureHTTP(), hcmscim.WithBasicAuth("a", "b"), hcmscim.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "t0ken-1"}))},
 	} {
 		if _, err := hcmscim.NewClient("http://127.0.0.1:1", opts...); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
 	if _, err := hcmscim.NewClient("https://acme.fa.us2.oraclecloud.com", hcmscim.WithUserAgent("ems/1"), hcmscim.WithLogger(slog.New(slog.DiscardHandler)),
-		hcmscim.WithHTTPClient(&http.Client{}), hcmscim.WithMaxBodyBytes(1<<20)); err != nil {
+		hcmscim.WithHTTPClient(&http.Client{}), hcmscim.WithMaxBodyBytes(1<<20), hcmscim.WithBasicAuth("u", "p"),
+		hcmscim.WithRetry(0, time.Second), hcmscim.WithRootCAs(x509.NewCertPool())); err != nil {
 		t.Error(err)
+	}
+	// Every refusal starts with the package's name, once.
+	for _, opts := range [][]hcmscim.Option{
+		{hcmscim.WithBasicAuth("u", "p")},
+		{hcmscim.WithInsecureHTTP(), hcmscim.WithBasicAuth("u", "p"), hcmscim.WithRetry(-1, time.Second)},
+		{hcmscim.WithInsecureHTTP(), hcmscim.WithRootCAs(nil)},
+		{hcmscim.WithInsecureHTTP(), hcmscim.WithTokenSource(nil)},
+		{hcmscim.WithInsecureHTTP()},
+	} {
+		_, err := hcmscim.NewClient("http://127.0.0.1:1", opts...)
+		if err == nil || !strings.HasPrefix(err.Error(), "hcmscim: ") || strings.Count(err.Error(), "hcmscim:")+strings.Count(err.Error(), "hrbridge:") != 1 {
+			t.Errorf("refusal %v", err)
+		}
+	}
+	_, err := hcmscim.NewClient("http://127.0.0.1:1", hcmscim.WithBasicAuth("u", "p"))
+	if err == nil || !strings.Contains(err.Error(), "WithInsecureHTTP") {
+		t.Errorf("http:// refused without naming WithInsecureHTTP: %v", err)
+	}
+	_, err = hcmscim.NewClient("https://acme.example/?tenant=x", hcmscim.WithBasicAuth("u", "p"))
+	if err == nil {
+		t.Error("a base URL with a query was accepted")
 	}
 }
 
@@ -435,11 +476,11 @@ func TestBasePath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}); err != nil {
+	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	c, _ = hcmscim.NewClient(srv.URL+"/scim/v2", hcmscim.WithInsecureHTTP(), hcmscim.WithBasicAuth(srv.Username, srv.Password))
-	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}); !errors.Is(err, hcmscim.ErrNotFound) {
+	if _, err := c.UsersPage(context.Background(), hcmscim.Query{}, ""); !errors.Is(err, hcmscim.ErrNotFound) {
 		t.Errorf("wrong root: %v", err)
 	}
 }

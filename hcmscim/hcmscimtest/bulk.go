@@ -134,6 +134,10 @@ func (s *Server) bulkOne(op BulkOperation) (int, string, *scimError) {
 		loc = l
 	case op.Method == http.MethodPatch && kind == "Users" && id != "" && !strings.Contains(id, "/"):
 		status, _, _, serr = s.patchUserLocked(id, op.Data)
+	case op.Method == http.MethodPut && kind == "Users" && id != "" && !strings.Contains(id, "/"):
+		status, _, _, serr = s.putUserLocked(id, op.Data)
+	case op.Method == http.MethodDelete && kind == "Users" && id != "" && !strings.Contains(id, "/"):
+		status, _, _, serr = s.deleteUserLocked(id)
 	case op.Method == http.MethodPatch && kind == "Roles" && id != "" && !strings.Contains(id, "/"):
 		status, _, _, serr = s.patchRoleLocked(id, op.Data)
 		if serr == nil {
@@ -172,14 +176,10 @@ func (s *Server) bulkResult(method, bulkID, loc string, status int, serr *scimEr
 	return o.set("status", st)
 }
 
-// errorBody is a SCIM error message: RFC 7644's, with the old URN family's
-// schema in Oracle's dialect.
+// errorBody is RFC 7644's error message (section 3.12), in both dialects:
+// Oracle documents none of its own.
 func (s *Server) errorBody(e *scimError) any {
-	schema := hcmscim.ErrorSchema
-	if s.dialect != hcmscim.DialectStandard {
-		schema = "urn:scim:schemas:core:2.0:Error"
-	}
-	o := newObject().set("schemas", []string{schema})
+	o := newObject().set("schemas", []string{hcmscim.ErrorSchema})
 	if e.scimType != "" {
 		o.set("scimType", e.scimType)
 	}

@@ -5,26 +5,27 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hrbridge/hrbridge/hcmscim"
 	"github.com/hrbridge/hrbridge/internal/scimfilter"
 )
 
-func (s *Server) patchUser(id string, body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.patchUserLocked(id, body)
+// userAndBody returns the user id and the JSON object body holds.
+func (s *Server) userAndBody(id string, body []byte) (*userRec, map[string]json.RawMessage, *scimError) {
+	rec, ok := s.st.users[id]
+	if !ok {
+		return nil, nil, errorf(http.StatusNotFound, "", "user %s not found", id)
+	}
+	fields, serr := object(body)
+	return rec, fields, serr
 }
 
 // patchUserLocked applies a PATCH: in Oracle's dialect a partial resource
 // whose attributes replace the user's; in RFC 7644's a PatchOp. Every
 // change is checked before any is applied.
 func (s *Server) patchUserLocked(id string, body []byte) (int, any, string, *scimError) {
-	rec, ok := s.st.users[id]
-	if !ok {
-		return 0, nil, "", errorf(http.StatusNotFound, "", "user %s not found", id)
-	}
-	fields, serr := object(body)
+	rec, fields, serr := s.userAndBody(id, body)
 	if serr != nil {
 		return 0, nil, "", serr
 	}
@@ -40,14 +41,67 @@ func (s *Server) patchUserLocked(id string, body []byte) (int, any, string, *sci
 	if serr != nil {
 		return 0, nil, "", serr
 	}
+	return s.store(rec, next)
+}
+
+// putUserLocked replaces a user (RFC 7644 section 3.5.1): the attributes
+// the body gives replace the user's, the ones it leaves out are cleared
+// (active is then unassigned, the user category DEFAULT again), and
+// read-only ones (id, meta, workerInformation, accountType) are ignored.
+// userName is required. The password is kept unless the body sets one.
+func (s *Server) putUserLocked(id string, body []byte) (int, any, string, *scimError) {
+	rec, fields, serr := s.userAndBody(id, body)
+	if serr != nil {
+		return 0, nil, "", serr
+	}
+	if serr := s.checkSchemas(fields, s.coreURN()); serr != nil {
+		return 0, nil, "", serr
+	}
+	if _, ok := fields["username"]; !ok {
+		return 0, nil, "", errorf(http.StatusBadRequest, "invalidValue", "userName is required")
+	}
+	if raw, ok := fields["id"]; ok {
+		var v string
+		if json.Unmarshal(raw, &v) != nil || v != id {
+			return 0, nil, "", errorf(http.StatusBadRequest, "mutability", "id %s does not name user %s", raw, id)
+		}
+	}
+	faKey := strings.ToLower(hcmscim.FAUserSchema)
+	if raw, ok := fields[faKey]; ok {
+		var fa map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fa); err != nil {
+			return 0, nil, "", errorf(http.StatusBadRequest, "invalidValue", "%s is not an object", hcmscim.FAUserSchema)
+		}
+		for k := range fa {
+			if strings.EqualFold(k, "workerInformation") || strings.EqualFold(k, "accountType") {
+				delete(fa, k) // read-only: ignored
+			}
+		}
+		fields[faKey], _ = json.Marshal(fa)
+	}
+	next := userRec{password: rec.password, seq: rec.seq}
+	next.u.ID, next.u.Meta = id, rec.u.Meta
+	next.u.FA.WorkerInformation, next.u.FA.AccountType = rec.u.FA.WorkerInformation, rec.u.FA.AccountType
+	if serr := s.applyPartial(&next, fields, replaceEmails); serr != nil {
+		return 0, nil, "", serr
+	}
+	if next.u.FA.UserCategory == "" {
+		next.u.FA.UserCategory = "DEFAULT"
+	}
+	return s.store(rec, next)
+}
+
+// store makes next the user rec was, keeping the userName index, and
+// answers the user.
+func (s *Server) store(rec *userRec, next userRec) (int, any, string, *scimError) {
 	if !strings.EqualFold(next.u.UserName, rec.u.UserName) {
 		if _, taken := s.st.byName[strings.ToLower(next.u.UserName)]; taken {
 			return 0, nil, "", errorf(http.StatusConflict, "uniqueness", "userName %q is already taken", next.u.UserName)
 		}
 		delete(s.st.byName, strings.ToLower(rec.u.UserName))
-		s.st.byName[strings.ToLower(next.u.UserName)] = id
+		s.st.byName[strings.ToLower(next.u.UserName)] = rec.u.ID
 	}
-	next.u.Meta.LastModified = s.now().UTC().Truncate(1e6)
+	next.u.Meta.LastModified = s.now().UTC().Truncate(time.Millisecond)
 	*rec = next
 	return http.StatusOK, s.renderUser(rec, nil), "", nil
 }
@@ -195,13 +249,16 @@ func (s *Server) applyPatchOp(rec *userRec, fields map[string]json.RawMessage, b
 					return err
 				}
 			} else {
-				partial = map[string]json.RawMessage{strings.ToLower(op.Path): op.Value}
+				var err *scimError
+				if partial, err = s.pathValue(rec, op.Path, op.Value); err != nil {
+					return err
+				}
 			}
 			if err := s.applyPartial(rec, partial, mode); err != nil {
 				return err
 			}
 		case "remove":
-			if err := removeFromUser(rec, op.Path); err != nil {
+			if err := s.removeFromUser(rec, op.Path); err != nil {
 				return err
 			}
 		default:
@@ -211,23 +268,75 @@ func (s *Server) applyPatchOp(rec *userRec, fields map[string]json.RawMessage, b
 	return nil
 }
 
-func removeFromUser(rec *userRec, path string) *scimError {
+// attrPath reads a PatchOp path naming an attribute: "displayName",
+// "name.givenName", or either qualified by its schema's URN
+// ("urn:ietf:params:scim:schemas:core:2.0:User:displayName",
+// "urn:scim:schemas:extension:fa:2.0:faUser:userCategory"). ext reports an
+// attribute of the faUser extension.
+func (s *Server) attrPath(path string) (p scimfilter.Path, ext bool, serr *scimError) {
+	p, err := scimfilter.ParsePath(path)
+	if err != nil {
+		return p, false, errorf(http.StatusBadRequest, "invalidPath", "path %q cannot be read", path)
+	}
+	switch {
+	case p.URN == "" || strings.EqualFold(p.URN, s.coreURN()):
+		return p, false, nil
+	case strings.EqualFold(p.URN, hcmscim.FAUserSchema):
+		return p, true, nil
+	}
+	return p, false, errorf(http.StatusBadRequest, "invalidPath", "schema %q of path %q is not served here", p.URN, path)
+}
+
+// pathValue turns a PatchOp add or replace with a path into the partial
+// resource it sets.
+func (s *Server) pathValue(rec *userRec, path string, value json.RawMessage) (map[string]json.RawMessage, *scimError) {
+	p, ext, serr := s.attrPath(path)
+	if serr != nil {
+		return nil, serr
+	}
+	attr := strings.ToLower(p.Attr)
+	if p.Sub != "" {
+		if ext || attr != "name" {
+			return nil, errorf(http.StatusBadRequest, "invalidPath", "path %q is not supported here", path)
+		}
+		var v string
+		if err := json.Unmarshal(value, &v); err != nil {
+			return nil, errorf(http.StatusBadRequest, "invalidValue", "%s: %v", path, err)
+		}
+		n := rec.u.Name
+		switch strings.ToLower(p.Sub) {
+		case "givenname":
+			n.GivenName = v
+		case "familyname":
+			n.FamilyName = v
+		case "middlename":
+			n.MiddleName = v
+		case "formatted":
+			n.Formatted = v
+		default:
+			return nil, errorf(http.StatusBadRequest, "invalidPath", "path %q is not supported here", path)
+		}
+		value, _ = json.Marshal(n)
+	}
+	if ext {
+		obj, _ := json.Marshal(map[string]json.RawMessage{p.Attr: value})
+		return map[string]json.RawMessage{strings.ToLower(hcmscim.FAUserSchema): obj}, nil
+	}
+	return map[string]json.RawMessage{attr: value}, nil
+}
+
+// removeFromUser applies a PatchOp remove: of an attribute the schema does
+// not require (userName is required; id, meta and the read-only faUser
+// attributes cannot be removed), of a name sub-attribute, or of the emails
+// a filter selects.
+func (s *Server) removeFromUser(rec *userRec, path string) *scimError {
 	if path == "" {
 		return errorf(http.StatusBadRequest, "noTarget", "remove needs a path")
 	}
-	x, err := scimfilter.Parse(path + " pr")
-	var vp *scimfilter.ValuePath
-	if err != nil {
-		// emails[type eq "work"] is a value path, not an attribute test.
-		if y, err2 := scimfilter.Parse(path); err2 == nil {
-			vp, _ = y.(*scimfilter.ValuePath)
-		}
-		if vp == nil {
-			return errorf(http.StatusBadRequest, "invalidPath", "path %q cannot be read", path)
-		}
-	}
-	if vp != nil {
-		if !strings.EqualFold(vp.Path.Attr, "emails") {
+	if x, err := scimfilter.Parse(path); err == nil {
+		// emails[type eq "work"] is a value path.
+		vp, ok := x.(*scimfilter.ValuePath)
+		if !ok || !strings.EqualFold(vp.Path.Attr, "emails") || vp.Path.Sub != "" {
 			return errorf(http.StatusBadRequest, "invalidPath", "path %q is not supported here", path)
 		}
 		var keepList []hcmscim.Email
@@ -244,23 +353,42 @@ func removeFromUser(rec *userRec, path string) *scimError {
 		rec.u.Emails = keepList
 		return nil
 	}
-	switch strings.ToLower(x.(*scimfilter.Present).Path.String()) {
-	case "emails":
+	p, ext, serr := s.attrPath(path)
+	if serr != nil {
+		return serr
+	}
+	attr, sub := strings.ToLower(p.Attr), strings.ToLower(p.Sub)
+	switch {
+	case ext && attr == "usercategory" && sub == "":
+		rec.u.FA.UserCategory = "DEFAULT"
+	case ext:
+		return errorf(http.StatusBadRequest, "mutability", "%q cannot be removed: HCM maintains it", path)
+	case attr == "name" && sub == "":
+		rec.u.Name = hcmscim.Name{}
+	case attr == "name" && sub == "givenname":
+		rec.u.Name.GivenName = ""
+	case attr == "name" && sub == "familyname":
+		rec.u.Name.FamilyName = ""
+	case attr == "name" && sub == "middlename":
+		rec.u.Name.MiddleName = ""
+	case attr == "name" && sub == "formatted":
+		rec.u.Name.Formatted = ""
+	case sub != "":
+		return errorf(http.StatusBadRequest, "invalidPath", "path %q is not supported here", path)
+	case attr == "active":
+		rec.u.Active = hcmscim.Opt[bool]{}
+	case attr == "emails":
 		rec.u.Emails = nil
-	case "displayname":
+	case attr == "displayname":
 		rec.u.DisplayName = ""
-	case "preferredlanguage":
+	case attr == "preferredlanguage":
 		rec.u.PreferredLanguage = ""
+	case attr == "username":
+		return errorf(http.StatusBadRequest, "mutability", "userName is required: it cannot be removed")
 	default:
 		return errorf(http.StatusBadRequest, "mutability", "%q cannot be removed here", path)
 	}
 	return nil
-}
-
-func (s *Server) patchRole(id string, body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.patchRoleLocked(id, body)
 }
 
 // patchRoleLocked changes a role's members: Oracle's {"members": [{"value":

@@ -1,13 +1,14 @@
 // Package hcmscimtest is a fake of Oracle HCM's SCIM API (/hcmRestApi/scim)
 // for tests, in the manner of net/http/httptest: NewServer starts it on
-// loopback, in memory, and it behaves as Oracle's documents describe (the
-// "Updating HCM" section of Oracle's integration guide for entitlement
-// management systems, and section 3 of protocol-notes.md). Start runs one
-// outside a test, for examples and programs.
+// loopback, in memory, and closes it when the test ends; Start runs one
+// from any program (an example, a tool another team develops against),
+// until Close. It behaves as Oracle's documents and samples describe (see
+// docs/hcmscim.md in the repository for the facts and their sources):
 //
-//   - Users: list with filter, attributes, startIndex and count, get,
-//     create, and PATCH with a partial resource; faUser extension with the
-//     worker's person number, manager, job, business unit and department;
+//   - Users: list with filter, attributes, excludedAttributes, startIndex
+//     and count, get, create, PATCH with a partial resource, and PUT and
+//     DELETE (204) for RFC clients; faUser extension with the worker's
+//     person number, manager, job, business unit and department;
 //     timestamps as "yyyy-MM-dd HH:mm:ss.SSS"; list answers without
 //     totalResults.
 //   - Roles: list and get; PATCH of members with "operation": "ADD" or
@@ -15,15 +16,25 @@
 //   - Bulk: each operation carried out and given its own status, in
 //     Oracle's {"code": "500", "description": "..."} form; Server.FailBulk
 //     makes chosen operations fail as Oracle's PER_IIP_2410 example does.
+//   - Discovery: /ServiceProviderConfig, /ResourceTypes and /Schemas, with
+//     RFC 7643's URNs; POST /.search answers 501.
 //   - Filters parsed by a real parser (RFC 7644's grammar) and evaluated on
 //     the attributes the fake serves; anything else is refused with 400 and
 //     scimType invalidFilter, as an RFC 7644 server does.
-//   - Authentication: HTTP Basic (Server.Username and Server.Password) and,
-//     with WithFusionJWT, Oracle Fusion JWTs checked as a pod checks them.
+//   - Authentication: HTTP Basic (Server.Username and Server.Password), an
+//     OAuth bearer token (Server.Token, WithBearerToken; another token is
+//     refused with 401 "Invalid bearer token") and, with WithFusionJWT,
+//     Oracle Fusion JWTs checked as a pod checks them. WithTLS serves HTTPS;
+//     RootCAs is the pool for hcmscim.WithRootCAs.
 //   - WithDialect(hcmscim.DialectStandard) makes it an RFC 7643/7644 server
 //     instead: urn:ietf:params:scim URNs, ListResponse with totalResults,
-//     PatchOp, BulkRequest/BulkResponse.
-//   - Faults (an *fault.Injector) makes it misbehave on command.
+//     PatchOp (paths qualified by a schema URN accepted; name and active
+//     removable), roles as multi-valued attributes with value and display,
+//     BulkRequest/BulkResponse.
+//   - Faults (an *fault.Injector) makes it misbehave on command;
+//     WithStartIndexIgnored answers every startIndex with the first page,
+//     and WithMaxCount below the client's count sends short pages, as
+//     third-party servers do.
 //
 // Where the documents are silent the fake chooses, and says so: errors use
 // RFC 7644's Error message in both dialects (Oracle documents none); a
@@ -52,11 +63,12 @@ import (
 // Fault is a misbehaviour to push onto Server.Faults.
 type Fault = fault.Fault
 
-// Default credentials of a server started without WithBasicAuth or
-// WithFusionJWT.
+// Default credentials of a server started without WithBasicAuth,
+// WithBearerToken or WithFusionJWT.
 const (
 	DefaultUsername = "EMS_INTEGRATION"
 	DefaultPassword = "fake-Welcome1-password"
+	DefaultToken    = "fake-Oauth2-access-token"
 )
 
 // Defaults of the fake's limits.
@@ -86,6 +98,10 @@ type Server struct {
 	// Username and Password are the Basic credentials the fake accepts
 	// (empty when it accepts only JWTs).
 	Username, Password string
+	// Token is the OAuth bearer token the fake accepts, for
+	// hcmscim.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken:
+	// srv.Token})); empty when it accepts only Fusion JWTs.
+	Token string
 
 	dialect     hcmscim.Dialect
 	verifier    *fusionjwt.Verifier
@@ -95,7 +111,10 @@ type Server struct {
 	srv         *httptest.Server
 	base        string // URL + DefaultPath
 	basicGiven  bool
+	tokenGiven  bool
 	noBasicAuth bool
+	tls         bool
+	samePage    bool
 
 	mu           sync.Mutex
 	st           store
@@ -115,10 +134,17 @@ func WithBasicAuth(user, password string) Option {
 	return func(s *Server) { s.Username, s.Password, s.basicGiven = user, password, true }
 }
 
+// WithBearerToken sets the OAuth bearer token the fake accepts (Token),
+// the server side of hcmscim.WithTokenSource. Another bearer token is
+// refused with 401 "Invalid bearer token".
+func WithBearerToken(token string) Option {
+	return func(s *Server) { s.Token, s.tokenGiven = token, true }
+}
+
 // WithFusionJWT makes the fake accept Fusion JWTs whose iss is issuer and
 // whose x5t names cert, as a pod with that API Authentication provider
-// does. Unless WithBasicAuth is given too, Basic credentials are then
-// refused.
+// does. Unless WithBasicAuth or WithBearerToken is given too, Basic
+// credentials and other bearer tokens are then refused.
 func WithFusionJWT(issuer string, cert *x509.Certificate) Option {
 	return func(s *Server) {
 		s.verifier = &fusionjwt.Verifier{Issuer: issuer, Certs: []*x509.Certificate{cert}}
@@ -134,8 +160,18 @@ func WithMaxCount(n int) Option { return func(s *Server) { s.maxCount = n } }
 // (1000 by default); more are refused with 413.
 func WithMaxBulkOperations(n int) Option { return func(s *Server) { s.maxBulkOps = n } }
 
-// WithClock sets the clock of the meta timestamps.
+// WithClock sets the fake's clock (the meta timestamps).
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
+
+// WithTLS serves HTTPS with a certificate of its own; give the client
+// hcmscim.WithRootCAs(srv.RootCAs()).
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
+// WithStartIndexIgnored makes the fake answer every list request with its
+// first page, whatever startIndex asks for, while echoing the startIndex
+// asked for, as a server met in the field does: a client that does not
+// notice pages it has already read never ends its list.
+func WithStartIndexIgnored() Option { return func(s *Server) { s.samePage = true } }
 
 // NewServer starts a fake and closes it when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
@@ -155,6 +191,7 @@ func Start(opts ...Option) (*Server, error) {
 		Faults:     fault.New(),
 		Username:   DefaultUsername,
 		Password:   DefaultPassword,
+		Token:      DefaultToken,
 		dialect:    hcmscim.DialectOracle,
 		maxCount:   DefaultMaxCount,
 		maxBulkOps: DefaultMaxBulkOperations,
@@ -173,11 +210,21 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("hcmscimtest: the largest page (%d) and Bulk request (%d) must hold at least one", s.maxCount, s.maxBulkOps)
 	case s.basicGiven && (s.Username == "" || s.Password == ""):
 		return nil, fmt.Errorf("hcmscimtest: WithBasicAuth needs a user name and a password")
+	case s.tokenGiven && s.Token == "":
+		return nil, fmt.Errorf("hcmscimtest: WithBearerToken needs a token")
 	}
 	if s.noBasicAuth && !s.basicGiven {
 		s.Username, s.Password = "", ""
 	}
-	s.srv = httptest.NewServer(s.Faults.Wrap(http.HandlerFunc(s.serve)))
+	if s.noBasicAuth && !s.tokenGiven {
+		s.Token = ""
+	}
+	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(http.HandlerFunc(s.serve)))
+	if s.tls {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
 	s.base = s.URL + hcmscim.DefaultPath
 	return s, nil
@@ -185,6 +232,17 @@ func Start(opts ...Option) (*Server, error) {
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }
+
+// RootCAs returns a pool holding the certificate of a server started
+// WithTLS, for hcmscim.WithRootCAs; nil for a plain HTTP server.
+func (s *Server) RootCAs() *x509.CertPool {
+	if !s.tls {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.srv.Certificate())
+	return pool
+}
 
 // Dialect returns the dialect the fake speaks.
 func (s *Server) Dialect() hcmscim.Dialect { return s.dialect }
@@ -269,41 +327,65 @@ func (s *Server) route(method, path string, q url.Values, body []byte) (int, any
 		return 0, nil, "", errorf(http.StatusNotFound, "", "no resource at %s", path)
 	}
 	switch {
+	case method == http.MethodPost && (kind == ".search" || id == ".search"):
+		// RFC 7644 section 3.4.3: a server that does not support it
+		// answers 501.
+		return 0, nil, "", errorf(http.StatusNotImplemented, "", "POST %s is not supported: query with GET", path)
 	case kind == "Users" && id == "" && method == http.MethodGet:
 		return s.listUsers(q)
 	case kind == "Users" && id == "" && method == http.MethodPost:
-		return s.createUser(body)
+		return s.locked(func() (int, any, string, *scimError) { return s.createUserLocked(body) })
 	case kind == "Users" && id != "" && method == http.MethodGet:
-		return s.getUser(id)
+		return s.getUser(id, q)
 	case kind == "Users" && id != "" && method == http.MethodPatch:
-		return s.patchUser(id, body)
+		return s.locked(func() (int, any, string, *scimError) { return s.patchUserLocked(id, body) })
+	case kind == "Users" && id != "" && method == http.MethodPut:
+		return s.locked(func() (int, any, string, *scimError) { return s.putUserLocked(id, body) })
+	case kind == "Users" && id != "" && method == http.MethodDelete:
+		return s.locked(func() (int, any, string, *scimError) { return s.deleteUserLocked(id) })
 	case kind == "Roles" && id == "" && method == http.MethodGet:
 		return s.listRoles(q)
 	case kind == "Roles" && id != "" && method == http.MethodGet:
-		return s.getRole(id)
+		return s.getRole(id, q)
 	case kind == "Roles" && id != "" && method == http.MethodPatch:
-		return s.patchRole(id, body)
+		return s.locked(func() (int, any, string, *scimError) { return s.patchRoleLocked(id, body) })
 	case kind == "Bulk" && id == "" && method == http.MethodPost:
 		return s.bulk(body)
-	case kind == "Users" || kind == "Roles" || kind == "Bulk":
+	case (kind == "Schemas" || kind == "ResourceTypes" || kind == "ServiceProviderConfig") && method == http.MethodGet:
+		return s.discovery(kind, id, q)
+	case kind == "Users" || kind == "Roles" || kind == "Bulk" || kind == "Schemas" || kind == "ResourceTypes" || kind == "ServiceProviderConfig":
 		return 0, nil, "", errorf(http.StatusMethodNotAllowed, "", "%s is not allowed on %s", method, path)
 	}
 	return 0, nil, "", errorf(http.StatusNotFound, "", "no resource at %s", path)
 }
 
-// authenticate checks Basic credentials or a Fusion JWT.
+// locked runs a change with the server's lock held.
+func (s *Server) locked(change func() (int, any, string, *scimError)) (int, any, string, *scimError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return change()
+}
+
+// authenticate checks Basic credentials, a bearer token or a Fusion JWT.
 func (s *Server) authenticate(r *http.Request) *scimError {
 	h := r.Header.Get("Authorization")
 	scheme, cred, _ := strings.Cut(h, " ")
+	cred = strings.TrimSpace(cred)
 	switch {
 	case strings.EqualFold(scheme, "Basic") && s.Username != "":
 		if u, p, ok := r.BasicAuth(); ok && u == s.Username && p == s.Password {
 			return nil
 		}
-	case strings.EqualFold(scheme, "Bearer") && s.verifier != nil:
-		if _, err := s.verifier.Verify(strings.TrimSpace(cred)); err == nil {
+	case strings.EqualFold(scheme, "Bearer") && (s.Token != "" || s.verifier != nil):
+		if s.Token != "" && cred == s.Token {
 			return nil
 		}
+		if s.verifier != nil {
+			if _, err := s.verifier.Verify(cred); err == nil {
+				return nil
+			}
+		}
+		return errorf(http.StatusUnauthorized, "", "Invalid bearer token")
 	}
 	return errorf(http.StatusUnauthorized, "", "authentication failed")
 }

@@ -168,8 +168,11 @@ func TestBulkLimits(t *testing.T) {
 		t.Errorf("no operations: %d", status)
 	}
 	status, out = call(t, srv, "POST", "/Bulk", `{"Operations":[{"method":"DELETE","path":"/Users/`+id+`","bulkId":"d"}]}`)
-	if status != 200 || out["Operations"].([]any)[0].(map[string]any)["status"].(map[string]any)["code"] != "405" {
+	if status != 200 || out["Operations"].([]any)[0].(map[string]any)["status"].(map[string]any)["code"] != "204" {
 		t.Errorf("DELETE: %d %v", status, out)
+	}
+	if _, ok := srv.User(id); ok {
+		t.Error("the user is still there after DELETE")
 	}
 }
 

@@ -282,26 +282,46 @@ func (o *jsonObject) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// keep returns a filter of top-level attributes for the attributes query
-// parameter: nil keeps all.
-func keep(attrs string) func(string) bool {
-	if attrs == "" {
+// keep returns a filter of top-level attributes for the attributes and
+// excludedAttributes query parameters (RFC 7644 section 3.4.2.5): nil
+// keeps all. id and schemas are always returned.
+func keep(q url.Values) func(string) bool {
+	want, skip := names(q.Get("attributes")), names(q.Get("excludedAttributes"))
+	if want == nil && skip == nil {
 		return nil
 	}
-	want := map[string]bool{"id": true, "schemas": true}
-	for _, a := range strings.Split(attrs, ",") {
+	return func(k string) bool {
+		k = strings.ToLower(k)
+		if k == "id" || k == "schemas" {
+			return true
+		}
+		return (want == nil || want[k]) && !skip[k]
+	}
+}
+
+// names reads a comma list of attribute paths into the lower-case names
+// of the top-level attributes they name (an extension's URN for its
+// attributes); nil for an empty list.
+func names(list string) map[string]bool {
+	if list == "" {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, a := range strings.Split(list, ",") {
 		a = strings.TrimSpace(a)
+		if strings.EqualFold(a, hcmscim.FAUserSchema) {
+			out[strings.ToLower(a)] = true
+			continue
+		}
 		if p, err := scimfilter.ParsePath(a); err == nil {
 			if p.URN != "" && strings.EqualFold(p.URN, hcmscim.FAUserSchema) {
-				want[strings.ToLower(hcmscim.FAUserSchema)] = true
+				out[strings.ToLower(hcmscim.FAUserSchema)] = true
 				continue
 			}
-			want[strings.ToLower(p.Attr)] = true
-		} else if strings.EqualFold(a, hcmscim.FAUserSchema) {
-			want[strings.ToLower(a)] = true
+			out[strings.ToLower(p.Attr)] = true
 		}
 	}
-	return func(k string) bool { return want[strings.ToLower(k)] }
+	return out
 }
 
 // begin starts the answer for a resource: id, meta and schemas, and an add
@@ -334,15 +354,31 @@ func (s *Server) renderUser(rec *userRec, keepAttr func(string) bool) *jsonObjec
 	if u.PreferredLanguage != "" {
 		add("preferredLanguage", u.PreferredLanguage)
 	}
-	add("active", u.Active.Or(true))
+	if active, ok := u.Active.Get(); ok {
+		add("active", active)
+	}
 	if len(u.Emails) > 0 {
 		add("emails", u.Emails)
 	}
 	if len(u.Roles) > 0 {
-		add("roles", u.Roles)
+		add("roles", s.renderRoles(u.Roles))
 	}
 	add(hcmscim.FAUserSchema, s.renderFA(u.FA))
 	return o
+}
+
+// renderRoles writes a user's roles: Oracle's items carry id, value,
+// displayName and description, as in its samples; RFC 7643's multi-valued
+// attribute has value and display (section 2.4).
+func (s *Server) renderRoles(roles []hcmscim.UserRole) any {
+	if s.dialect != hcmscim.DialectStandard {
+		return roles
+	}
+	var out []any
+	for _, r := range roles {
+		out = append(out, newObject().set("value", r.Value).set("display", r.DisplayName))
+	}
+	return out
 }
 
 // renderFA writes the faUser extension; Oracle writes a missing manager or
@@ -412,7 +448,7 @@ func (s *Server) userResource(rec *userRec) *resource {
 			"username":          str(u.UserName, false),
 			"displayname":       str(u.DisplayName, false),
 			"preferredlanguage": str(u.PreferredLanguage, false),
-			"active":            boolean(u.Active.Or(true), true),
+			"active":            boolean(u.Active.Or(false), u.Active.IsSet()),
 			"name": complexNode(doc{"givenname": str(u.Name.GivenName, false), "familyname": str(u.Name.FamilyName, false),
 				"middlename": str(u.Name.MiddleName, false), "formatted": str(u.Name.Formatted, false)}),
 			"emails": multi(emails),
@@ -559,7 +595,11 @@ func matching[R any](recs []R, x scimfilter.Expr, res func(R) *resource, empty R
 // and holds at most count resources, render writing match i.
 func (s *Server) listAnswer(n, start, count int, render func(i int) any) any {
 	page := []any{}
-	for i := start - 1; i < n && len(page) < count; i++ {
+	from := start - 1
+	if s.samePage {
+		from = 0
+	}
+	for i := from; i < n && len(page) < count; i++ {
 		page = append(page, render(i))
 	}
 	o := newObject()
@@ -584,7 +624,7 @@ func (s *Server) listUsers(q url.Values) (int, any, string, *scimError) {
 	if serr != nil {
 		return 0, nil, "", serr
 	}
-	keepAttr := keep(q.Get("attributes"))
+	keepAttr := keep(q)
 	return http.StatusOK, s.listAnswer(len(recs), start, count, func(i int) any { return s.renderUser(recs[i], keepAttr) }), "", nil
 }
 
@@ -604,34 +644,47 @@ func (s *Server) listRoles(q url.Values) (int, any, string, *scimError) {
 	if serr != nil {
 		return 0, nil, "", serr
 	}
-	keepAttr := keep(q.Get("attributes"))
+	keepAttr := keep(q)
 	return http.StatusOK, s.listAnswer(len(recs), start, count, func(i int) any { return s.renderRole(recs[i], keepAttr) }), "", nil
 }
 
-func (s *Server) getUser(id string) (int, any, string, *scimError) {
+func (s *Server) getUser(id string, q url.Values) (int, any, string, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.st.users[id]
 	if !ok {
 		return 0, nil, "", errorf(http.StatusNotFound, "", "user %s not found", id)
 	}
-	return http.StatusOK, s.renderUser(rec, nil), "", nil
+	return http.StatusOK, s.renderUser(rec, keep(q)), "", nil
 }
 
-func (s *Server) getRole(id string) (int, any, string, *scimError) {
+func (s *Server) getRole(id string, q url.Values) (int, any, string, *scimError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rec, ok := s.st.roles[id]
 	if !ok {
 		return 0, nil, "", errorf(http.StatusNotFound, "", "role %s not found", id)
 	}
-	return http.StatusOK, s.renderRole(rec, nil), "", nil
+	return http.StatusOK, s.renderRole(rec, keep(q)), "", nil
 }
 
-func (s *Server) createUser(body []byte) (int, any, string, *scimError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.createUserLocked(body)
+// deleteUserLocked removes a user and its role memberships; the answer is
+// 204 (RFC 7644 section 3.6).
+func (s *Server) deleteUserLocked(id string) (int, any, string, *scimError) {
+	rec, ok := s.st.users[id]
+	if !ok {
+		return 0, nil, "", errorf(http.StatusNotFound, "", "user %s not found", id)
+	}
+	for _, rid := range slices.Clone(s.st.userRoles[id]) {
+		s.removeMember(s.st.roles[rid], id)
+	}
+	delete(s.st.userRoles, id)
+	delete(s.st.byName, strings.ToLower(rec.u.UserName))
+	if pn := rec.u.FA.WorkerInformation.PersonNumber; pn != "" {
+		s.st.byPerson[pn] = slices.DeleteFunc(s.st.byPerson[pn], func(v string) bool { return v == id })
+	}
+	delete(s.st.users, id)
+	return http.StatusNoContent, nil, "", nil
 }
 
 func (s *Server) createUserLocked(body []byte) (int, any, string, *scimError) {
