@@ -105,8 +105,9 @@ func (b *Bearer) Invalidate() {
 // oauth2.TokenSource: a static token (oauth2.StaticTokenSource), a
 // client-credentials flow, or the caller's own. Wrap a source that fetches
 // tokens in oauth2.ReuseTokenSource so that it caches them. The token is
-// redacted from logs and errors like every credential the client sends. On a
-// 401 the request is sent once more with the source's next token.
+// redacted from logs and errors like every credential the client sends. A
+// 401 is returned as it is: an oauth2.TokenSource cannot be told that its
+// token was refused.
 func TokenSource(ts oauth2.TokenSource) Authorizer { return tokenSource{ts} }
 
 type tokenSource struct{ ts oauth2.TokenSource }
