@@ -36,7 +36,7 @@
 //
 // Quick start:
 //
-//	c, err := ohris.NewClient("sftp.example.com:22",
+//	c, err := ohris.NewClient("sftp://sftp.example.com",
 //		ohris.WithPassword(user, password),
 //		ohris.WithKnownHosts(os.ExpandEnv("$HOME/.ssh/known_hosts")))
 //	if err != nil { ... }

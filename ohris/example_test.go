@@ -131,7 +131,7 @@ func ExamplePreview() {
 }
 
 func ExampleClient_Deliver() {
-	c, err := ohris.NewClient("sftp.example.com:22",
+	c, err := ohris.NewClient("sftp://sftp.example.com",
 		ohris.WithPassword("acme", os.Getenv("OHRIS_SFTP_PASSWORD")),
 		ohris.WithKnownHosts(os.ExpandEnv("$HOME/.ssh/known_hosts")))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"iter"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path"
 	"slices"
@@ -180,15 +181,6 @@ func WithHostKeyFingerprint(fingerprint string) Option {
 	}
 }
 
-// WithBaseDir sets the folder that holds depot/ and archives/ on the
-// server. By default it is the folder the server logs the user into.
-func WithBaseDir(dir string) Option {
-	return func(c *Client) error {
-		c.base = dir
-		return nil
-	}
-}
-
 // WithLogger logs connections and deliveries to l. Nothing is logged by
 // default. No secret is ever logged.
 func WithLogger(l *slog.Logger) Option {
@@ -210,15 +202,20 @@ func WithDialTimeout(d time.Duration) Option {
 	}
 }
 
-// NewClient returns a Client for the SFTP server at addr (host:port). It
+// NewClient returns a Client for the SFTP server at baseURL, which is
+// sftp://host[:port][/path] (port 22 by default) or host:port. The path is
+// the folder that holds depot/ and archives/: an absolute path such as
+// /srv/ohris, or /~/ohris for a folder under the one the server logs the
+// user into; without a path it is that login folder itself. NewClient
 // does not connect yet. It needs a login (WithPassword or WithPrivateKey)
 // and a way to verify the host key (WithKnownHosts, WithHostKey or
 // WithHostKeyFingerprint): there is no option to skip that check.
-func NewClient(addr string, opts ...Option) (*Client, error) {
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, fmt.Errorf("ohris: NewClient: address %q is not host:port", addr)
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	addr, base, err := parseURL(baseURL)
+	if err != nil {
+		return nil, err
 	}
-	c := &Client{addr: addr, logger: slog.New(slog.DiscardHandler), timeout: 30 * time.Second}
+	c := &Client{addr: addr, base: base, logger: slog.New(slog.DiscardHandler), timeout: 30 * time.Second}
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, err
@@ -231,6 +228,51 @@ func NewClient(addr string, opts ...Option) (*Client, error) {
 		return nil, errors.New("ohris: NewClient: no host key check: use WithKnownHosts, WithHostKey or WithHostKeyFingerprint")
 	}
 	return c, nil
+}
+
+// parseURL splits an sftp:// URL (draft-ietf-secsh-scp-sftp-ssh-uri-04) or
+// a host:port into the address to dial and the base folder.
+func parseURL(raw string) (addr, base string, err error) {
+	if !strings.Contains(raw, "://") {
+		if _, _, err := net.SplitHostPort(raw); err != nil {
+			return "", "", invalid("NewClient: %q is neither sftp://host[:port][/path] nor host:port", raw)
+		}
+		return raw, "", nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "", "", invalid("NewClient: %q is not a URL", raw)
+	case u.Scheme != "sftp":
+		return "", "", invalid("NewClient: %q is not an sftp:// URL", u.Redacted())
+	case u.User != nil:
+		return "", "", invalid("NewClient: %q holds a user: give it with WithPassword or WithPrivateKey", u.Redacted())
+	case u.RawQuery != "" || u.Fragment != "" || u.ForceQuery:
+		return "", "", invalid("NewClient: %q has a query or a fragment, which SFTP cannot use", u.Redacted())
+	case u.Hostname() == "":
+		return "", "", invalid("NewClient: %q has no host", raw)
+	}
+	port := u.Port()
+	if port == "" {
+		port = "22"
+	}
+	base = u.Path
+	switch {
+	case base == "/~" || strings.HasPrefix(base, "/~/"):
+		base = strings.TrimPrefix(strings.TrimPrefix(base, "/~"), "/")
+	case base != "":
+		base = path.Clean(base)
+	}
+	return net.JoinHostPort(u.Hostname(), port), base, nil
+}
+
+// url returns the sftp:// URL of a path on the server, for errors: a path
+// relative to the login folder is written under /~/.
+func (c *Client) url(p string) string {
+	if p != "" && !strings.HasPrefix(p, "/") {
+		p = "/~/" + p
+	}
+	return "sftp://" + c.addr + p
 }
 
 // Close closes the connection, if one is open. The Client can still be
@@ -261,7 +303,7 @@ func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "tcp", c.addr)
 	if err != nil {
-		return nil, fmt.Errorf("ohris: connecting to %s: %w", c.addr, err)
+		return nil, c.sftpError("connect", "", err)
 	}
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
 	var keyErr error
@@ -284,15 +326,16 @@ func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
 		case keyErr != nil:
 			return nil, keyErr
 		case strings.Contains(err.Error(), "unable to authenticate"):
-			return nil, fmt.Errorf("%w: %s as user %q", ErrAuth, c.addr, c.user)
+			return nil, &APIError{Package: "ohris", Op: "login", URL: c.url(""), Kind: ErrUnauthorized,
+				Message: fmt.Sprintf("the server refused user %q", c.user)}
 		}
-		return nil, fmt.Errorf("ohris: SSH handshake with %s: %w", c.addr, err)
+		return nil, c.sftpError("connect", "", err)
 	}
 	client := ssh.NewClient(conn, chans, reqs)
 	sc, err := sftp.NewClient(client, sftp.UseConcurrentWrites(true))
 	if err != nil {
 		client.Close()
-		return nil, fmt.Errorf("ohris: starting SFTP on %s: %w", c.addr, err)
+		return nil, c.sftpError("start SFTP", "", err)
 	}
 	c.conn, c.sc = client, sc
 	c.logger.Info("ohris: connected", "addr", c.addr, "user", c.user)
@@ -317,8 +360,8 @@ func (c *Client) checkHostKey(host string, remote net.Addr, key ssh.PublicKey) e
 		}
 		errs = append(errs, err)
 	}
-	return fmt.Errorf("%w: %s offered %s %s: %w", ErrHostKey, c.addr, key.Type(),
-		ssh.FingerprintSHA256(key), errors.Join(errs...))
+	return &APIError{Package: "ohris", Op: "connect", URL: c.url(""), Kind: ErrHostKey,
+		Message: fmt.Sprintf("%s: the server showed %s %s: %v", ErrHostKey, key.Type(), ssh.FingerprintSHA256(key), errors.Join(errs...))}
 }
 
 // hostKeyAlgorithms returns the algorithms of the keys the checks expect, so
@@ -394,7 +437,7 @@ func (c *Client) dir(elem ...string) string {
 
 func validEnv(env Env) error {
 	if env == "" || strings.ContainsAny(string(env), "/\\") || env == "." || env == ".." {
-		return fmt.Errorf("ohris: %q is not an environment name", env)
+		return invalid("%q is not an environment name", env)
 	}
 	return nil
 }
@@ -459,7 +502,7 @@ func (c *Client) put(ctx context.Context, env Env, name string, write func(io.Wr
 		return err
 	}
 	if _, err := ParseFileName(name); err != nil || path.Base(name) != name {
-		return fmt.Errorf("ohris: Upload: %q is not a flux file name", name)
+		return invalid("Upload: %q is not a flux file name", name)
 	}
 	final := c.dir(DepotDir, string(env), name)
 	tmp := c.dir("." + name + "." + randomHex() + ".part")
@@ -467,23 +510,24 @@ func (c *Client) put(ctx context.Context, env Env, name string, write func(io.Wr
 		start := time.Now()
 		f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
 		if err != nil {
-			return sftpError("create", tmp, err)
+			return c.sftpError("create", tmp, err)
 		}
-		cw := &countingWriter{w: f}
+		cw := &countingWriter{w: f, fail: func(err error) error { return c.sftpError("write", tmp, err) }}
 		err = write(cw)
 		if err != nil {
 			f.Close()
 			return c.discard(sc, tmp, err)
 		}
 		if err := f.Close(); err != nil {
-			return c.discard(sc, tmp, sftpError("close", tmp, err))
+			return c.discard(sc, tmp, c.sftpError("close", tmp, err))
 		}
 		fi, err := sc.Stat(tmp)
 		if err != nil {
-			return c.discard(sc, tmp, sftpError("stat", tmp, err))
+			return c.discard(sc, tmp, c.sftpError("stat", tmp, err))
 		}
 		if fi.Size() != cw.n {
-			return c.discard(sc, tmp, fmt.Errorf("ohris: the server holds %d bytes of %s, %d were sent", fi.Size(), tmp, cw.n))
+			return c.discard(sc, tmp, &APIError{Package: "ohris", Op: "write", URL: c.url(tmp), Kind: ErrUnavailable,
+				Message: fmt.Sprintf("the server holds %d bytes, %d were sent", fi.Size(), cw.n)})
 		}
 		if _, ok := sc.HasExtension("posix-rename@openssh.com"); ok {
 			err = sc.PosixRename(tmp, final)
@@ -491,7 +535,7 @@ func (c *Client) put(ctx context.Context, env Env, name string, write func(io.Wr
 			err = sc.Rename(tmp, final)
 		}
 		if err != nil {
-			return c.discard(sc, tmp, sftpError("rename", final, err))
+			return c.discard(sc, tmp, c.sftpError("rename", final, err))
 		}
 		c.logger.Info("ohris: delivered", "path", final, "bytes", cw.n, "duration", time.Since(start))
 		return nil
@@ -513,14 +557,20 @@ func randomHex() string {
 	return hex.EncodeToString(b[:])
 }
 
+// countingWriter counts the bytes written to w and turns its errors into
+// what fail returns.
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w    io.Writer
+	n    int64
+	fail func(error) error
 }
 
 func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
+	if err != nil {
+		err = c.fail(err)
+	}
 	return n, err
 }
 
@@ -556,7 +606,7 @@ func (c *Client) list(ctx context.Context, folder string, env Env) iter.Seq2[Fil
 			var err error
 			fis, err = sc.ReadDirContext(ctx, dir)
 			if err != nil {
-				return sftpError("list", dir, err)
+				return c.sftpError("list", dir, err)
 			}
 			return nil
 		})
@@ -585,7 +635,7 @@ func (c *Client) OpenArchive(ctx context.Context, env Env, name string) (io.Read
 		return nil, err
 	}
 	if path.Base(name) != name || name == "." || name == ".." {
-		return nil, fmt.Errorf("ohris: OpenArchive: %q is not a file name", name)
+		return nil, invalid("OpenArchive: %q is not a file name", name)
 	}
 	p := c.dir(ArchivesDir, string(env), name)
 	var f *sftp.File
@@ -593,7 +643,7 @@ func (c *Client) OpenArchive(ctx context.Context, env Env, name string) (io.Read
 		var err error
 		f, err = sc.Open(p)
 		if err != nil {
-			return sftpError("open", p, err)
+			return c.sftpError("open", p, err)
 		}
 		return nil
 	})

@@ -27,10 +27,10 @@ const seedName = "flux_utilisateurs_20240131.xml"
 func newClient(t *testing.T, srv *ohristest.Server, opts ...ohris.Option) *ohris.Client {
 	t.Helper()
 	opts = append([]ohris.Option{
-		ohris.WithPassword(ohristest.DefaultUser, srv.Password(ohristest.DefaultUser)),
+		ohris.WithPassword(srv.Username, srv.Password),
 		ohris.WithKnownHosts(srv.KnownHostsFile()),
 	}, opts...)
-	c, err := ohris.NewClient(srv.Addr, opts...)
+	c, err := ohris.NewClient(srv.URL, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,8 +177,8 @@ func TestDroppedConnectionLeavesNoFile(t *testing.T) {
 
 func TestHostKeyAlwaysVerified(t *testing.T) {
 	srv := ohristest.NewServer(t)
-	pw := ohris.WithPassword(ohristest.DefaultUser, srv.Password(ohristest.DefaultUser))
-	if _, err := ohris.NewClient(srv.Addr, pw); err == nil || !strings.Contains(err.Error(), "no host key check") {
+	pw := ohris.WithPassword(srv.Username, srv.Password)
+	if _, err := ohris.NewClient(srv.URL, pw); err == nil || !strings.Contains(err.Error(), "no host key check") {
 		t.Errorf("NewClient without a host key check: %v", err)
 	}
 	other, _, _ := ed25519.GenerateKey(rand.Reader)
@@ -195,7 +195,7 @@ func TestHostKeyAlwaysVerified(t *testing.T) {
 		"host not in known": ohris.WithKnownHosts(emptyKnownHosts),
 	} {
 		t.Run(name, func(t *testing.T) {
-			c, err := ohris.NewClient(srv.Addr, pw, opt)
+			c, err := ohris.NewClient(srv.URL, pw, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,9 +209,9 @@ func TestHostKeyAlwaysVerified(t *testing.T) {
 		})
 	}
 	// The right key, pinned or by fingerprint, is accepted.
-	rightSSH, _ := ssh.NewPublicKey(srv.HostKey())
-	for _, opt := range []ohris.Option{ohris.WithHostKey(srv.HostKey()), ohris.WithHostKeyFingerprint(ssh.FingerprintSHA256(rightSSH))} {
-		c, err := ohris.NewClient(srv.Addr, pw, opt)
+	rightSSH, _ := ssh.NewPublicKey(srv.HostKey)
+	for _, opt := range []ohris.Option{ohris.WithHostKey(srv.HostKey), ohris.WithHostKeyFingerprint(ssh.FingerprintSHA256(rightSSH))} {
+		c, err := ohris.NewClient(srv.URL, pw, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,27 +222,27 @@ func TestHostKeyAlwaysVerified(t *testing.T) {
 	}
 }
 
-// A refused login is ErrAuth, and neither the error nor the log holds the
+// A refused login is ErrUnauthorized, and neither the error nor the log holds the
 // password.
 func TestAuthRefusedWithoutLeakingSecrets(t *testing.T) {
 	srv := ohristest.NewServer(t, ohristest.WithPassword("acme", "right-password"))
 	const secret = "Wr0ng-S3cret-Pa55"
 	var logs bytes.Buffer
-	c, err := ohris.NewClient(srv.Addr, ohris.WithPassword("acme", secret),
+	c, err := ohris.NewClient(srv.URL, ohris.WithPassword("acme", secret),
 		ohris.WithKnownHosts(srv.KnownHostsFile()),
 		ohris.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x"))
-	if !errors.Is(err, ohris.ErrAuth) {
-		t.Fatalf("err = %v, want ErrAuth", err)
+	if !errors.Is(err, ohris.ErrUnauthorized) {
+		t.Fatalf("err = %v, want ErrUnauthorized", err)
 	}
 	if strings.Contains(err.Error(), secret) || strings.Contains(logs.String(), secret) {
 		t.Errorf("the password leaked: %v\n%s", err, logs.String())
 	}
 	// Nor does a successful delivery log it.
-	c2, _ := ohris.NewClient(srv.Addr, ohris.WithPassword("acme", "right-password"),
+	c2, _ := ohris.NewClient(srv.URL, ohris.WithPassword("acme", "right-password"),
 		ohris.WithKnownHosts(srv.KnownHostsFile()),
 		ohris.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 	defer c2.Close()
@@ -266,7 +266,7 @@ func TestKeyLogin(t *testing.T) {
 		"crypto.Signer": ohris.WithPrivateKey("acme", priv),
 		"PEM":           ohris.WithPrivateKeyPEM("acme", pemBytes, "key passphrase"),
 	} {
-		c, err := ohris.NewClient(srv.Addr, opt, ohris.WithHostKey(srv.HostKey()))
+		c, err := ohris.NewClient(srv.URL, opt, ohris.WithHostKey(srv.HostKey))
 		if err != nil {
 			t.Fatal(name, err)
 		}
@@ -275,13 +275,13 @@ func TestKeyLogin(t *testing.T) {
 		}
 		c.Close()
 	}
-	_, err = ohris.NewClient(srv.Addr, ohris.WithPrivateKeyPEM("acme", pemBytes, "not it"), ohris.WithHostKey(srv.HostKey()))
+	_, err = ohris.NewClient(srv.URL, ohris.WithPrivateKeyPEM("acme", pemBytes, "not it"), ohris.WithHostKey(srv.HostKey))
 	if err == nil || strings.Contains(err.Error(), "not it") {
 		t.Errorf("wrong passphrase: %v", err)
 	}
 	_, otherPriv, _ := ed25519.GenerateKey(rand.Reader)
-	c, _ := ohris.NewClient(srv.Addr, ohris.WithPrivateKey("acme", otherPriv), ohris.WithHostKey(srv.HostKey()))
-	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); !errors.Is(err, ohris.ErrAuth) {
+	c, _ := ohris.NewClient(srv.URL, ohris.WithPrivateKey("acme", otherPriv), ohris.WithHostKey(srv.HostKey))
+	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); !errors.Is(err, ohris.ErrUnauthorized) {
 		t.Errorf("unknown key: %v", err)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,10 +40,19 @@ var folders = []string{"/depot", "/depot/prod", "/depot/test", "/archives", "/ar
 
 // Server is an SFTP server on loopback with an in-memory exchange space.
 type Server struct {
+	// URL is what ohris.NewClient takes: sftp://127.0.0.1:port, whose
+	// login folder holds depot/ and archives/.
+	URL string
 	// Addr is the server's address, host:port on 127.0.0.1.
 	Addr string
+	// Username and Password are the password login the server accepts:
+	// the first WithPassword, or DefaultUser with a random password.
+	Username, Password string
+	// HostKey is the server's first host key, to pin it with
+	// ohris.WithHostKey.
+	HostKey crypto.PublicKey
 
-	hostKey    ssh.Signer
+	hostKeys   []ssh.Signer
 	passwords  map[string]string
 	authorized map[string][][]byte // user → marshalled public keys
 	now        func() time.Time
@@ -62,11 +72,16 @@ type Server struct {
 // Option configures a Server.
 type Option func(*Server)
 
-// WithPassword lets user log in with password. Without WithPassword nor
-// WithAuthorizedKey, the server accepts the user "ohris" with the password
-// Password returns.
+// WithPassword lets user log in with password; give it several times for
+// several users. Without it, the server accepts DefaultUser with a random
+// password. The first one given is the Server's Username and Password.
 func WithPassword(user, password string) Option {
-	return func(s *Server) { s.passwords[user] = password }
+	return func(s *Server) {
+		if s.Username == "" {
+			s.Username, s.Password = user, password
+		}
+		s.passwords[user] = password
+	}
 }
 
 // WithAuthorizedKey lets user log in with the private key of pub.
@@ -81,8 +96,11 @@ func WithAuthorizedKey(user string, pub crypto.PublicKey) Option {
 	}
 }
 
-// WithHostKey sets the server's host key; by default it is a new ed25519
-// key.
+// WithHostKey adds a host key to the server; by default it has one new
+// ed25519 key. Give it several times to offer several keys, as a stock
+// OpenSSH server offers its ECDSA, ed25519 and RSA keys: the server then
+// shows the key whose algorithm comes first in the client's list that it
+// holds.
 func WithHostKey(key crypto.Signer) Option {
 	return func(s *Server) {
 		signer, err := ssh.NewSignerFromKey(key)
@@ -90,7 +108,7 @@ func WithHostKey(key crypto.Signer) Option {
 			s.optErr = errors.Join(s.optErr, fmt.Errorf("ohristest: WithHostKey: %w", err))
 			return
 		}
-		s.hostKey = signer
+		s.hostKeys = append(s.hostKeys, signer)
 	}
 }
 
@@ -126,18 +144,20 @@ func Start(opts ...Option) (*Server, error) {
 	if s.optErr != nil {
 		return nil, s.optErr
 	}
-	if len(s.passwords) == 0 && len(s.authorized) == 0 {
-		s.passwords[DefaultUser] = rand.Text()
+	if s.Username == "" {
+		WithPassword(DefaultUser, rand.Text())(s)
 	}
-	if s.hostKey == nil {
+	if len(s.hostKeys) == 0 {
 		_, priv, err := ed25519.GenerateKey(rand.Reader)
 		if err != nil {
 			return nil, err
 		}
-		if s.hostKey, err = ssh.NewSignerFromKey(priv); err != nil {
-			return nil, err
+		WithHostKey(priv)(s)
+		if s.optErr != nil {
+			return nil, s.optErr
 		}
 	}
+	s.HostKey = s.hostKeys[0].PublicKey().(ssh.CryptoPublicKey).CryptoPublicKey()
 	s.fs = newMemFS(func() time.Time { return s.now() })
 	for _, dir := range folders {
 		if err := s.fs.mkdir(dir); err != nil {
@@ -149,22 +169,29 @@ func Start(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("ohristest: %w", err)
 	}
 	s.ln, s.Addr = ln, ln.Addr().String()
+	s.URL = "sftp://" + s.Addr
 	s.wg.Add(1)
 	go s.serve()
 	return s, nil
 }
 
-// Password returns the password of user, as configured or generated.
-func (s *Server) Password(user string) string { return s.passwords[user] }
-
-// HostKey returns the server's public host key, to pin it.
-func (s *Server) HostKey() crypto.PublicKey {
-	return s.hostKey.PublicKey().(ssh.CryptoPublicKey).CryptoPublicKey()
+// HostKeys returns every host key of the server, in the order given.
+func (s *Server) HostKeys() []crypto.PublicKey {
+	out := make([]crypto.PublicKey, len(s.hostKeys))
+	for i, k := range s.hostKeys {
+		out[i] = k.PublicKey().(ssh.CryptoPublicKey).CryptoPublicKey()
+	}
+	return out
 }
 
-// KnownHostsLine returns the server's line for an OpenSSH known_hosts file.
+// KnownHostsLine returns the server's lines for an OpenSSH known_hosts
+// file, one per host key.
 func (s *Server) KnownHostsLine() string {
-	return knownhosts.Line([]string{s.Addr}, s.hostKey.PublicKey())
+	lines := make([]string, len(s.hostKeys))
+	for i, k := range s.hostKeys {
+		lines[i] = knownhosts.Line([]string{s.Addr}, k.PublicKey())
+	}
+	return strings.Join(lines, "\n")
 }
 
 // KnownHostsFile writes a known_hosts file that holds the server's host key
@@ -253,7 +280,9 @@ func (s *Server) config() *ssh.ServerConfig {
 			return nil, errors.New("key not authorized")
 		},
 	}
-	cfg.AddHostKey(s.hostKey)
+	for _, k := range s.hostKeys {
+		cfg.AddHostKey(k)
+	}
 	return cfg
 }
 
