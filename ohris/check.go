@@ -27,8 +27,17 @@ type References struct {
 	Companies     []string // societe short labels
 	Cycles        []string // cycle labels
 	Holidays      []string // joursFeries calendar labels
-	// Logins of the users oHRis already has: a responsable may name one of
-	// them as well as a user of the file.
+	// ManagersMustExist turns on a rule the source document does not have:
+	// a responsable must be the login of a user of the file that is not
+	// itself ignored, or one of Logins, and a user whose responsable is
+	// ignored is ignored too, in cascade. The document lists responsable as
+	// optional and says only that the connector makes the responsable the
+	// validator of each module; what oHRis does with a responsable it does
+	// not know is not documented. Turn it on for a tenant seen to reject
+	// such users. Off by default.
+	ManagersMustExist bool
+	// Logins of the users oHRis already has: with ManagersMustExist, a
+	// responsable may name one of them as well as a user of the file.
 	Logins []string
 }
 
@@ -275,9 +284,9 @@ func notXMLChar(r rune) bool {
 // Check runs every check of the source document over the users of a file, in
 // file order: each user's own attributes, the reference lists when refs has
 // them, and the rules across users: a login is used once in the whole file
-// (compared without regard to case), an employee number once within a
-// company, and a responsable names the login of a user of the file that is
-// not itself ignored, or one of refs.Logins.
+// (compared without regard to case) and an employee number once within a
+// company; with refs.ManagersMustExist, also the responsable rule (see
+// References).
 //
 // Users that oHRis would ignore are listed in the report; the error is for
 // failures of users itself. A *ValidationError that users yields (as Reader
@@ -315,6 +324,7 @@ func Users(us []User) iter.Seq2[User, error] {
 
 // checker holds what the rules across users need of each user.
 type checker struct {
+	managers  bool                       // refs.ManagersMustExist
 	refs      map[string]map[string]bool // element → allowed values
 	logins    map[string]bool            // refs.Logins
 	recs      []userRec                  // by index-1
@@ -331,6 +341,7 @@ type userRec struct {
 
 func newChecker(refs References) *checker {
 	ck := &checker{
+		managers:  refs.ManagersMustExist,
 		refs:      map[string]map[string]bool{},
 		logins:    setOf(refs.Logins),
 		byLogin:   map[string]int32{},
@@ -422,9 +433,13 @@ func (ck *checker) problem(index int32, field, value, reason string) {
 		Company: r.company, Login: r.login, Field: field, Value: value, Reason: reason})
 }
 
-// finish applies the responsable rule, which needs every user, and sorts the
-// problems in file order.
+// finish applies the responsable rule, which needs every user, when it is
+// on, and sorts the problems in file order.
 func (ck *checker) finish(n int) *Report {
+	if !ck.managers {
+		slices.SortStableFunc(ck.problems, func(a, b Problem) int { return a.Index - b.Index })
+		return &Report{Users: n, Problems: ck.problems}
+	}
 	dependents := map[string][]int32{}
 	var work []int32
 	for i := range ck.recs {

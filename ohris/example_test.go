@@ -80,8 +80,6 @@ func ExampleCheck() {
 	//   La valeur modules/module[2] est absente ou incorrecte - l'utilisateur est ignoré
 	// user 1 login: is also the login of user 2
 	//   La valeur login est absente ou incorrecte - l'utilisateur est ignoré
-	// user 1 responsable: names a login that is neither in the file nor in oHRis
-	//   La valeur responsable est absente ou incorrecte - l'utilisateur est ignoré
 	// user 2 login: is also the login of user 1
 	//   La valeur login est absente ou incorrecte - l'utilisateur est ignoré
 }
