@@ -53,7 +53,7 @@ const (
 type Client struct {
 	addr    string
 	user    string
-	auth    ssh.AuthMethod
+	auth    func() []ssh.AuthMethod // new for each connection
 	checks  []hostKeyCheck
 	algos   []string // host key algorithms of the pinned keys
 	base    string
@@ -75,14 +75,39 @@ type hostKeyCheck struct {
 // Option configures a Client.
 type Option func(*Client) error
 
-// WithPassword logs in as user with a password.
+// WithPassword logs in as user with a password: by SSH's "password"
+// method, or by "keyboard-interactive" when the server offers only that, as
+// servers that check passwords through PAM do (OpenSSH's own client does the
+// same). To keyboard-interactive, the password is the answer to the
+// server's one hidden prompt ("Password:"); a server that asks for more
+// (a one-time code) is refused rather than sent the password again.
 func WithPassword(user, password string) Option {
 	return func(c *Client) error {
 		if user == "" || password == "" {
-			return errors.New("ohris: WithPassword needs a user and a password")
+			return invalid("WithPassword needs a user and a password")
 		}
-		c.user, c.auth = user, ssh.Password(password)
+		c.user = user
+		c.auth = func() []ssh.AuthMethod {
+			return []ssh.AuthMethod{ssh.Password(password), ssh.KeyboardInteractive(passwordPrompt(password))}
+		}
 		return nil
+	}
+}
+
+// passwordPrompt answers keyboard-interactive with the password: the first
+// round that asks one hidden question gets it; a round with no question
+// (an instruction, a banner) gets no answer.
+func passwordPrompt(password string) ssh.KeyboardInteractiveChallenge {
+	answered := false
+	return func(_, _ string, questions []string, echos []bool) ([]string, error) {
+		switch {
+		case len(questions) == 0:
+			return nil, nil
+		case len(questions) > 1 || echos[0] || answered:
+			return nil, fmt.Errorf("the server asks %q, not only for the password", questions)
+		}
+		answered = true
+		return []string{password}, nil
 	}
 }
 
@@ -97,7 +122,7 @@ func WithPrivateKey(user string, key crypto.Signer) Option {
 		if err != nil {
 			return fmt.Errorf("ohris: WithPrivateKey: %w", err)
 		}
-		c.user, c.auth = user, ssh.PublicKeys(s)
+		c.user, c.auth = user, func() []ssh.AuthMethod { return []ssh.AuthMethod{ssh.PublicKeys(s)} }
 		return nil
 	}
 }
@@ -309,7 +334,7 @@ func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
 	var keyErr error
 	cfg := &ssh.ClientConfig{
 		User: c.user,
-		Auth: []ssh.AuthMethod{c.auth},
+		Auth: c.auth(),
 		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
 			keyErr = c.checkHostKey(host, remote, key)
 			return keyErr

@@ -372,3 +372,22 @@ func TestContextEnds(t *testing.T) {
 		t.Errorf("after the cancel: %v", err)
 	}
 }
+
+// A server that takes passwords by keyboard-interactive only (PAM) logs
+// the client in with its password, as OpenSSH's client does; a wrong
+// password is still refused.
+func TestPasswordByKeyboardInteractive(t *testing.T) {
+	srv := ohristest.NewServer(t, ohristest.WithKeyboardInteractive())
+	c := newClient(t, srv)
+	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); err != nil {
+		t.Fatalf("keyboard-interactive login: %v", err)
+	}
+	c.Close()
+	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("y")); err != nil {
+		t.Fatalf("second connection: %v", err)
+	}
+	bad, _ := ohris.NewClient(srv.URL, ohris.WithPassword(srv.Username, "not-it"), ohris.WithHostKey(srv.HostKey))
+	if err := bad.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); !errors.Is(err, ohris.ErrUnauthorized) {
+		t.Errorf("wrong password: %v", err)
+	}
+}

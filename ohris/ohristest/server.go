@@ -65,6 +65,8 @@ type Server struct {
 	tmpDirs []string
 	optErr  error
 
+	keyboardInteractive bool // passwords by keyboard-interactive only
+
 	dropAfter atomic.Int64 // bytes of file data before the connection is cut; <0: never
 	logins    atomic.Int64
 }
@@ -82,6 +84,14 @@ func WithPassword(user, password string) Option {
 		}
 		s.passwords[user] = password
 	}
+}
+
+// WithKeyboardInteractive makes the server take passwords by SSH's
+// "keyboard-interactive" method only, asking "Password: " with echo off,
+// as an OpenSSH server that checks passwords through PAM does
+// (KbdInteractiveAuthentication yes, PasswordAuthentication no).
+func WithKeyboardInteractive() Option {
+	return func(s *Server) { s.keyboardInteractive = true }
 }
 
 // WithAuthorizedKey lets user log in with the private key of pub.
@@ -264,12 +274,15 @@ func (s *Server) Close() {
 }
 
 func (s *Server) config() *ssh.ServerConfig {
+	checkPassword := func(c ssh.ConnMetadata, pw string) (*ssh.Permissions, error) {
+		if want, ok := s.passwords[c.User()]; ok && want == pw {
+			return nil, nil
+		}
+		return nil, errors.New("wrong user or password")
+	}
 	cfg := &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
-			if want, ok := s.passwords[c.User()]; ok && want == string(pw) {
-				return nil, nil
-			}
-			return nil, errors.New("wrong user or password")
+			return checkPassword(c, string(pw))
 		},
 		PublicKeyCallback: func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 			for _, k := range s.authorized[c.User()] {
@@ -279,6 +292,19 @@ func (s *Server) config() *ssh.ServerConfig {
 			}
 			return nil, errors.New("key not authorized")
 		},
+	}
+	if s.keyboardInteractive {
+		cfg.PasswordCallback = nil
+		cfg.KeyboardInteractiveCallback = func(c ssh.ConnMetadata, ask ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+			answers, err := ask("", "", []string{"Password: "}, []bool{false})
+			if err != nil {
+				return nil, err
+			}
+			if len(answers) != 1 {
+				return nil, errors.New("no password")
+			}
+			return checkPassword(c, answers[0])
+		}
 	}
 	for _, k := range s.hostKeys {
 		cfg.AddHostKey(k)
