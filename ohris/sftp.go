@@ -55,7 +55,6 @@ type Client struct {
 	user    string
 	auth    func() []ssh.AuthMethod // new for each connection
 	checks  []hostKeyCheck
-	algos   []string // host key algorithms of the pinned keys
 	base    string
 	logger  *slog.Logger
 	timeout time.Duration
@@ -65,8 +64,9 @@ type Client struct {
 	sc   *sftp.Client
 }
 
-// hostKeyCheck accepts or refuses a host key; known lists the keys it
-// expects for the host, to choose the algorithms to ask for.
+// hostKeyCheck accepts or refuses a host key; known lists the algorithms of
+// the keys it expects for the host, to ask for those, or nil when it does
+// not know them.
 type hostKeyCheck struct {
 	accept func(host string, remote net.Addr, key ssh.PublicKey) error
 	known  func(host string, remote net.Addr) []string
@@ -177,31 +177,41 @@ func WithHostKey(key crypto.PublicKey) Option {
 		if err != nil {
 			return fmt.Errorf("ohris: WithHostKey: %w", err)
 		}
-		want := pub.Marshal()
-		c.algos = append(c.algos, algorithmsFor(pub.Type())...)
-		c.checks = append(c.checks, hostKeyCheck{accept: func(_ string, _ net.Addr, key ssh.PublicKey) error {
-			if !bytes.Equal(key.Marshal(), want) {
-				return errors.New("not the pinned key")
-			}
-			return nil
-		}})
+		want, algos := pub.Marshal(), algorithmsFor(pub.Type())
+		c.checks = append(c.checks, hostKeyCheck{
+			accept: func(_ string, _ net.Addr, key ssh.PublicKey) error {
+				if !bytes.Equal(key.Marshal(), want) {
+					return errors.New("not the pinned key " + ssh.FingerprintSHA256(pub))
+				}
+				return nil
+			},
+			known: func(string, net.Addr) []string { return algos },
+		})
 		return nil
 	}
 }
 
 // WithHostKeyFingerprint pins the server's host key by its SHA-256
-// fingerprint as OpenSSH prints it ("SHA256:" then unpadded base64).
+// fingerprint as OpenSSH prints it ("SHA256:" then unpadded base64). A
+// fingerprint does not tell the key's type, and a server with several host
+// keys (OpenSSH has ECDSA, ed25519 and RSA keys) shows only one per
+// connection: when it shows another than the pinned one, the client
+// connects again without that key's algorithms, until the server has
+// shown the pinned key or all of its keys.
 func WithHostKeyFingerprint(fingerprint string) Option {
 	return func(c *Client) error {
 		if !strings.HasPrefix(fingerprint, "SHA256:") || len(fingerprint) != len("SHA256:")+43 {
 			return fmt.Errorf("ohris: WithHostKeyFingerprint: %q is not a SHA256: fingerprint", fingerprint)
 		}
-		c.checks = append(c.checks, hostKeyCheck{accept: func(_ string, _ net.Addr, key ssh.PublicKey) error {
-			if ssh.FingerprintSHA256(key) != fingerprint {
-				return errors.New("not the pinned fingerprint")
-			}
-			return nil
-		}})
+		c.checks = append(c.checks, hostKeyCheck{
+			accept: func(_ string, _ net.Addr, key ssh.PublicKey) error {
+				if ssh.FingerprintSHA256(key) != fingerprint {
+					return errors.New("not the pinned fingerprint " + fingerprint)
+				}
+				return nil
+			},
+			known: func(string, net.Addr) []string { return nil },
+		})
 		return nil
 	}
 }
@@ -325,21 +335,56 @@ func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
+	// A server with several host keys shows the one whose algorithm comes
+	// first in the client's list. When it is not the one expected, ask again
+	// without that key's algorithms, until the server has shown every key
+	// it holds of the algorithms asked for.
+	var algos []string
+	var shown []ssh.PublicKey
+	var refusals []error
+	for {
+		client, key, err := c.handshake(ctx, &algos)
+		switch {
+		case err == nil:
+			return c.start(client)
+		case key == nil && len(shown) > 0 && strings.Contains(err.Error(), "no common algorithm for host key"):
+			return nil, c.hostKeyError(shown, refusals)
+		case key == nil:
+			return nil, err
+		}
+		shown, refusals = append(shown, key), append(refusals, err)
+		algos = slices.DeleteFunc(algos, func(a string) bool { return slices.Contains(algorithmsFor(key.Type()), a) })
+		if len(algos) == 0 {
+			return nil, c.hostKeyError(shown, refusals)
+		}
+	}
+}
+
+// handshake connects and logs in, asking for the host key algorithms
+// *algos, which it sets on the first call. When the host key is refused it
+// returns that key and the check's error.
+func (c *Client) handshake(ctx context.Context, algos *[]string) (*ssh.Client, ssh.PublicKey, error) {
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "tcp", c.addr)
 	if err != nil {
-		return nil, c.sftpError("connect", "", err)
+		return nil, nil, c.sftpError("connect", "", err)
+	}
+	if *algos == nil {
+		*algos = c.hostKeyAlgorithms(nc.RemoteAddr())
 	}
 	stop := context.AfterFunc(ctx, func() { nc.Close() })
+	var refused ssh.PublicKey
 	var keyErr error
 	cfg := &ssh.ClientConfig{
 		User: c.user,
 		Auth: c.auth(),
 		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
-			keyErr = c.checkHostKey(host, remote, key)
+			if keyErr = c.checkHostKey(host, remote, key); keyErr != nil {
+				refused = key
+			}
 			return keyErr
 		},
-		HostKeyAlgorithms: c.hostKeyAlgorithms(nc.RemoteAddr()),
+		HostKeyAlgorithms: *algos,
 	}
 	conn, chans, reqs, err := ssh.NewClientConn(nc, c.addr, cfg)
 	if !stop() {
@@ -348,15 +393,19 @@ func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
 	if err != nil {
 		nc.Close()
 		switch {
-		case keyErr != nil:
-			return nil, keyErr
+		case refused != nil:
+			return nil, refused, keyErr
 		case strings.Contains(err.Error(), "unable to authenticate"):
-			return nil, &APIError{Package: "ohris", Op: "login", URL: c.url(""), Kind: ErrUnauthorized,
+			return nil, nil, &APIError{Package: "ohris", Op: "login", URL: c.url(""), Kind: ErrUnauthorized,
 				Message: fmt.Sprintf("the server refused user %q", c.user)}
 		}
-		return nil, c.sftpError("connect", "", err)
+		return nil, nil, c.sftpError("connect", "", err)
 	}
-	client := ssh.NewClient(conn, chans, reqs)
+	return ssh.NewClient(conn, chans, reqs), nil, nil
+}
+
+// start opens the SFTP session on a new connection and keeps both.
+func (c *Client) start(client *ssh.Client) (*sftp.Client, error) {
 	sc, err := sftp.NewClient(client, sftp.UseConcurrentWrites(true))
 	if err != nil {
 		client.Close()
@@ -375,7 +424,8 @@ func (c *Client) session(ctx context.Context) (*sftp.Client, error) {
 	return sc, nil
 }
 
-// checkHostKey accepts key when one of the checks does.
+// checkHostKey accepts key when one of the checks does, and otherwise
+// returns why each refused it.
 func (c *Client) checkHostKey(host string, remote net.Addr, key ssh.PublicKey) error {
 	var errs []error
 	for _, ch := range c.checks {
@@ -385,21 +435,57 @@ func (c *Client) checkHostKey(host string, remote net.Addr, key ssh.PublicKey) e
 		}
 		errs = append(errs, err)
 	}
-	return &APIError{Package: "ohris", Op: "connect", URL: c.url(""), Kind: ErrHostKey,
-		Message: fmt.Sprintf("%s: the server showed %s %s: %v", ErrHostKey, key.Type(), ssh.FingerprintSHA256(key), errors.Join(errs...))}
+	return errors.Join(errs...)
+}
+
+// hostKeyError reports that none of the host keys the server showed, one
+// for each algorithm asked for, is one expected. Only then may something
+// stand between the client and the server; a server that shows another of
+// its keys first is not refused.
+func (c *Client) hostKeyError(shown []ssh.PublicKey, refusals []error) error {
+	keys := make([]string, len(shown))
+	for i, k := range shown {
+		keys[i] = k.Type() + " " + ssh.FingerprintSHA256(k)
+	}
+	reasons := slices.Compact(slices.Sorted(func(yield func(string) bool) {
+		for _, err := range refusals {
+			for line := range strings.Lines(err.Error()) {
+				if !yield(strings.TrimSpace(line)) {
+					return
+				}
+			}
+		}
+	}))
+	return &APIError{Package: "ohris", Op: "connect", URL: c.url(""), Kind: ErrHostKey, Message: fmt.Sprintf(
+		"%s: the server's host keys of the expected types (%s) are not the expected ones (%s). "+
+			"If the server's keys were replaced, update the pin or known_hosts; if they were not, "+
+			"something between this program and the server may be answering in its place",
+		ErrHostKey, strings.Join(keys, ", "), strings.Join(reasons, "; "))}
 }
 
 // hostKeyAlgorithms returns the algorithms of the keys the checks expect, so
-// that a server with several host keys shows the expected one.
+// that a server with several host keys shows the expected one; when a
+// check does not know (a fingerprint), every algorithm, most secure first.
 func (c *Client) hostKeyAlgorithms(remote net.Addr) []string {
-	algos := slices.Clone(c.algos)
+	var algos []string
 	for _, ch := range c.checks {
-		if ch.known != nil {
-			algos = append(algos, ch.known(c.addr, remote)...)
+		known := ch.known(c.addr, remote)
+		if len(known) == 0 {
+			return slices.Clone(allHostKeyAlgorithms)
+		}
+		for _, a := range known {
+			if !slices.Contains(algos, a) {
+				algos = append(algos, a)
+			}
 		}
 	}
-	return slices.Compact(algos)
+	return algos
 }
+
+// allHostKeyAlgorithms are the host key algorithms asked for when no key
+// type is known, most secure first.
+var allHostKeyAlgorithms = append([]string{ssh.KeyAlgoED25519, ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384,
+	ssh.KeyAlgoECDSA521}, algorithmsFor(ssh.KeyAlgoRSA)...)
 
 // knownAlgorithms asks a known_hosts callback which keys it holds for host:
 // shown a key it cannot hold, it answers with the list.

@@ -3,8 +3,11 @@ package ohris_test
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -17,6 +20,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/hrbridge/hrbridge/ohris"
 	"github.com/hrbridge/hrbridge/ohris/ohristest"
@@ -389,5 +393,51 @@ func TestPasswordByKeyboardInteractive(t *testing.T) {
 	bad, _ := ohris.NewClient(srv.URL, ohris.WithPassword(srv.Username, "not-it"), ohris.WithHostKey(srv.HostKey))
 	if err := bad.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); !errors.Is(err, ohris.ErrUnauthorized) {
 		t.Errorf("wrong password: %v", err)
+	}
+}
+
+// A stock OpenSSH server holds ECDSA, ed25519 and RSA host keys and shows
+// the one whose algorithm the client lists first. Each of them, pinned by
+// key, by fingerprint or by a known_hosts line, is accepted; a key it does
+// not hold is refused with a message that names every key it showed.
+func TestHostKeyOfAServerWithSeveralKeys(t *testing.T) {
+	_, edKey, _ := ed25519.GenerateKey(rand.Reader)
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rsaKey, _ := rsa.GenerateKey(rand.Reader, 2048)
+	srv := ohristest.NewServer(t, ohristest.WithHostKey(ecKey), ohristest.WithHostKey(edKey), ohristest.WithHostKey(rsaKey))
+	pw := ohris.WithPassword(srv.Username, srv.Password)
+	upload := func(opt ohris.Option) error {
+		c, err := ohris.NewClient(srv.URL, pw, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x"))
+	}
+	var fps []string
+	for _, key := range srv.HostKeys() {
+		pub, _ := ssh.NewPublicKey(key)
+		fp := ssh.FingerprintSHA256(pub)
+		fps = append(fps, fp)
+		known := filepath.Join(t.TempDir(), "known_hosts")
+		os.WriteFile(known, []byte(knownhosts.Line([]string{srv.Addr}, pub)+"\n"), 0o600)
+		for name, opt := range map[string]ohris.Option{
+			"key": ohris.WithHostKey(key), "fingerprint": ohris.WithHostKeyFingerprint(fp), "known_hosts": ohris.WithKnownHosts(known),
+		} {
+			if err := upload(opt); err != nil {
+				t.Errorf("%s pinned by %s: %v", pub.Type(), name, err)
+			}
+		}
+	}
+	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	otherSSH, _ := ssh.NewPublicKey(other)
+	err := upload(ohris.WithHostKeyFingerprint(ssh.FingerprintSHA256(otherSSH)))
+	if !errors.Is(err, ohris.ErrHostKey) {
+		t.Fatalf("unknown fingerprint: %v", err)
+	}
+	for _, fp := range fps {
+		if !strings.Contains(err.Error(), fp) {
+			t.Errorf("the error does not name the key %s the server showed: %v", fp, err)
+		}
 	}
 }
