@@ -56,6 +56,7 @@ type Client struct {
 	auth    func() []ssh.AuthMethod // new for each connection
 	checks  []hostKeyCheck
 	base    string
+	tmpDir  string // WithTempDir; "" for depot/<env>/
 	logger  *slog.Logger
 	timeout time.Duration
 
@@ -212,6 +213,25 @@ func WithHostKeyFingerprint(fingerprint string) Option {
 			},
 			known: func(string, net.Addr) []string { return nil },
 		})
+		return nil
+	}
+}
+
+// WithTempDir sets the folder where uploads are written before they are
+// renamed into depot/<env>/: a path relative to the base folder, or an
+// absolute one. It must be on the same file system as depot/ for the rename
+// to be atomic. By default the temporary file is written in depot/<env>/
+// itself, under a name that starts with a dot and ends in .part, which is
+// not a flux file name and so is not taken by the connector (it takes
+// flux_utilisateurs_YYYYMMDD.xml files): a chrooted server (OpenSSH's
+// ChrootDirectory, the usual setup for file drops) lets the user write only
+// in the folders below its root-owned landing folder.
+func WithTempDir(dir string) Option {
+	return func(c *Client) error {
+		if dir == "" {
+			return invalid("WithTempDir needs a folder")
+		}
+		c.tmpDir = dir
 		return nil
 	}
 }
@@ -546,6 +566,31 @@ func (c *Client) dir(elem ...string) string {
 	return path.Join(append([]string{c.base}, elem...)...)
 }
 
+// tempDir returns the folder of env's temporary files.
+func (c *Client) tempDir(env Env) string {
+	switch {
+	case c.tmpDir == "":
+		return c.dir(DepotDir, string(env))
+	case path.IsAbs(c.tmpDir):
+		return path.Clean(c.tmpDir)
+	}
+	return c.dir(c.tmpDir)
+}
+
+// partSuffix ends the name of a temporary file, which is "." + the flux file
+// name + "." + 16 hex digits + partSuffix.
+const partSuffix = ".part"
+
+// isLeftover reports whether name is the name of a temporary file.
+func isLeftover(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".")
+	if rest, ok = strings.CutSuffix(rest, partSuffix); !ok || len(rest) < 17 || rest[len(rest)-17] != '.' {
+		return false
+	}
+	_, err := ParseFileName(rest[:len(rest)-17])
+	return err == nil && strings.Trim(rest[len(rest)-16:], "0123456789abcdef") == ""
+}
+
 func validEnv(env Env) error {
 	if env == "" || strings.ContainsAny(string(env), "/\\") || env == "." || env == ".." {
 		return invalid("%q is not an environment name", env)
@@ -559,14 +604,14 @@ const uploadChunk = 1 << 20
 
 // Upload stores the content of r as depot/<env>/<name> on the server, where
 // name is a flux file name (see FileName). The content is written under a
-// temporary name in the base folder, outside depot/, and renamed into
-// depot/<env>/ only once complete and of the right size, so that oHRis never
-// picks up half a file. A file of the same name already waiting in depot/ is
-// replaced when the server supports the posix-rename extension (OpenSSH
-// does), and is an error otherwise.
+// temporary name (see WithTempDir) and renamed to depot/<env>/<name> only
+// once complete and of the right size, so that oHRis never picks up half a
+// file. A file of the same name already waiting in depot/ is replaced when
+// the server supports the posix-rename extension (OpenSSH does), and is an
+// error otherwise.
 //
 // If the connection breaks during the upload, the temporary file may stay
-// in the base folder; it never appears in depot/.
+// behind; Leftovers lists such files and RemoveLeftover removes them.
 func (c *Client) Upload(ctx context.Context, env Env, name string, r io.Reader) error {
 	return c.put(ctx, env, name, func(w io.Writer) error {
 		buf := make([]byte, uploadChunk)
@@ -616,7 +661,7 @@ func (c *Client) put(ctx context.Context, env Env, name string, write func(io.Wr
 		return invalid("Upload: %q is not a flux file name", name)
 	}
 	final := c.dir(DepotDir, string(env), name)
-	tmp := c.dir("." + name + "." + randomHex() + ".part")
+	tmp := path.Join(c.tempDir(env), "."+name+"."+randomHex()+partSuffix)
 	return c.call(ctx, func(sc *sftp.Client) error {
 		start := time.Now()
 		f, err := sc.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL)
@@ -697,21 +742,54 @@ type FileInfo struct {
 // Archives lists archives/<env>/, where oHRis moves the files it processed
 // and keeps them 32 days, in name order.
 func (c *Client) Archives(ctx context.Context, env Env) iter.Seq2[FileInfo, error] {
-	return c.list(ctx, ArchivesDir, env)
+	return c.list(ctx, env, func() string { return c.dir(ArchivesDir, string(env)) }, nil)
 }
 
 // Depot lists depot/<env>/: the files waiting for oHRis, in name order.
+// Temporary files of uploads are left out: Leftovers lists them.
 func (c *Client) Depot(ctx context.Context, env Env) iter.Seq2[FileInfo, error] {
-	return c.list(ctx, DepotDir, env)
+	return c.list(ctx, env, func() string { return c.dir(DepotDir, string(env)) },
+		func(name string) bool { return !isLeftover(name) })
 }
 
-func (c *Client) list(ctx context.Context, folder string, env Env) iter.Seq2[FileInfo, error] {
+// Leftovers lists the temporary files that uploads to env left behind when
+// their connection broke, in name order: the files of the temporary folder
+// (see WithTempDir) named "." + a flux file name + "." + 16 hex digits +
+// ".part". An upload in progress has one too: remove only those older than
+// an upload takes, by their ModTime. When WithTempDir gives one folder to
+// both environments, their leftovers are listed for each.
+func (c *Client) Leftovers(ctx context.Context, env Env) iter.Seq2[FileInfo, error] {
+	return c.list(ctx, env, func() string { return c.tempDir(env) }, isLeftover)
+}
+
+// RemoveLeftover removes the temporary file name that Leftovers listed
+// for env. It refuses any other name, so that it cannot remove a flux file.
+func (c *Client) RemoveLeftover(ctx context.Context, env Env, name string) error {
+	if err := validEnv(env); err != nil {
+		return err
+	}
+	if !isLeftover(name) || path.Base(name) != name {
+		return invalid("RemoveLeftover: %q is not the name of a temporary file", name)
+	}
+	p := path.Join(c.tempDir(env), name)
+	return c.call(ctx, func(sc *sftp.Client) error {
+		if err := sc.Remove(p); err != nil {
+			return c.sftpError("remove", p, err)
+		}
+		c.logger.Info("ohris: leftover removed", "path", p)
+		return nil
+	})
+}
+
+// list lists the regular files of a folder whose names keep accepts (all
+// when keep is nil), in name order.
+func (c *Client) list(ctx context.Context, env Env, folder func() string, keep func(string) bool) iter.Seq2[FileInfo, error] {
 	return func(yield func(FileInfo, error) bool) {
 		if err := validEnv(env); err != nil {
 			yield(FileInfo{}, err)
 			return
 		}
-		dir := c.dir(folder, string(env))
+		dir := folder()
 		var fis []os.FileInfo
 		err := c.call(ctx, func(sc *sftp.Client) error {
 			var err error
@@ -727,7 +805,7 @@ func (c *Client) list(ctx context.Context, folder string, env Env) iter.Seq2[Fil
 		}
 		slices.SortFunc(fis, func(a, b os.FileInfo) int { return strings.Compare(a.Name(), b.Name()) })
 		for _, fi := range fis {
-			if !fi.Mode().IsRegular() {
+			if !fi.Mode().IsRegular() || keep != nil && !keep(fi.Name()) {
 				continue
 			}
 			d, _ := ParseFileName(fi.Name())

@@ -111,8 +111,22 @@ func (w *watchingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// While a file is being uploaded it is under a temporary name outside
-// depot/; it appears in depot/ whole, by a rename.
+// fluxNames returns the names of the flux files of a folder of the server:
+// what the connector would take.
+func fluxNames(t *testing.T, srv *ohristest.Server, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, n := range names(t, srv, dir) {
+		if _, err := ohris.ParseFileName(n); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// While a file is being uploaded it is under a temporary name that is not a
+// flux file name, in depot/<env>/ by default; it appears under its name
+// whole, by a rename.
 func TestUploadIsAtomic(t *testing.T) {
 	srv := ohristest.NewServer(t)
 	c := newClient(t, srv)
@@ -129,8 +143,8 @@ func TestUploadIsAtomic(t *testing.T) {
 	content := big.Bytes()
 	var during, temp []string
 	r := &watchingReader{r: bytes.NewReader(content), at: 2 << 20, watch: func() {
-		during = names(t, srv, "depot/prod")
-		temp = names(t, srv, "/")
+		during = fluxNames(t, srv, "depot/prod")
+		temp = names(t, srv, "depot/prod")
 	}}
 	if err := c.Upload(context.Background(), ohris.Prod, seedName, r); err != nil {
 		t.Fatal(err)
@@ -142,19 +156,23 @@ func TestUploadIsAtomic(t *testing.T) {
 		t.Errorf("depot/prod during the upload: %v", during)
 	}
 	if len(temp) != 1 || !strings.HasPrefix(temp[0], "."+seedName+".") || !strings.HasSuffix(temp[0], ".part") {
-		t.Errorf("base folder during the upload: %v", temp)
+		t.Errorf("depot/prod during the upload: %v", temp)
+	}
+	if name, _, ok := ohris.Newest(temp); ok {
+		t.Errorf("the connector would take %s", name)
 	}
 	got, err := srv.ReadFile("depot/prod/" + seedName)
 	if err != nil || !bytes.Equal(got, content) {
 		t.Errorf("delivered %d bytes of %d: %v", len(got), len(content), err)
 	}
-	if n := names(t, srv, "/"); len(n) != 0 {
+	if n := names(t, srv, "depot/prod"); len(n) != 1 {
 		t.Errorf("temporary file left: %v", n)
 	}
 }
 
-// A connection that breaks in the middle of an upload leaves nothing in
-// depot/, and the next call connects again.
+// A connection that breaks in the middle of an upload leaves no flux file
+// in depot/, and the next call connects again. The temporary file left
+// behind can be listed and removed.
 func TestDroppedConnectionLeavesNoFile(t *testing.T) {
 	srv := ohristest.NewServer(t)
 	c := newClient(t, srv)
@@ -168,14 +186,39 @@ func TestDroppedConnectionLeavesNoFile(t *testing.T) {
 	if err == nil {
 		t.Fatal("Deliver succeeded over a dropped connection")
 	}
-	if n := names(t, srv, "depot/prod"); len(n) != 0 {
+	if n := fluxNames(t, srv, "depot/prod"); len(n) != 0 {
 		t.Fatalf("depot/prod after a dropped upload: %v", n)
 	}
 	if _, err := c.Deliver(context.Background(), ohris.Prod, date("2024-01-31"), ohris.Users(users), ohris.WriteParams{}); err != nil {
 		t.Fatalf("Deliver after reconnecting: %v", err)
 	}
-	if n := names(t, srv, "depot/prod"); len(n) != 1 || srv.Logins() != 2 {
+	if n := fluxNames(t, srv, "depot/prod"); len(n) != 1 || srv.Logins() != 2 {
 		t.Errorf("depot/prod %v after %d logins", n, srv.Logins())
+	}
+	ctx := context.Background()
+	var left []ohris.FileInfo
+	for fi, err := range c.Leftovers(ctx, ohris.Prod) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, fi)
+	}
+	if len(left) != 1 || left[0].Size == 0 || !strings.HasPrefix(left[0].Name, "."+seedName+".") {
+		t.Fatalf("leftovers %+v; depot/prod holds %v", left, names(t, srv, "depot/prod"))
+	}
+	for fi, err := range c.Depot(ctx, ohris.Prod) {
+		if err != nil || fi.Name != seedName {
+			t.Errorf("Depot lists %v, %v", fi.Name, err)
+		}
+	}
+	if err := c.RemoveLeftover(ctx, ohris.Prod, seedName); !errors.Is(err, ohris.ErrInvalid) {
+		t.Errorf("RemoveLeftover of the flux file: %v", err)
+	}
+	if err := c.RemoveLeftover(ctx, ohris.Prod, left[0].Name); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(t, srv, "depot/prod"); len(n) != 1 || n[0] != seedName {
+		t.Errorf("depot/prod after the clean-up: %v", n)
 	}
 }
 
@@ -369,7 +412,7 @@ func TestContextEnds(t *testing.T) {
 	if err := c.Upload(ctx, ohris.Prod, seedName, r); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
-	if n := names(t, srv, "depot/prod"); len(n) != 0 {
+	if n := fluxNames(t, srv, "depot/prod"); len(n) != 0 {
 		t.Errorf("depot/prod after a cancelled upload: %v", n)
 	}
 	if err := c.Upload(context.Background(), ohris.Prod, seedName, strings.NewReader("x")); err != nil {
@@ -439,5 +482,35 @@ func TestHostKeyOfAServerWithSeveralKeys(t *testing.T) {
 		if !strings.Contains(err.Error(), fp) {
 			t.Errorf("the error does not name the key %s the server showed: %v", fp, err)
 		}
+	}
+}
+
+// On a chrooted server the landing folder is root-owned: the upload is
+// written in depot/<env>/ under a temporary name and renamed there, by
+// default, or in the folder WithTempDir names.
+func TestDeliverToAChrootedServer(t *testing.T) {
+	srv := ohristest.NewServer(t, ohristest.WithChroot())
+	ctx := context.Background()
+	c := newClient(t, srv)
+	if _, err := c.Deliver(ctx, ohris.Prod, date("2024-01-31"), ohris.Users(seedUsers()), ohris.WriteParams{}); err != nil {
+		t.Fatalf("Deliver to a chrooted server: %v", err)
+	}
+	if n := names(t, srv, "depot/prod"); len(n) != 1 || n[0] != seedName {
+		t.Errorf("depot/prod: %v", n)
+	}
+	// The temporary folder the caller chooses: the landing folder is
+	// refused by the server, another one works.
+	c = newClient(t, srv, ohris.WithTempDir("/"))
+	err := c.Upload(ctx, ohris.Test, seedName, strings.NewReader("x"))
+	var e *ohris.APIError
+	if !errors.Is(err, ohris.ErrForbidden) || !errors.As(err, &e) || e.Op != "create" || e.Code != "SSH_FX_PERMISSION_DENIED (3)" {
+		t.Errorf("temporary file in the landing folder: %v", err)
+	}
+	c = newClient(t, srv, ohris.WithTempDir("depot"))
+	if err := c.Upload(ctx, ohris.Test, seedName, strings.NewReader("x")); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(t, srv, "depot/test"); len(n) != 1 || n[0] != seedName || len(names(t, srv, "depot")) != 0 {
+		t.Errorf("depot/test %v, depot %v", n, names(t, srv, "depot"))
 	}
 }

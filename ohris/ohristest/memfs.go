@@ -27,6 +27,10 @@ type node struct {
 	dir  bool
 	data []byte
 	mod  time.Time
+	// rootOwned: a folder owned by root and not writable by the user, as
+	// OpenSSH's ChrootDirectory requires of the landing folder: no entry
+	// can be created, renamed or removed in it.
+	rootOwned bool
 }
 
 func newMemFS(now func() time.Time) *memFS {
@@ -35,10 +39,22 @@ func newMemFS(now func() time.Time) *memFS {
 
 func clean(p string) string { return path.Join("/", p) }
 
-// parentDir returns the folder that holds p, or an error when there is none.
+// parentDir returns an error when there is no folder that holds p.
 func (m *memFS) parentDir(p string) error {
 	if n := m.nodes[path.Dir(p)]; n == nil || !n.dir {
 		return os.ErrNotExist
+	}
+	return nil
+}
+
+// writableDir returns an error when p's folder does not exist or the user
+// may not change its entries.
+func (m *memFS) writableDir(p string) error {
+	if err := m.parentDir(p); err != nil {
+		return err
+	}
+	if m.nodes[path.Dir(p)].rootOwned {
+		return sftp.ErrSSHFxPermissionDenied
 	}
 	return nil
 }
@@ -89,6 +105,9 @@ func (m *memFS) remove(p string) error {
 	if n == nil {
 		return os.ErrNotExist
 	}
+	if err := m.writableDir(p); err != nil {
+		return err
+	}
 	if n.dir {
 		for q := range m.nodes {
 			if path.Dir(q) == p && q != p {
@@ -113,7 +132,10 @@ func (m *memFS) rename(from, to string, replace bool) error {
 	if n.dir {
 		return fs.ErrInvalid // the exchange space has fixed folders
 	}
-	if err := m.parentDir(to); err != nil {
+	if err := m.writableDir(from); err != nil {
+		return err
+	}
+	if err := m.writableDir(to); err != nil {
 		return err
 	}
 	if t := m.nodes[to]; t != nil && (t.dir || !replace) {
@@ -210,7 +232,7 @@ func (h *handlers) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 	case n == nil && !flags.Creat:
 		return nil, os.ErrNotExist
 	case n == nil:
-		if err := m.parentDir(p); err != nil {
+		if err := m.writableDir(p); err != nil {
 			return nil, err
 		}
 		n = &node{mod: m.now()}
@@ -258,6 +280,9 @@ func (h *handlers) Filecmd(r *sftp.Request) error {
 	case "Rmdir":
 		return h.fs.remove(r.Filepath)
 	case "Mkdir":
+		if err := h.fs.writable(r.Filepath); err != nil {
+			return err
+		}
 		return h.fs.mkdir(r.Filepath)
 	case "Setstat":
 		_, err := h.fs.stat(r.Filepath)
@@ -305,6 +330,20 @@ func (l listerAt) ListAt(dst []os.FileInfo, off int64) (int, error) {
 		return n, io.EOF
 	}
 	return n, nil
+}
+
+// writable returns an error when the user may not create p.
+func (m *memFS) writable(p string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.writableDir(clean(p))
+}
+
+// chroot makes the root folder root-owned.
+func (m *memFS) chroot() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.nodes["/"].rootOwned = true
 }
 
 // touch sets the modification time of p to now, as an archive's date.

@@ -66,6 +66,7 @@ type Server struct {
 	optErr  error
 
 	keyboardInteractive bool // passwords by keyboard-interactive only
+	chroot              bool // the root folder is root-owned
 
 	dropAfter atomic.Int64 // bytes of file data before the connection is cut; <0: never
 	logins    atomic.Int64
@@ -92,6 +93,15 @@ func WithPassword(user, password string) Option {
 // (KbdInteractiveAuthentication yes, PasswordAuthentication no).
 func WithKeyboardInteractive() Option {
 	return func(s *Server) { s.keyboardInteractive = true }
+}
+
+// WithChroot makes the exchange space look like a chrooted OpenSSH account
+// (ChrootDirectory, the usual setup for file drops): the folder the user
+// lands in is owned by root and not writable, so that no file can be
+// created, renamed or removed in it (SSH_FX_PERMISSION_DENIED), while the
+// folders below it (depot/, archives/ and theirs) are the user's.
+func WithChroot() Option {
+	return func(s *Server) { s.chroot = true }
 }
 
 // WithAuthorizedKey lets user log in with the private key of pub.
@@ -173,6 +183,9 @@ func Start(opts ...Option) (*Server, error) {
 		if err := s.fs.mkdir(dir); err != nil {
 			return nil, err
 		}
+	}
+	if s.chroot {
+		s.fs.chroot()
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
