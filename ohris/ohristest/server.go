@@ -11,6 +11,13 @@
 // archives 32 days and writes an error report. Time comes from a clock the
 // test sets (WithClock), so a test can cover weeks without sleeping.
 //
+// The server records what each session did (Requests: logins, opens,
+// renames, removes, ...) and keeps the attributes a client sets (chmod,
+// times, size) as OpenSSH's sftp-server does. Options make it behave like
+// the servers the client meets: several host keys (WithHostKey), a
+// chrooted account (WithChroot), passwords by keyboard-interactive only
+// (WithKeyboardInteractive).
+//
 // The source is the oHRis documentation page "Comment paramétrer un flux de
 // données pour piloter les données utilisateurs à partir d'un fichier .xml ?".
 package ohristest
@@ -21,9 +28,11 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,10 +69,11 @@ type Server struct {
 	ln         net.Listener
 	wg         sync.WaitGroup
 
-	mu      sync.Mutex
-	conns   map[net.Conn]bool
-	tmpDirs []string
-	optErr  error
+	mu       sync.Mutex
+	conns    map[net.Conn]bool
+	requests []Request
+	tmpDirs  []string
+	optErr   error
 
 	keyboardInteractive bool // passwords by keyboard-interactive only
 	chroot              bool // the root folder is root-owned
@@ -256,6 +266,26 @@ type FileInfo struct {
 	Name    string
 	Size    int64
 	ModTime time.Time
+	// Mode holds the permission bits: 0644 for a new file until a client
+	// sets them (chmod), as with OpenSSH's default umask.
+	Mode fs.FileMode
+	// AccessTime is the access time a client set (SFTP setstat), or the
+	// zero time. Over SFTP the server reports ModTime in its place, as
+	// pkg/sftp's server does.
+	AccessTime time.Time
+}
+
+// Stat describes a file or folder of the exchange space.
+func (s *Server) Stat(name string) (FileInfo, error) {
+	fi, err := s.fs.stat(name)
+	if err != nil {
+		return FileInfo{}, err
+	}
+	return publicInfo(fi), nil
+}
+
+func publicInfo(fi fileInfo) FileInfo {
+	return FileInfo{Name: fi.name, Size: fi.size, ModTime: fi.mod, Mode: fi.Mode(), AccessTime: fi.atime}
 }
 
 // List returns the files of a folder of the exchange space, such as
@@ -265,7 +295,7 @@ func (s *Server) List(dir string) ([]FileInfo, error) {
 	var out []FileInfo
 	for _, fi := range fis {
 		if !fi.dir {
-			out = append(out, FileInfo{Name: fi.name, Size: fi.size, ModTime: fi.mod})
+			out = append(out, publicInfo(fi))
 		}
 	}
 	return out, err
@@ -286,24 +316,67 @@ func (s *Server) Close() {
 	s.wg.Wait()
 }
 
-func (s *Server) config() *ssh.ServerConfig {
-	checkPassword := func(c ssh.ConnMetadata, pw string) (*ssh.Permissions, error) {
-		if want, ok := s.passwords[c.User()]; ok && want == pw {
-			return nil, nil
+// Request is one thing a client did on the server: a login attempt or an
+// SFTP request, in the order the server received them.
+type Request struct {
+	// Session numbers the SSH connections from 1, in the order the server
+	// accepted them.
+	Session int
+	// User is the user the connection logs in as.
+	User string
+	// Op is "login" or the SFTP request: "open", "rename", "posix-rename",
+	// "remove", "mkdir", "rmdir", "setstat", "list", "stat", "lstat".
+	Op string
+	// Path is the path the request names; Target the new path of a rename.
+	Path, Target string
+	// Detail is the SSH method of a login ("password", "keyboard-interactive",
+	// "publickey"), the flags of an open ("write,create,excl"), the
+	// attributes a setstat sets ("mode=0640 mtime=2024-01-31T06:00:00Z").
+	Detail string
+	// Err is why the server refused it; "" when it did it.
+	Err string
+	// Time is when it arrived, by the server's clock.
+	Time time.Time
+}
+
+// Requests returns what the clients did so far, in order.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+func (s *Server) record(r Request, err error) {
+	r.Time = s.now()
+	if err != nil {
+		r.Err = err.Error()
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, r)
+	s.mu.Unlock()
+}
+
+// config returns the SSH configuration of the connection numbered session.
+func (s *Server) config(session int) *ssh.ServerConfig {
+	login := func(c ssh.ConnMetadata, method string, ok bool, why string) (*ssh.Permissions, error) {
+		var err error
+		if !ok {
+			err = errors.New(why)
 		}
-		return nil, errors.New("wrong user or password")
+		s.record(Request{Session: session, User: c.User(), Op: "login", Detail: method}, err)
+		return nil, err
+	}
+	checkPassword := func(c ssh.ConnMetadata, method, pw string) (*ssh.Permissions, error) {
+		want, ok := s.passwords[c.User()]
+		return login(c, method, ok && want == pw, "wrong user or password")
 	}
 	cfg := &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
-			return checkPassword(c, string(pw))
+			return checkPassword(c, "password", string(pw))
 		},
 		PublicKeyCallback: func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
-			for _, k := range s.authorized[c.User()] {
-				if string(k) == string(key.Marshal()) {
-					return nil, nil
-				}
-			}
-			return nil, errors.New("key not authorized")
+			found := slices.ContainsFunc(s.authorized[c.User()], func(k []byte) bool { return string(k) == string(key.Marshal()) })
+			return login(c, "publickey", found, "key not authorized")
 		},
 	}
 	if s.keyboardInteractive {
@@ -316,7 +389,7 @@ func (s *Server) config() *ssh.ServerConfig {
 			if len(answers) != 1 {
 				return nil, errors.New("no password")
 			}
-			return checkPassword(c, answers[0])
+			return checkPassword(c, "keyboard-interactive", answers[0])
 		}
 	}
 	for _, k := range s.hostKeys {
@@ -327,8 +400,7 @@ func (s *Server) config() *ssh.ServerConfig {
 
 func (s *Server) serve() {
 	defer s.wg.Done()
-	cfg := s.config()
-	for {
+	for session := 1; ; session++ {
 		nc, err := s.ln.Accept()
 		if err != nil {
 			return
@@ -345,12 +417,12 @@ func (s *Server) serve() {
 				s.mu.Unlock()
 				nc.Close()
 			}()
-			s.serveConn(nc, cfg)
+			s.serveConn(nc, s.config(session), session)
 		}()
 	}
 }
 
-func (s *Server) serveConn(nc net.Conn, cfg *ssh.ServerConfig) {
+func (s *Server) serveConn(nc net.Conn, cfg *ssh.ServerConfig, session int) {
 	conn, chans, reqs, err := ssh.NewServerConn(nc, cfg)
 	if err != nil {
 		return
@@ -380,7 +452,11 @@ func (s *Server) serveConn(nc net.Conn, cfg *ssh.ServerConfig) {
 				}
 				req.Reply(true, nil)
 				go ssh.DiscardRequests(requests)
-				h := &handlers{fs: s.fs, written: func(n int) error { return s.written(n, nc) }}
+				h := &handlers{fs: s.fs, written: func(n int) error { return s.written(n, nc) },
+					record: func(r Request, err error) {
+						r.Session, r.User = session, conn.User()
+						s.record(r, err)
+					}}
 				rs := sftp.NewRequestServer(ch, h.sftpHandlers(), sftp.WithStartDirectory("/"))
 				rs.Serve()
 				rs.Close()
