@@ -635,7 +635,8 @@ func (c *Client) Upload(ctx context.Context, env Env, name string, r io.Reader) 
 // Deliver checks the users, writes them as the flux file whose data are
 // valid on date, and uploads it to depot/<env>/ as Upload does. Nothing is
 // sent when the check refuses the file (see WriteFile for p). It ranges
-// over users twice.
+// over users two or three times, and its memory does not hold them (see
+// WriteFile).
 func (c *Client) Deliver(ctx context.Context, env Env, date Date, users iter.Seq2[User, error], p WriteParams) (*Report, error) {
 	rep, err := checkFile(users, p)
 	if err != nil {
