@@ -583,8 +583,9 @@ const partSuffix = ".part"
 
 // isLeftover reports whether name is the name of a temporary file.
 func isLeftover(name string) bool {
-	rest, ok := strings.CutPrefix(name, ".")
-	if rest, ok = strings.CutSuffix(rest, partSuffix); !ok || len(rest) < 17 || rest[len(rest)-17] != '.' {
+	rest, dot := strings.CutPrefix(name, ".")
+	rest, part := strings.CutSuffix(rest, partSuffix)
+	if !dot || !part || len(rest) < 17 || rest[len(rest)-17] != '.' {
 		return false
 	}
 	_, err := ParseFileName(rest[:len(rest)-17])

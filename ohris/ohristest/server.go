@@ -18,8 +18,8 @@
 // chrooted account (WithChroot), passwords by keyboard-interactive only
 // (WithKeyboardInteractive).
 //
-// The source is the oHRis documentation page "Comment paramétrer un flux de
-// données pour piloter les données utilisateurs à partir d'un fichier .xml ?".
+// The facts it follows, with their sources, are in docs/ohris.md in this
+// repository.
 package ohristest
 
 import (
