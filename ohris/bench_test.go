@@ -62,6 +62,22 @@ func generated(n int) iter.Seq2[ohris.User, error] {
 	}
 }
 
+// sampledGenerated yields the users of generated(n), sampling the heap at
+// ten points of each pass.
+func sampledGenerated(n int, h *heapMeter) iter.Seq2[ohris.User, error] {
+	return func(yield func(ohris.User, error) bool) {
+		i := 0
+		for u := range generated(n) {
+			if i++; i%every(n) == 0 {
+				h.sample()
+			}
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
 // heapMeter measures the live heap above a baseline, and allocations.
 type heapMeter struct {
 	b             *testing.B
@@ -287,18 +303,7 @@ func BenchmarkCheck(b *testing.B) {
 			b.ReportAllocs()
 			h := newHeapMeter(b)
 			for range b.N {
-				sampled := func(yield func(ohris.User, error) bool) {
-					i := 0
-					for u := range generated(n) {
-						if i++; i%every(n) == 0 {
-							h.sample()
-						}
-						if !yield(u, nil) {
-							return
-						}
-					}
-				}
-				rep, err := ohris.Check(sampled, ohris.References{})
+				rep, err := ohris.Check(sampledGenerated(n, h), ohris.References{})
 				if err != nil || !rep.OK() {
 					b.Fatal(err, rep)
 				}
@@ -327,19 +332,8 @@ func BenchmarkWriteFile(b *testing.B) {
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			h := newHeapMeter(b)
-			sampled := func(yield func(ohris.User, error) bool) {
-				i := 0
-				for u := range generated(n) {
-					if i++; i%every(n) == 0 {
-						h.sample()
-					}
-					if !yield(u, nil) {
-						return
-					}
-				}
-			}
 			for range b.N {
-				rep, err := ohris.WriteFile(io.Discard, sampled, ohris.WriteParams{})
+				rep, err := ohris.WriteFile(io.Discard, sampledGenerated(n, h), ohris.WriteParams{})
 				if err != nil || !rep.OK() {
 					b.Fatal(err, rep)
 				}
