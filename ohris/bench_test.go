@@ -3,11 +3,13 @@ package ohris_test
 import (
 	"bytes"
 	"encoding/xml"
+	"flag"
 	"fmt"
 	"io"
 	"iter"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hrbridge/hrbridge/ohris"
@@ -53,6 +55,22 @@ func generated(n int) iter.Seq2[ohris.User, error] {
 			u.EmployeeNumber = strconv.Itoa(100000 + i)
 			u.Login = "user" + u.EmployeeNumber
 			u.Email = ohris.Some(u.Login + "@example.com")
+			if !yield(u, nil) {
+				return
+			}
+		}
+	}
+}
+
+// sampledGenerated yields the users of generated(n), sampling the heap at
+// ten points of each pass.
+func sampledGenerated(n int, h *heapMeter) iter.Seq2[ohris.User, error] {
+	return func(yield func(ohris.User, error) bool) {
+		i := 0
+		for u := range generated(n) {
+			if i++; i%every(n) == 0 {
+				h.sample()
+			}
 			if !yield(u, nil) {
 				return
 			}
@@ -285,18 +303,37 @@ func BenchmarkCheck(b *testing.B) {
 			b.ReportAllocs()
 			h := newHeapMeter(b)
 			for range b.N {
-				sampled := func(yield func(ohris.User, error) bool) {
-					i := 0
-					for u := range generated(n) {
-						if i++; i%every(n) == 0 {
-							h.sample()
-						}
-						if !yield(u, nil) {
-							return
-						}
-					}
+				rep, err := ohris.Check(sampledGenerated(n, h), ohris.References{})
+				if err != nil || !rep.OK() {
+					b.Fatal(err, rep)
 				}
-				rep, err := ohris.Check(sampled, ohris.References{})
+			}
+			h.report(n)
+		})
+	}
+}
+
+var checkedSizes = flag.String("ohris.checked-users", "1000,100000",
+	"numbers of users for BenchmarkWriteFile, comma-separated (1000000 for the figure in the notes)")
+
+// BenchmarkWriteFile checks and writes a file of distinct users to
+// io.Discard: the path of Client.Deliver (Check across users, then the
+// Writer), without the SFTP transport, whose buffers do not grow with the
+// file. live-MB is sampled at ten points of each pass over the users, so
+// it shows what the checks across users hold at their peak.
+//
+//	go test ./ohris -run '^$' -bench WriteFile -benchtime 1x -ohris.checked-users 100000,1000000
+func BenchmarkWriteFile(b *testing.B) {
+	for _, s := range strings.Split(*checkedSizes, ",") {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			h := newHeapMeter(b)
+			for range b.N {
+				rep, err := ohris.WriteFile(io.Discard, sampledGenerated(n, h), ohris.WriteParams{})
 				if err != nil || !rep.OK() {
 					b.Fatal(err, rep)
 				}

@@ -27,8 +27,17 @@ type References struct {
 	Companies     []string // societe short labels
 	Cycles        []string // cycle labels
 	Holidays      []string // joursFeries calendar labels
-	// Logins of the users oHRis already has: a responsable may name one of
-	// them as well as a user of the file.
+	// ManagersMustExist turns on a rule the source document does not have:
+	// a responsable must be the login of a user of the file that is not
+	// itself ignored, or one of Logins, and a user whose responsable is
+	// ignored is ignored too, in cascade. The document lists responsable as
+	// optional and says only that the connector makes the responsable the
+	// validator of each module; what oHRis does with a responsable it does
+	// not know is not documented. Turn it on for a tenant seen to reject
+	// such users. Off by default.
+	ManagersMustExist bool
+	// Logins of the users oHRis already has: with ManagersMustExist, a
+	// responsable may name one of them as well as a user of the file.
 	Logins []string
 }
 
@@ -275,9 +284,9 @@ func notXMLChar(r rune) bool {
 // Check runs every check of the source document over the users of a file, in
 // file order: each user's own attributes, the reference lists when refs has
 // them, and the rules across users: a login is used once in the whole file
-// (compared without regard to case), an employee number once within a
-// company, and a responsable names the login of a user of the file that is
-// not itself ignored, or one of refs.Logins.
+// (compared without regard to case) and an employee number once within a
+// company; with refs.ManagersMustExist, also the responsable rule (see
+// References).
 //
 // Users that oHRis would ignore are listed in the report; the error is for
 // failures of users itself. A *ValidationError that users yields (as Reader
@@ -315,9 +324,11 @@ func Users(us []User) iter.Seq2[User, error] {
 
 // checker holds what the rules across users need of each user.
 type checker struct {
+	managers  bool                       // refs.ManagersMustExist
 	refs      map[string]map[string]bool // element → allowed values
 	logins    map[string]bool            // refs.Logins
 	recs      []userRec                  // by index-1
+	sparse    map[int32]*userRec         // by index, the few users checkTwice keeps; nil for Check
 	byLogin   map[string]int32           // exact login → index of its first user
 	loginFold map[string]int32           // lower-case login → index of its first user
 	keyFold   map[Key]int32              // lower-case key → index of its first user
@@ -331,6 +342,7 @@ type userRec struct {
 
 func newChecker(refs References) *checker {
 	ck := &checker{
+		managers:  refs.ManagersMustExist,
 		refs:      map[string]map[string]bool{},
 		logins:    setOf(refs.Logins),
 		byLogin:   map[string]int32{},
@@ -357,6 +369,27 @@ func setOf(list []string) map[string]bool {
 // add records the user at position index with the problems its source
 // reported, and checks it alone.
 func (ck *checker) add(index int, u *User, given []Problem) {
+	ps := ck.own(index, u, given)
+	mgr, hasMgr := u.Manager.Get()
+	ck.recs = append(ck.recs, userRec{matricule: u.EmployeeNumber, company: u.Company, login: u.Login,
+		manager: mgr, bad: len(ps) > 0,
+		hasManager: hasMgr && mgr != "" && !slices.ContainsFunc(ps, func(p Problem) bool { return p.Field == elResponsable })})
+	ck.problems = append(ck.problems, ps...)
+	at := int32(index)
+	if u.Login != "" {
+		if _, ok := ck.byLogin[u.Login]; !ok {
+			ck.byLogin[u.Login] = at
+		}
+		ck.sameLogin(at, u.Login)
+	}
+	if u.EmployeeNumber != "" && u.Company != "" {
+		ck.sameKey(at, u.Company, u.EmployeeNumber)
+	}
+}
+
+// own returns the problems of the user at position index alone and against
+// the reference lists, after those its source gave.
+func (ck *checker) own(index int, u *User, given []Problem) []Problem {
 	var ps []Problem
 	var seen map[string]bool
 	if len(given) > 0 {
@@ -379,52 +412,60 @@ func (ck *checker) add(index int, u *User, given []Problem) {
 			c.add(ref.el, ref.v, "is not defined in oHRis (the flux does not create it)")
 		}
 	}
-	mgr, hasMgr := u.Manager.Get()
-	ck.recs = append(ck.recs, userRec{matricule: u.EmployeeNumber, company: u.Company, login: u.Login,
-		manager: mgr, bad: len(c.ps) > 0,
-		hasManager: hasMgr && mgr != "" && !slices.ContainsFunc(c.ps, func(p Problem) bool { return p.Field == elResponsable })})
-	ck.problems = append(ck.problems, c.ps...)
+	return c.ps
+}
 
-	at := int32(index)
-	if u.Login != "" {
-		if _, ok := ck.byLogin[u.Login]; !ok {
-			ck.byLogin[u.Login] = at
-		}
-		fold := strings.ToLower(u.Login)
-		if first, ok := ck.loginFold[fold]; ok {
-			ck.duplicate(first, at, elLogin, "login", func(r *userRec) string { return r.login })
-		} else {
-			ck.loginFold[fold] = at
-		}
+// sameLogin records a user's login, compared without regard to case, and
+// reports it when an earlier user has it.
+func (ck *checker) sameLogin(at int32, login string) {
+	fold := strings.ToLower(login)
+	if first, ok := ck.loginFold[fold]; ok {
+		ck.duplicate(first, at, elLogin, "login", func(r *userRec) string { return r.login })
+	} else {
+		ck.loginFold[fold] = at
 	}
-	if u.EmployeeNumber != "" && u.Company != "" {
-		k := Key{Company: strings.ToLower(u.Company), EmployeeNumber: strings.ToLower(u.EmployeeNumber)}
-		if first, ok := ck.keyFold[k]; ok {
-			ck.duplicate(first, at, elMatricule, "matricule within its société",
-				func(r *userRec) string { return r.matricule })
-		} else {
-			ck.keyFold[k] = at
-		}
+}
+
+// sameKey does for the key (société, matricule) what sameLogin does.
+func (ck *checker) sameKey(at int32, company, matricule string) {
+	k := Key{Company: strings.ToLower(company), EmployeeNumber: strings.ToLower(matricule)}
+	if first, ok := ck.keyFold[k]; ok {
+		ck.duplicate(first, at, elMatricule, "matricule within its société",
+			func(r *userRec) string { return r.matricule })
+	} else {
+		ck.keyFold[k] = at
 	}
+}
+
+// rec returns what is kept of the user at position i.
+func (ck *checker) rec(i int32) *userRec {
+	if ck.sparse != nil {
+		return ck.sparse[i]
+	}
+	return &ck.recs[i-1]
 }
 
 // duplicate records that the user at position at repeats a value of the
 // user at position first. Both are ignored: nothing tells which one is right.
 func (ck *checker) duplicate(first, at int32, field, what string, value func(*userRec) string) {
-	ck.problem(first, field, value(&ck.recs[first-1]), fmt.Sprintf("is also the %s of user %d", what, at))
-	ck.problem(at, field, value(&ck.recs[at-1]), fmt.Sprintf("is also the %s of user %d", what, first))
+	ck.problem(first, field, value(ck.rec(first)), fmt.Sprintf("is also the %s of user %d", what, at))
+	ck.problem(at, field, value(ck.rec(at)), fmt.Sprintf("is also the %s of user %d", what, first))
 }
 
 func (ck *checker) problem(index int32, field, value, reason string) {
-	r := &ck.recs[index-1]
+	r := ck.rec(index)
 	r.bad = true
 	ck.problems = append(ck.problems, Problem{Index: int(index), EmployeeNumber: r.matricule,
 		Company: r.company, Login: r.login, Field: field, Value: value, Reason: reason})
 }
 
-// finish applies the responsable rule, which needs every user, and sorts the
-// problems in file order.
+// finish applies the responsable rule, which needs every user, when it is
+// on, and sorts the problems in file order.
 func (ck *checker) finish(n int) *Report {
+	if !ck.managers {
+		slices.SortStableFunc(ck.problems, func(a, b Problem) int { return a.Index - b.Index })
+		return &Report{Users: n, Problems: ck.problems}
+	}
 	dependents := map[string][]int32{}
 	var work []int32
 	for i := range ck.recs {

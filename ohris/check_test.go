@@ -180,20 +180,35 @@ func TestMatriculeUniquePerSociete(t *testing.T) {
 	}
 }
 
+// The source document lists responsable as optional and has no rule that
+// it names a user of the file: by default, any responsable is accepted.
+func TestResponsableNotRequiredByDefault(t *testing.T) {
+	users := seedUsers()
+	users[1].Gender = "?" // a manager that is ignored does not drag its reports along
+	if rep := check(t, users, ohris.References{}); strings.Join(fields(rep), ",") != "2:genre" {
+		t.Errorf("problems %v\n%s", fields(rep), rep)
+	}
+	users = seedUsers()
+	users[0].Manager = ohris.Some("jdoe")
+	if rep := check(t, users, ohris.References{}); !rep.OK() {
+		t.Errorf("unknown responsable refused by default:\n%s", rep)
+	}
+}
+
 func TestResponsableMustExist(t *testing.T) {
 	users := seedUsers()
 	users[0].Manager = ohris.Some("jdoe")
-	rep := check(t, users, ohris.References{})
+	rep := check(t, users, ohris.References{ManagersMustExist: true})
 	if got := strings.Join(fields(rep), ","); got != "1:responsable" {
 		t.Fatalf("problems %s", got)
 	}
 	// A login oHRis already has is fine.
-	if rep := check(t, users, ohris.References{Logins: []string{"jdoe"}}); !rep.OK() {
+	if rep := check(t, users, ohris.References{ManagersMustExist: true, Logins: []string{"jdoe"}}); !rep.OK() {
 		t.Errorf("known login refused:\n%s", rep)
 	}
 	// The manager later in the file is fine (the source document's own
 	// example does that).
-	if rep := check(t, seedUsers(), ohris.References{}); !rep.OK() {
+	if rep := check(t, seedUsers(), ohris.References{ManagersMustExist: true}); !rep.OK() {
 		t.Errorf("forward reference refused:\n%s", rep)
 	}
 }
@@ -215,14 +230,14 @@ func TestResponsableIgnoredCascades(t *testing.T) {
 	}
 	chain[0], chain[3] = chain[3], chain[0] // managers after their reports
 	chain[3].Gender = "?"                   // u0, the top, fails
-	rep := check(t, chain, ohris.References{})
+	rep := check(t, chain, ohris.References{ManagersMustExist: true})
 	if got := strings.Join(fields(rep), ","); got != "1:responsable,2:responsable,3:responsable,4:genre" {
 		t.Fatalf("problems %s\n%s", got, rep)
 	}
 	if rep.Ignored() != 4 {
 		t.Errorf("Ignored() = %d", rep.Ignored())
 	}
-	rep = check(t, chain, ohris.References{Logins: []string{"u0"}})
+	rep = check(t, chain, ohris.References{ManagersMustExist: true, Logins: []string{"u0"}})
 	if got := strings.Join(fields(rep), ","); got != "4:genre" {
 		t.Errorf("with u0 in oHRis: problems %s", got)
 	}
@@ -310,7 +325,7 @@ func TestCheckManyUsers(t *testing.T) {
 			}
 		}
 	}
-	rep, err := ohris.Check(users, ohris.References{})
+	rep, err := ohris.Check(users, ohris.References{ManagersMustExist: true})
 	if err != nil || rep.Ignored() != n {
 		t.Fatalf("err %v, ignored %d", err, rep.Ignored())
 	}

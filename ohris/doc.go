@@ -10,25 +10,29 @@
 // deactivates those whose contract has ended, reactivates those with a
 // contract in progress, ignores (with an error in its report) every user
 // that fails a check, and archives the file in archives/<env>/ for 32 days.
-// The source is the oHRis documentation page "Comment paramétrer un flux de
-// données pour piloter les données utilisateurs à partir d'un fichier .xml ?"
-// (imports:imports_utilisateurs_xml).
+// The facts the package relies on, quoted from the oHRis documentation (the
+// "source document" of these comments) and from the SFTP and OpenSSH
+// documents, with their addresses and the choices made where they are
+// silent, are in docs/ohris.md in this repository.
 //
 // The pieces, each usable alone:
 //
 //   - User is one utilisateur element, with every attribute of the source
 //     document's table.
 //   - Check applies the document's rules to a whole file, including the
-//     rules across users (unique logins, unique matricule per société,
-//     responsables that exist) and the tenant's reference lists, and reports
-//     each user that oHRis would ignore with oHRis's own message.
+//     rules across users (unique logins, unique matricule per société, and
+//     on request responsables that exist) and the tenant's reference lists,
+//     and reports each user that oHRis would ignore with oHRis's own message.
 //   - Writer writes a file user by user in constant memory; WriteFile checks
 //     and then writes, refusing the file or leaving out the users that fail.
 //   - Reader reads a file user by user, to check it or compare it with what
 //     was sent.
 //   - FileName, ParseFileName and Newest handle the file names.
 //   - Client delivers a file over SFTP (host key always verified, written
-//     under a temporary name and renamed when complete) and lists archives.
+//     under a temporary name and renamed when complete), lists archives and
+//     cleans what a dropped upload left. Its errors are *APIError, with the
+//     sentinels every hrbridge package shares (ErrUnauthorized,
+//     ErrForbidden, ErrNotFound, ErrInvalid) and ErrHostKey.
 //   - Preview tells what a run of the connector will do on a given day.
 //
 // Package ohristest runs an SFTP server and a simulated connector in memory,
@@ -36,7 +40,7 @@
 //
 // Quick start:
 //
-//	c, err := ohris.NewClient("sftp.example.com:22",
+//	c, err := ohris.NewClient("sftp://sftp.example.com",
 //		ohris.WithPassword(user, password),
 //		ohris.WithKnownHosts(os.ExpandEnv("$HOME/.ssh/known_hosts")))
 //	if err != nil { ... }

@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/hrbridge/hrbridge/ohris"
 )
@@ -80,8 +81,6 @@ func ExampleCheck() {
 	//   La valeur modules/module[2] est absente ou incorrecte - l'utilisateur est ignoré
 	// user 1 login: is also the login of user 2
 	//   La valeur login est absente ou incorrecte - l'utilisateur est ignoré
-	// user 1 responsable: names a login that is neither in the file nor in oHRis
-	//   La valeur responsable est absente ou incorrecte - l'utilisateur est ignoré
 	// user 2 login: is also the login of user 1
 	//   La valeur login est absente ou incorrecte - l'utilisateur est ignoré
 }
@@ -131,7 +130,7 @@ func ExamplePreview() {
 }
 
 func ExampleClient_Deliver() {
-	c, err := ohris.NewClient("sftp.example.com:22",
+	c, err := ohris.NewClient("sftp://sftp.example.com",
 		ohris.WithPassword("acme", os.Getenv("OHRIS_SFTP_PASSWORD")),
 		ohris.WithKnownHosts(os.ExpandEnv("$HOME/.ssh/known_hosts")))
 	if err != nil {
@@ -152,5 +151,28 @@ func ExampleClient_Deliver() {
 			log.Fatal(err)
 		}
 		fmt.Println(fi.Name, fi.ModTime, strings.Repeat("*", int(fi.Size>>20)))
+	}
+}
+
+// Uploads cut short leave temporary files behind; remove those older than
+// an upload takes.
+func ExampleClient_Leftovers() {
+	c, err := ohris.NewClient("sftp://sftp.example.com/~/ohris",
+		ohris.WithPassword("acme", os.Getenv("OHRIS_SFTP_PASSWORD")),
+		ohris.WithKnownHosts(os.ExpandEnv("$HOME/.ssh/known_hosts")))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	ctx := context.Background()
+	for fi, err := range c.Leftovers(ctx, ohris.Prod) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if time.Since(fi.ModTime) > time.Hour {
+			if err := c.RemoveLeftover(ctx, ohris.Prod, fi.Name); err != nil {
+				log.Fatal(err)
+			}
+		}
 	}
 }

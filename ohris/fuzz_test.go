@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/hrbridge/hrbridge/ohris"
@@ -85,6 +86,20 @@ func FuzzWriterText(f *testing.F) {
 		got := readAll(t, &buf)
 		if len(got) != 1 || !reflect.DeepEqual(got[0], u) {
 			t.Fatalf("wrote %+v, read %+v", u, got)
+		}
+	})
+}
+
+// FuzzNewClientURL gives NewClient arbitrary addresses: it never panics,
+// and what it refuses is ErrInvalid without repeating a password.
+func FuzzNewClientURL(f *testing.F) {
+	for _, s := range []string{"sftp://h", "sftp://h:2222/~/x", "h:22", "sftp://u:pw@h/", "sftp://[::1]:22/a?b", "sftp://%zz", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		_, err := ohris.NewClient(raw, ohris.WithPassword("u", "pw"), ohris.WithHostKeyFingerprint("SHA256:"+strings.Repeat("A", 43)))
+		if err != nil && !errors.Is(err, ohris.ErrInvalid) {
+			t.Fatalf("%q: %v is not ErrInvalid", raw, err)
 		}
 	})
 }

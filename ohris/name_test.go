@@ -1,9 +1,12 @@
 package ohris_test
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/hrbridge/hrbridge/ohris"
+	"github.com/hrbridge/hrbridge/ohris/ohristest"
 )
 
 func TestFileName(t *testing.T) {
@@ -35,5 +38,25 @@ func TestNewest(t *testing.T) {
 	}
 	if _, _, ok := ohris.Newest([]string{"a.xml"}); ok {
 		t.Error("Newest found a file among none")
+	}
+}
+
+// Only the names of temporary files count as leftovers, so that
+// RemoveLeftover cannot remove anything else.
+func TestLeftoverNames(t *testing.T) {
+	srv := ohristest.NewServer(t)
+	c := newClient(t, srv)
+	for _, name := range []string{
+		"flux_utilisateurs_20240131.xml", "flux_utilisateurs_20240131.xml.0123456789abcdef.part",
+		".flux_utilisateurs_20240131.xml.0123456789ABCDEF.part", ".flux_utilisateurs_2024013.xml.0123456789abcdef.part",
+		".notes.txt.0123456789abcdef.part", ".flux_utilisateurs_20240131.xml.0123456789abcdef.part/x",
+	} {
+		if err := c.RemoveLeftover(context.Background(), ohris.Prod, name); !errors.Is(err, ohris.ErrInvalid) {
+			t.Errorf("RemoveLeftover(%q) = %v", name, err)
+		}
+	}
+	err := c.RemoveLeftover(context.Background(), ohris.Prod, ".flux_utilisateurs_20240131.xml.0123456789abcdef.part")
+	if !errors.Is(err, ohris.ErrNotFound) {
+		t.Errorf("a leftover name that is not there: %v", err)
 	}
 }

@@ -1,6 +1,9 @@
 package ohris
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/internal/opt"
 )
@@ -9,6 +12,20 @@ import (
 // YYYY-MM-DD (AAAA-MM-JJ in the source document); the zero Date is written
 // as an empty element.
 type Date = civil.Date
+
+// DateOf returns the day on which t falls in t's own location: convert t
+// with t.In first to choose the tenant's zone (Europe/Paris for oHRis).
+func DateOf(t time.Time) Date { return civil.DateOf(t) }
+
+// ParseISODate parses a date written YYYY-MM-DD, the flux file's layout
+// (AAAA-MM-JJ). A day that does not exist, such as 2024-02-30, is an error.
+func ParseISODate(s string) (Date, error) {
+	d, err := civil.ParseISO(s)
+	if err != nil {
+		return Date{}, fmt.Errorf("ohris: %w", err)
+	}
+	return d, nil
+}
 
 // Opt holds a value that may be "not given". The User fields that use it are
 // the optional attributes oHRis updates on an existing user: a value not given

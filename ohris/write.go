@@ -251,8 +251,12 @@ type WriteParams struct {
 }
 
 // WriteFile checks the users of a file and then writes them to w. It ranges
-// over users twice, once to check and once to write, and so needs an
-// iterator that yields the same users each time (Users over a slice does).
+// over users two or three times, to check and then to write, and so needs
+// an iterator that yields the same users each time (Users over a slice
+// does). Its memory does not hold the users: the checks across users keep
+// about 3 bytes a user, and the users that may repeat a login or a key;
+// with References.ManagersMustExist, they keep every user's key, login and
+// responsable, as Check does.
 //
 // When a user fails a check, WriteFile writes nothing and returns the report
 // with a *ValidationError, unless p.LeaveOutInvalid is set: then it writes
@@ -266,9 +270,15 @@ func WriteFile(w io.Writer, users iter.Seq2[User, error], p WriteParams) (*Repor
 	return rep, writeChecked(w, users, rep, p)
 }
 
-// checkFile runs Check and refuses the file as p says.
+// checkFile runs the checks of Check and refuses the file as p says.
+// Without the responsable rule, it holds a few bits per user rather than
+// each user's key and login: see checkTwice.
 func checkFile(users iter.Seq2[User, error], p WriteParams) (*Report, error) {
-	rep, err := Check(users, p.References)
+	check := checkTwice
+	if p.References.ManagersMustExist {
+		check = Check
+	}
+	rep, err := check(users, p.References)
 	if err == nil && !rep.OK() && !p.LeaveOutInvalid {
 		err = &ValidationError{Report: rep}
 	}

@@ -51,8 +51,8 @@ func ohrisStep(ctx context.Context, w io.Writer, today, inOHRIS []canonical.Pers
 		return err
 	}
 	defer srv.Close()
-	c, err := ohris.NewClient(srv.Addr, ohris.WithPassword(ohristest.DefaultUser, srv.Password(ohristest.DefaultUser)),
-		ohris.WithHostKey(srv.HostKey()))
+	c, err := ohris.NewClient(srv.URL, ohris.WithPassword(srv.Username, srv.Password),
+		ohris.WithHostKey(srv.HostKey))
 	if err != nil {
 		return err
 	}
