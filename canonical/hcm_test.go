@@ -126,7 +126,7 @@ func TestHCMClassifiesAsTheRoster(t *testing.T) {
 		return nil
 	}
 	c := Classify(joe(before), joe(after))
-	if out.Meaning != hcmatom.Mover || c.Kind != KindMover || !strings.Contains(c.Changes[0].String(), "job") {
-		t.Errorf("roster says %v, Classify %v %v", out.Meaning, c.Kind, c.Changes)
+	if out.Lifecycle != hcmatom.Mover || c.Kind != KindMover || !strings.Contains(c.Changes[0].String(), "job") {
+		t.Errorf("roster says %v, Classify %v %v", out.Lifecycle, c.Kind, c.Changes)
 	}
 }

@@ -23,13 +23,19 @@
 //     *WorkRelationshipCancel, *PayrollUpdate or *WorkstructureChange,
 //     each keeping the raw entry and every attribute (Raw).
 //   - Client reads the feeds of a pod at /hcmRestApi/atomservlet/<workspace>/<collection>
-//     (another prefix with WithPathPrefix), with HTTP Basic or an Oracle
-//     Fusion JWT: a page at a time (ReadPage, NextPage), one entry
-//     (ReadEntry), or every event after a timestamp (Events).
+//     (another prefix with WithPathPrefix), with HTTP Basic, an Oracle
+//     Fusion JWT or OAuth bearer tokens (WithTokenSource): every event after
+//     a timestamp (Events), the same a page at a time for callers who
+//     checkpoint (EntriesPage, a Page[Entry] whose Next resumes), one entry
+//     (ReadEntry), or the server's raw pages (ReadPage, NextPage). Its
+//     failures are *APIError (shared by every hrbridge package), "hcmatom: "
+//     once at the start of their text, and match the shared sentinels
+//     (ErrUnauthorized, ErrNotFound, ErrUnavailable, ErrUnexpectedContent
+//     for a login page where the feed was expected, ...).
 //   - Roster holds persons, their work relationships and assignments,
 //     loaded in bulk (Batch, Load) and kept current by applying events
-//     (Apply), which says what each event meant: joiner, rehire, mover,
-//     leaver or update, and what it changed.
+//     (Apply), which says what each event meant (its Lifecycle: joiner,
+//     rehire, mover, leaver or update) and what it changed.
 //   - Sync polls the feeds, workstructures first, hands each event to a
 //     handler in order, and moves a stored cursor (CursorStore; FileStore
 //     survives a crash mid-write) only past events the handler accepted.

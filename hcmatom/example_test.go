@@ -14,7 +14,10 @@ import (
 // A sync from a (fake) pod into a roster, reporting joiners, movers and
 // leavers.
 func Example() {
-	pod := hcmatomtest.Start()
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer pod.Close()
 	at := time.Date(2023, 6, 29, 9, 0, 0, 0, time.UTC)
 	jane := pod.Hire(at, hcmatomtest.Worker{PersonNumber: "1001", Name: "Doe, Jane", JobID: "ENGINEER"})
@@ -33,9 +36,9 @@ func Example() {
 		if err != nil {
 			return err
 		}
-		switch out.Meaning {
+		switch out.Lifecycle {
 		case hcmatom.Joiner, hcmatom.Rehire, hcmatom.Mover, hcmatom.Leaver:
-			fmt.Println(out.PersonNumber, out.Meaning)
+			fmt.Println(out.PersonNumber, out.Lifecycle)
 		}
 		return nil
 	})
@@ -95,7 +98,7 @@ func ExampleRoster_Load() {
 		`"AssignmentId" : "300100591078074", "PersonNumber" : "966169008890236", "DMLOperation" : "UPDATE", "EffectiveDate" : "2023-06-30" } ], ` +
 		`"Changed Attributes" : [ { "ActionCode" : { "old" : "HIRE", "new" : "PROMOTION" } }, { "JobId" : { "old" : null, "new" : "300100037658485" } } ] }`})
 	out, _ := roster.Apply(promotion)
-	fmt.Println(out.Meaning)
+	fmt.Println(out.Lifecycle)
 	for _, c := range out.Changes {
 		fmt.Println(c)
 	}
@@ -107,7 +110,10 @@ func ExampleRoster_Load() {
 
 // Reading every event of one feed after a timestamp.
 func ExampleClient_Events() {
-	pod := hcmatomtest.Start()
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer pod.Close()
 	at := time.Date(2023, 6, 29, 9, 0, 0, 0, time.UTC)
 	for i := range 3 {

@@ -135,7 +135,7 @@ type KeyPair struct {
 // included, can encrypt to.
 func Generate(spec KeySpec) (*KeyPair, error) {
 	if spec.Name == "" {
-		return nil, errors.New("hrbridge: pgp: a key needs a name")
+		return nil, errors.New("pgp: a key needs a name")
 	}
 	bits := spec.Bits
 	switch bits {
@@ -143,10 +143,10 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 		bits = 3072
 	case 2048, 3072, 4096:
 	default:
-		return nil, fmt.Errorf("hrbridge: pgp: RSA key size %d not offered (2048, 3072 or 4096)", bits)
+		return nil, fmt.Errorf("pgp: RSA key size %d not offered (2048, 3072 or 4096)", bits)
 	}
 	if spec.Lifetime < 0 || spec.Lifetime.Seconds() > float64(^uint32(0)) {
-		return nil, fmt.Errorf("hrbridge: pgp: key lifetime %s out of range", spec.Lifetime)
+		return nil, fmt.Errorf("pgp: key lifetime %s out of range", spec.Lifetime)
 	}
 	now := spec.Now
 	if now.IsZero() {
@@ -164,7 +164,7 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 	}
 	e, err := openpgp.NewEntity(spec.Name, "", spec.Email, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("hrbridge: pgp: generate key: %w", err)
+		return nil, fmt.Errorf("pgp: generate key: %w", err)
 	}
 	var pub bytes.Buffer
 	if err := writeArmored(&pub, openpgp.PublicKeyType, e.Serialize); err != nil {
@@ -172,7 +172,7 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 	}
 	if len(spec.Passphrase) > 0 {
 		if err := e.EncryptPrivateKeys(spec.Passphrase, cfg); err != nil {
-			return nil, fmt.Errorf("hrbridge: pgp: protect private key: %w", err)
+			return nil, fmt.Errorf("pgp: protect private key: %w", err)
 		}
 	}
 	var priv bytes.Buffer
@@ -190,7 +190,7 @@ func writeArmored(w io.Writer, blockType string, body func(io.Writer) error) err
 		return err
 	}
 	if err := body(aw); err != nil {
-		return fmt.Errorf("hrbridge: pgp: serialize key: %w", err)
+		return fmt.Errorf("pgp: serialize key: %w", err)
 	}
 	return aw.Close()
 }

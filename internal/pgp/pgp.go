@@ -38,34 +38,34 @@ import (
 var (
 	// ErrNotOpenPGP: the input is not an OpenPGP message at all (for
 	// example a plain CSV file).
-	ErrNotOpenPGP = errors.New("hrbridge: pgp: not an OpenPGP message")
+	ErrNotOpenPGP = errors.New("pgp: not an OpenPGP message")
 	// ErrMalformed: the input starts like an OpenPGP message but its
 	// packets are broken or truncated before decryption could start.
-	ErrMalformed = errors.New("hrbridge: pgp: malformed OpenPGP message")
+	ErrMalformed = errors.New("pgp: malformed OpenPGP message")
 	// ErrNotEncrypted: the message is a valid OpenPGP message but is not
 	// encrypted; an HR extract must be.
-	ErrNotEncrypted = errors.New("hrbridge: pgp: message is not encrypted")
+	ErrNotEncrypted = errors.New("pgp: message is not encrypted")
 	// ErrNoIntegrity: the message is encrypted without integrity
 	// protection (neither MDC nor AEAD), so tampering could not be
 	// detected. Such messages are refused.
-	ErrNoIntegrity = errors.New("hrbridge: pgp: message is not integrity protected")
+	ErrNoIntegrity = errors.New("pgp: message is not integrity protected")
 	// ErrWrongKey: none of the private keys or passphrases given can open
 	// the message.
-	ErrWrongKey = errors.New("hrbridge: pgp: no key given can decrypt the message")
+	ErrWrongKey = errors.New("pgp: no key given can decrypt the message")
 	// ErrIntegrity: the encrypted data failed its integrity check: it was
 	// modified, corrupted or truncated.
-	ErrIntegrity = errors.New("hrbridge: pgp: message failed its integrity check")
+	ErrIntegrity = errors.New("pgp: message failed its integrity check")
 	// ErrSignature: a signature was required and is missing, was made by
 	// a key that is not one of the signers given, or does not verify.
-	ErrSignature = errors.New("hrbridge: pgp: signature missing or invalid")
+	ErrSignature = errors.New("pgp: signature missing or invalid")
 	// ErrTooLarge: the plaintext is larger than the limit set.
-	ErrTooLarge = errors.New("hrbridge: pgp: plaintext larger than the limit")
+	ErrTooLarge = errors.New("pgp: plaintext larger than the limit")
 	// ErrBadKey: a key file could not be read as OpenPGP keys, or holds
 	// no key of the kind needed.
-	ErrBadKey = errors.New("hrbridge: pgp: unusable key")
+	ErrBadKey = errors.New("pgp: unusable key")
 	// ErrKeyPassphrase: a private key could not be unlocked with the
 	// passphrase given.
-	ErrKeyPassphrase = errors.New("hrbridge: pgp: wrong passphrase for private key")
+	ErrKeyPassphrase = errors.New("pgp: wrong passphrase for private key")
 )
 
 // Options says how to open messages. The zero Options opens nothing: give
