@@ -180,27 +180,33 @@ func (p *Plaintext) Read(b []byte) (int, error) { return p.r.Read(b) }
 func (p *Plaintext) Info() DecryptInfo {
 	i := p.r.Info()
 	return DecryptInfo{
-		Armored:       i.Armored,
-		Symmetric:     i.Symmetric,
-		DecryptedWith: i.DecryptedWith,
-		Recipients:    i.Recipients,
-		Signed:        i.Signed,
-		Signer:        i.Signer,
-		FileName:      i.FileName,
-		Bytes:         i.Bytes,
+		Armored:              i.Armored,
+		Symmetric:            i.Symmetric,
+		DecryptedWith:        i.DecryptedWith,
+		DecryptedWithPrimary: i.DecryptedWithPrimary,
+		Recipients:           i.Recipients,
+		Signed:               i.Signed,
+		Signer:               i.Signer,
+		FileName:             i.FileName,
+		Bytes:                i.Bytes,
 	}
 }
 
 // DecryptInfo describes a decrypted extract.
 type DecryptInfo struct {
-	Armored       bool     `json:"armored"`                 // the upload was ASCII armored
-	Symmetric     bool     `json:"symmetric"`               // opened with the passphrase
-	DecryptedWith string   `json:"decryptedWith,omitempty"` // fingerprint of the key that opened it
-	Recipients    []string `json:"recipients,omitempty"`    // key IDs it is encrypted to
-	Signed        bool     `json:"signed"`                  // it carries a signature
-	Signer        string   `json:"signer,omitempty"`        // fingerprint of the verified signer
-	FileName      string   `json:"fileName,omitempty"`      // name stored in the message
-	Bytes         int64    `json:"bytes"`                   // plaintext bytes read
+	Armored   bool `json:"armored"`   // the upload was ASCII armored
+	Symmetric bool `json:"symmetric"` // opened with the passphrase
+	// DecryptedWith is the fingerprint of the key that opened the file:
+	// the encryption subkey (GenerateKeyPair's keys encrypt with a
+	// subkey), and DecryptedWithPrimary that of its primary key, which
+	// names the key pair (KeyPair.Fingerprint, gpg's first line).
+	DecryptedWith        string   `json:"decryptedWith,omitempty"`
+	DecryptedWithPrimary string   `json:"decryptedWithPrimary,omitempty"`
+	Recipients           []string `json:"recipients,omitempty"` // key IDs it is encrypted to
+	Signed               bool     `json:"signed"`               // it carries a signature
+	Signer               string   `json:"signer,omitempty"`     // fingerprint of the verified signer
+	FileName             string   `json:"fileName,omitempty"`   // name stored in the message
+	Bytes                int64    `json:"bytes"`                // plaintext bytes read
 }
 
 // KeySpec says what key pair GenerateKeyPair makes.

@@ -1146,6 +1146,9 @@ func (a *applier) end(personNumber, pos string, date Date, cancel bool) {
 	}
 	id := wr.w.PeriodOfServiceID
 	switch {
+	case wr.w.Cancelled && !cancel:
+		a.warn("work relationship %s was cancelled: its termination is ignored (a cancelled work relationship is kept inactive, and ending it again changes nothing)", id)
+		return
 	case wr.w.Cancelled, wr.w.Terminated && !cancel:
 		return // done before
 	case cancel:

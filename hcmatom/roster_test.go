@@ -732,3 +732,32 @@ func TestLoadBringsBackADeletedAssignment(t *testing.T) {
 		})
 	}
 }
+
+// A termination that arrives after its work relationship was cancelled
+// changes nothing, and says so.
+func TestTerminationAfterCancelIsWarned(t *testing.T) {
+	r := hcmatom.NewRoster()
+	apply := func(col hcmatom.Collection, content string) hcmatom.Outcome {
+		t.Helper()
+		ev, err := decode(col, content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.Apply(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	apply(hcmatom.NewHireFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "PeriodType" : "E", "WorkerType" : "EMP", "EffectiveDate" : "2023-06-29" } ] }`)
+	apply(hcmatom.CancelWorkRelationshipFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "DMLOperation" : "DELETE" } ], "Changed Attributes" : [ { "PeriodOfServiceId" : "W1" } ] }`)
+	out := apply(hcmatom.TerminationFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "ActualTerminationDate" : "2023-07-03" } ] }`)
+	if out.Lifecycle != hcmatom.Unchanged || len(out.Changes) != 0 || len(out.Warnings) != 1 ||
+		!strings.Contains(out.Warnings[0], "work relationship W1 was cancelled: its termination is ignored") {
+		t.Errorf("%v", out)
+	}
+	// A cancellation delivered again is a repeat: no warning.
+	if out := apply(hcmatom.CancelWorkRelationshipFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "DMLOperation" : "DELETE" } ] }`); len(out.Warnings) != 0 {
+		t.Errorf("repeated cancel: %v", out)
+	}
+}

@@ -131,8 +131,8 @@ type KeyPair struct {
 
 // Generate makes an RSA key pair (a signing primary key and an encryption
 // subkey, both of Bits bits), with AES-256, AES-128 and SHA-256 as preferred
-// algorithms, the kind of key every OpenPGP implementation, Oracle's
-// included, can encrypt to.
+// algorithms and ZLIB, ZIP, then none as preferred compression, the kind of
+// key every OpenPGP implementation, Oracle's included, can encrypt to.
 func Generate(spec KeySpec) (*KeyPair, error) {
 	if spec.Name == "" {
 		return nil, errors.New("pgp: a key needs a name")
@@ -165,6 +165,16 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 	e, err := openpgp.NewEntity(spec.Name, "", spec.Email, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("pgp: generate key: %w", err)
+	}
+	// The library lists "no compression" first whatever the config says
+	// (against compression side channels, which do not concern a file
+	// extracted and sent once): gpg, which follows the recipient's order,
+	// then sends the extract uncompressed. Put ZLIB first, ZIP next.
+	for _, id := range e.Identities {
+		id.SelfSignature.PreferredCompression = []uint8{uint8(packet.CompressionZLIB), uint8(packet.CompressionZIP), uint8(packet.CompressionNone)}
+		if err := id.SelfSignature.SignUserId(id.UserId.Id, e.PrimaryKey, e.PrivateKey, cfg); err != nil {
+			return nil, fmt.Errorf("pgp: generate key: %w", err)
+		}
 	}
 	var pub bytes.Buffer
 	if err := writeArmored(&pub, openpgp.PublicKeyType, e.Serialize); err != nil {

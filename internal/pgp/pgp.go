@@ -79,6 +79,7 @@ type Options struct {
 	Passphrase []byte
 	// Signers, when not empty, makes a signature mandatory: the message
 	// must be signed by one of these keys and the signature must verify.
+	// When empty, no signature is checked, not even one by a key of Keys.
 	Signers openpgp.EntityList
 	// MaxPlaintext bounds the size of the decrypted (and decompressed)
 	// data, a defence against compression bombs. Zero or less means no
@@ -93,16 +94,22 @@ type Info struct {
 	Armored bool
 	// Symmetric is true when the message was opened with the passphrase.
 	Symmetric bool
-	// DecryptedWith is the fingerprint (upper-case hex) of the primary key
-	// whose key (or subkey) opened the message; empty for Symmetric.
+	// DecryptedWith is the fingerprint (upper-case hex) of the key that
+	// opened the message: the encryption subkey, as a rule, or the
+	// primary key when it encrypts itself; empty for Symmetric.
 	DecryptedWith string
+	// DecryptedWithPrimary is the fingerprint of DecryptedWith's primary
+	// key, the one a key pair is known by (gpg --list-keys shows it
+	// first); equal to DecryptedWith when the primary key opened it.
+	DecryptedWithPrimary string
 	// Recipients are the key IDs (16 upper-case hex digits) the message is
 	// encrypted to.
 	Recipients []string
 	// Signed is true when the message carries a signature.
 	Signed bool
 	// Signer is the fingerprint of the signer's primary key when the
-	// signature was verified against a known key.
+	// signature was verified against one of Options.Signers; "" when no
+	// signers were given (nothing was checked).
 	Signer string
 	// FileName is the file name stored in the message, if any.
 	FileName string
@@ -190,8 +197,12 @@ func NewReader(r io.Reader, o Options) (pr *Reader, err error) {
 	pr = &Reader{md: md, signers: o.Signers, max: o.MaxPlaintext}
 	pr.info.Armored = armored
 	pr.info.Symmetric = md.DecryptedWith.Entity == nil
-	if md.DecryptedWith.Entity != nil {
-		pr.info.DecryptedWith = fingerprint(md.DecryptedWith.Entity)
+	if k := md.DecryptedWith; k.Entity != nil {
+		pr.info.DecryptedWithPrimary = fingerprint(k.Entity)
+		pr.info.DecryptedWith = pr.info.DecryptedWithPrimary
+		if k.PublicKey != nil {
+			pr.info.DecryptedWith = strings.ToUpper(hex.EncodeToString(k.PublicKey.Fingerprint))
+		}
 	}
 	for _, id := range md.EncryptedToKeyIds {
 		pr.info.Recipients = append(pr.info.Recipients, fmt.Sprintf("%016X", id))
@@ -245,15 +256,12 @@ func (r *Reader) read(p []byte) (n int, err error) {
 // reported EOF).
 func (r *Reader) finish() error {
 	md := r.md
-	if md.SignedBy != nil && md.Signature != nil && md.SignatureError == nil {
-		r.info.Signer = fingerprint(md.SignedBy.Entity)
-	}
 	if len(r.signers) == 0 {
-		// No signature is required; still refuse one that was checked
-		// against a key we hold and failed.
-		if md.SignedBy != nil && md.SignatureError != nil {
-			return fmt.Errorf("%w: signature by key %016X does not verify: %v", ErrSignature, md.SignedByKeyId, md.SignatureError)
-		}
+		// No signature is checked, as Options.Signers says: the library
+		// verifies a signature by any key of the key ring, the
+		// recipient's own among them, but a verdict against a key that
+		// was not given as a signer proves nothing and must not fail
+		// the message.
 		return nil
 	}
 	if !md.IsSigned {
@@ -268,6 +276,7 @@ func (r *Reader) finish() error {
 	if md.Signature == nil {
 		return fmt.Errorf("%w: no signature packet by key %016X", ErrSignature, md.SignedByKeyId)
 	}
+	r.info.Signer = fingerprint(md.SignedBy.Entity)
 	return nil
 }
 
