@@ -2,6 +2,7 @@ package canonical
 
 import (
 	"cmp"
+	"errors"
 	"slices"
 	"strings"
 
@@ -16,6 +17,10 @@ const (
 	// of the person's assignments that are no person of the roster; Managers
 	// is then not given.
 	AttrHCMManagerIDs = "hcm.managerIds"
+	// AttrHCMUnresolved holds, comma-separated, the work structure ids
+	// ("JobId=300100037637824") that HCM.Workstructures could not name;
+	// their fields are then not given.
+	AttrHCMUnresolved = "hcm.unresolvedIds"
 	// AttrHCMPrefix starts the names of the other person attributes HCM
 	// sent (the empupdate feed's UserName, FirstName, ...): "hcm.FirstName".
 	AttrHCMPrefix = "hcm."
@@ -39,14 +44,20 @@ const (
 // organization (an HCM department is an organization), Entity its legal
 // entity, and the business unit, position, location and job are HCM's ids;
 // it is primary when it is the primary assignment of the primary work
-// relationship. Managers are the persons whose PersonId the assignments
-// name as ManagerId.
+// relationship. With Workstructures, all of them are names, not ids.
+// Managers are the persons whose PersonId the assignments name as
+// ManagerId.
 type HCM struct {
 	// Roster finds managers by PersonId; without it, Managers is not given.
 	Roster *hcmatom.Roster
 	// RunDate, when set, makes a worker whose work relationship starts
 	// after it pending (a future-dated hire).
 	RunDate Date
+	// Workstructures, when set, names the business unit, department,
+	// position, location, job and legal employer ("Finance", not
+	// 300100037658514); an id it cannot name is not given, and is listed
+	// in the AttrHCMUnresolved attribute. Without it, the ids are given.
+	Workstructures *hcmatom.Workstructures
 }
 
 // FromRoster returns every worker of m.Roster, by person number.
@@ -81,6 +92,19 @@ func (m *HCM) FromWorker(w hcmatom.Person) Person {
 	}
 	p.Employment = m.employment(&w)
 
+	var names map[string]hcmatom.AssignmentNames
+	if m.Workstructures != nil {
+		var err error
+		names, err = m.Workstructures.Resolve(w)
+		var ue *hcmatom.UnresolvedError
+		if errors.As(err, &ue) {
+			ids := make([]string, len(ue.Items))
+			for i, u := range ue.Items {
+				ids[i] = u.Field + "=" + u.ID
+			}
+			p.Attributes[AttrHCMUnresolved] = strings.Join(slices.Compact(ids), ",")
+		}
+	}
 	var managerIDs, unknown []string
 	for _, wr := range w.WorkRelationships {
 		if !wr.Active() {
@@ -90,7 +114,7 @@ func (m *HCM) FromWorker(w hcmatom.Person) Person {
 			if strings.HasPrefix(a.AssignmentStatusType, "INACTIVE") {
 				continue
 			}
-			p.Assignments = append(p.Assignments, Assignment{
+			asg := Assignment{
 				ID:           a.AssignmentID,
 				Primary:      Some(wr.Primary && a.Primary),
 				Entity:       someText(cmp.Or(a.LegalEntityID, wr.LegalEntityID)),
@@ -99,7 +123,13 @@ func (m *HCM) FromWorker(w hcmatom.Person) Person {
 				Position:     someText(a.PositionID),
 				Location:     someText(a.LocationID),
 				Job:          someText(a.JobID),
-			})
+			}
+			if names != nil {
+				n := names[a.AssignmentID]
+				asg.Entity, asg.BusinessUnit, asg.Department = someText(n.LegalEmployer), someText(n.BusinessUnit), someText(n.Organization)
+				asg.Position, asg.Location, asg.Job = someText(n.Position), someText(n.Location), someText(n.Job)
+			}
+			p.Assignments = append(p.Assignments, asg)
 			if a.ManagerID != "" {
 				managerIDs = append(managerIDs, a.ManagerID)
 			}

@@ -130,3 +130,23 @@ func TestHCMClassifiesAsTheRoster(t *testing.T) {
 		t.Errorf("roster says %v, Classify %v %v", out.Lifecycle, c.Kind, c.Changes)
 	}
 }
+
+// With Workstructures, targets receive names; an id no one named is not
+// given, and is listed.
+func TestHCMWorkstructureNames(t *testing.T) {
+	w := hcmatom.Person{PersonNumber: "966169008890736", Name: "Green, Joe", WorkRelationships: []hcmatom.WorkRelationship{{
+		PeriodOfServiceID: "W1", Primary: true, PeriodType: "E", WorkerType: "EMP", LegalEntityID: "300100037600002",
+		Assignments: []hcmatom.Assignment{{AssignmentID: "A1", Primary: true, BusinessUnitID: "300100032736497",
+			OrganizationID: "300100037658514", PositionID: "300100037658162", JobID: "300100037637824"}}}}}
+	ws := hcmatom.NewWorkstructures()
+	ws.Set(hcmatom.Organization, "300100037658514", "Finance")
+	ws.Set(hcmatom.BusinessUnit, "300100032736497", "US1 Business Unit")
+	ws.Set(hcmatom.LegalEmployer, "300100037600002", "Vision Corporation")
+	ws.Set(hcmatom.Job, "300100037637824", "Accountant")
+	p := (&HCM{Workstructures: ws}).FromWorker(w)
+	a := p.Assignments[0]
+	if a.Department != Some("Finance") || a.BusinessUnit != Some("US1 Business Unit") || a.Entity != Some("Vision Corporation") ||
+		a.Job != Some("Accountant") || a.Position.IsSet() || p.Attributes[AttrHCMUnresolved] != "PositionId=300100037658162" {
+		t.Errorf("%+v, attributes %v", a, p.Attributes)
+	}
+}

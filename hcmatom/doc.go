@@ -36,6 +36,12 @@
 //     loaded in bulk (Batch, Load) and kept current by applying events
 //     (Apply), which says what each event meant (its Lifecycle: joiner,
 //     rehire, mover, leaver or update) and what it changed.
+//   - Workstructures names what assignments give by id (organization,
+//     business unit, legal employer, job, position, location, grade) from
+//     the workstructures feeds (Apply), Set, or the extract's name columns
+//     when it has them; Resolve reports an id it cannot name
+//     (*UnresolvedError, naming the person, the assignment and the field)
+//     instead of passing it off as a name.
 //   - Sync polls the feeds, workstructures first, hands each event to a
 //     handler in order, and moves a stored cursor (CursorStore; FileStore
 //     survives a crash mid-write) only past events the handler accepted.

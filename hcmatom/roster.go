@@ -873,12 +873,42 @@ func (a *applier) fillAsg(as *assignment, changes []ChangedAttr, flex []FlexFiel
 		}
 		a.setAttr(objAsg, as.a.AssignmentID, c.Name, &as.a.Attributes, c.New.Or(""))
 	}
+	a.dropStaleNames(as, changes)
 	for _, ff := range flex {
 		for _, c := range ff.Changes {
 			a.setAttr(objAsg, as.a.AssignmentID, ff.Code+"."+c.Name, &as.a.Attributes, c.New.Or(""))
 		}
 	}
 	return moved
+}
+
+// dropStaleNames removes the name attributes (JobName, ...) of the work
+// structures whose id the changes moved without naming it anew: a name
+// kept from the extract must not stand for another id (see
+// Workstructures.Resolve).
+func (a *applier) dropStaleNames(as *assignment, changes []ChangedAttr) {
+	if len(as.a.Attributes) == 0 {
+		return
+	}
+	for k, cols := range nameColumns {
+		moved, named := false, false
+		for _, c := range changes {
+			moved = moved || sameName(c.Name, k.idField()) || k == Organization && sameName(c.Name, "DepartmentId")
+			for _, col := range cols {
+				named = named || sameName(c.Name, col)
+			}
+		}
+		if !moved || named {
+			continue
+		}
+		for attr := range as.a.Attributes {
+			for _, col := range cols {
+				if sameName(attr, col) {
+					a.setAttr(objAsg, as.a.AssignmentID, attr, &as.a.Attributes, "")
+				}
+			}
+		}
+	}
 }
 
 // asgField applies a changed attribute that is a field of Assignment. It
