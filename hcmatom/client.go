@@ -496,9 +496,8 @@ func (c *Client) follow(ctx context.Context, q Query, next string) (*FeedPage, e
 }
 
 // ReadEntry reads one entry at its own URL, as Oracle's "Reading an Entry"
-// page shows (/atomservlet/employee/empupdate/EMP300100305842893). The id
-// is the entry's last path segment: the <id> itself when the server gives
-// plain ids, the last segment of the <id> IRI otherwise (see EntryKey).
+// page shows (/atomservlet/employee/empupdate/EMP300100305842893). id is
+// the entry's <id> or its key (see EntryKey).
 func (c *Client) ReadEntry(ctx context.Context, col Collection, id string) (Entry, error) {
 	if err := col.check(); err != nil {
 		return Entry{}, err
@@ -518,10 +517,10 @@ func (c *Client) ReadEntry(ctx context.Context, col Collection, id string) (Entr
 	return p.Entries[0], nil
 }
 
-// EntryKey returns what names an entry in its URL: the last path segment
-// of an <id> that is an IRI ("EMP300100305842893" of
-// "https://host/hcmRestApi/atomservlet/employee/empupdate/EMP300100305842893"
-// or of "urn:...:EMP300100305842893"), else the id itself.
+// EntryKey returns what names an entry in its URL: the last segment of an
+// <id> that is an IRI ("EMP300100305842893" of Oracle's form
+// "atomservlet:empupdate:EMP300100305842893", or of a URL ending in it),
+// else the id itself.
 func EntryKey(id string) string {
 	if i := strings.LastIndexAny(id, "/:"); i >= 0 && strings.Contains(id, ":") {
 		return id[i+1:]

@@ -232,12 +232,14 @@ func (s *Server) Requests() []Request {
 // without an ID gets one; without Published, it is Updated's. Timestamps are
 // kept to the millisecond, as Oracle's are.
 //
-// Entry ids are absolute IRIs, as Atom requires (RFC 4287, 4.2.6): the
-// entry's own URL, whose last segment is the key Oracle's "Reading an
-// Entry" page reads an entry by ("EMP300100305842893"). Oracle documents
-// no form for entry ids (only the feed's, a urn:uuid); the entry's URL is
-// an IRI that also says where to read it again. An ID given that is not
-// an absolute IRI is taken as that key.
+// Entry ids are absolute IRIs, as Atom requires (RFC 4287, 4.2.6), in the
+// form of Oracle's own sample entry ("Oracle Applications Cloud as
+// Source": <id>atomservlet:userRequests:userRequests300100089891619</id>):
+// "atomservlet:<collection>:<key>", where the key is the last segment of
+// the entry's URL, which the entry links to with rel="edit" as that sample
+// does, and which Oracle's "Reading an Entry" page reads an entry by
+// (.../empupdate/EMP300100305842893). An ID given that is not an absolute
+// IRI is taken as that key.
 func (s *Server) Add(c hcmatom.Collection, e hcmatom.Entry) hcmatom.Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -254,7 +256,9 @@ func (s *Server) add(c hcmatom.Collection, e hcmatom.Entry) hcmatom.Entry {
 		e.ID = fmt.Sprintf("%s%d", prefix, 300100900000000+int64(s.seq))
 	}
 	if u, err := url.Parse(e.ID); err != nil || !u.IsAbs() {
-		e.ID = s.URL + s.prefix + "/atomservlet/" + string(c) + "/" + url.PathEscape(e.ID)
+		key := url.PathEscape(e.ID)
+		e.ID = "atomservlet:" + c.Name() + ":" + key
+		e.Links = append([]hcmatom.Link{{Rel: "edit", Href: s.URL + s.prefix + "/atomservlet/" + string(c) + "/" + key}}, e.Links...)
 	}
 	e.Updated = e.Updated.UTC().Truncate(time.Millisecond)
 	if e.Published.IsZero() {
