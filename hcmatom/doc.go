@@ -3,18 +3,13 @@
 // provisioning sync (joiners, movers, leavers). It also loads the initial
 // extract, the PGP-encrypted CSV file the roster starts from.
 //
-// Sources: Oracle's integration guide for entitlement management systems
-// (the "Incremental Sync", "Joiner", "Mover" and "Leaver" sections, whose
-// samples and Before/After tables are this package's tests); Oracle's
-// "Employee Atom Feeds", "Reading a Feed", "Navigating a Feed", "Polling a
-// Feed" and "Reading an Entry" pages; the Oracle Integration Cloud HCM
-// adapter's note on entries with equal timestamps; and "Use JWT Token for
-// Authorization" for the Fusion JWT (see protocol-notes.md, sections 1 and
-// 2). For the extract: the guide's "Initial Sync" and "Data Structure"
-// sections, OpenPGP (RFC 9580) through github.com/ProtonMail/go-crypto, and
-// RFC 4180 for the CSV.
+// The protocol facts it relies on (Oracle's integration guide for
+// entitlement management systems, whose samples and Before/After tables are
+// this package's tests; Oracle's feed pages; the paging rule; the extract
+// and PGP) are in docs/hcmatom.md of this repository, with their public
+// sources.
 //
-// The package has five layers, each usable alone:
+// The package has six layers, each usable alone:
 //
 //   - FeedReader reads an Atom feed document as a stream, one Entry at a
 //     time, with a size bound; Decode turns an Entry's JSON content (sent
@@ -108,7 +103,7 @@
 //     are RSA (3072 bits by default), which every OpenPGP implementation
 //     can encrypt to.
 //   - Extract CSV: the header names the columns, matched as feed
-//     attributes are (case, spaces, underscores); the seed's thirteen
+//     attributes are (case, spaces, underscores); the guide's thirteen
 //     columns are required, PrimaryFlag, PrimaryAssignmentFlag,
 //     AssignmentStatusType, PeriodType and ActualTerminationDate are read
 //     when present, other columns are kept as the assignment's attributes.

@@ -30,7 +30,7 @@ var (
 )
 
 // ExtractRow is one row of the initial-sync extract: one assignment of one
-// work relationship of one person. The seed document ("Overview" and "Data
+// work relationship of one person. The integration guide ("Overview" and "Data
 // Structure") names the columns; they are found by name in the header, in
 // any order, ignoring case, spaces and underscores (PeriodOfServiceId,
 // PeriodOfServiceID and PERIOD_OF_SERVICE_ID are one column). Values of the

@@ -20,7 +20,7 @@ import (
 const DefaultMaxUploadBytes = 1 << 30
 
 // ExtractIntake is an http.Handler that takes an encrypted extract upload
-// and loads it into a roster: the REST upload the seed document lists
+// and loads it into a roster: the REST upload the integration guide lists
 // among the ways an integration may offer to import the file ("Initial
 // Sync": FTP, a user interface for manual upload, or a REST API).
 //

@@ -50,7 +50,7 @@ func WithAsOf(t time.Time) ExtractOption {
 const progressEvery = 10_000
 
 // LoadExtract reads the initial-sync extract in src (steps 3 to 5 of the
-// seed document's "Initial Sync": import, decrypt, load), decrypting it
+// integration guide's "Initial Sync": import, decrypt, load), decrypting it
 // with d, and adds its persons, work relationships and assignments to the
 // roster, as Load does: all of them, or none.
 //

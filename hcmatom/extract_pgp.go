@@ -224,7 +224,7 @@ type KeySpec struct {
 	Lifetime time.Duration
 }
 
-// KeyPair is the key pair of the PGP key exchange the seed document asks
+// KeyPair is the key pair of the PGP key exchange the integration guide asks
 // the integration to provide ("the EMS must provide a mechanism to exchange
 // PGP key"): the customer registers PublicKey in HCM, which encrypts the
 // extracts to it, and the integration keeps PrivateKey to decrypt them

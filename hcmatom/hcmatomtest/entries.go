@@ -156,7 +156,7 @@ func (w *world) newID() string {
 // EffectiveStartDate; the work relationship and assignment ids; and the
 // business unit, organization, position, location, job, grade, legal
 // entity and manager ids as the assignment's changed attributes and the
-// extract's columns (the seed's thirteen, then GradeId, LegalEntityId and
+// extract's columns (the guide's thirteen, then GradeId, LegalEntityId and
 // ManagerId among the extra ones).
 type Worker struct {
 	PersonNumber string // generated when empty

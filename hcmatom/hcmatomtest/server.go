@@ -1,6 +1,8 @@
 // Package hcmatomtest is a fake Oracle HCM Cloud ATOM feed server, in the
 // manner of net/http/httptest, for testing code that uses hcmatom without a
-// pod.
+// pod: NewServer in a test, Start from any program (a tool in another
+// language can be pointed at its URL, with Username and Password). The
+// protocol facts it models are in docs/hcmatom.md.
 //
 // It is a model of the documented server (Oracle's "Reading a Feed",
 // "Navigating a Feed", "Polling a Feed" and "Reading an Entry" pages, and

@@ -3,11 +3,11 @@
 // message must be encrypted, it must be integrity protected (MDC or AEAD),
 // and when signers are given it must carry a good signature by one of them.
 //
-// It is built on github.com/ProtonMail/go-crypto (package openpgp). The
-// Oracle HCM entitlement integration document (seeds/
-// oracle-hcm-entitlement-integration.txt, "Initial Sync") has HCM export the
-// initial extract as a PGP-encrypted CSV file that the integration decrypts
-// as `gpg --decrypt` would; this package is that step, without a gpg binary.
+// It is built on github.com/ProtonMail/go-crypto (package openpgp). Oracle's
+// integration guide for entitlement management systems ("Initial Sync", see
+// docs/hcmatom.md) has HCM export the initial extract as a PGP-encrypted CSV
+// file that the integration decrypts as `gpg --decrypt` would; this package
+// is that step, without a gpg binary.
 //
 // A decrypted message is read through a [Reader]. OpenPGP can only tell
 // whether a message was tampered with, and whether its signature is good,
