@@ -135,6 +135,25 @@ func (e *prefixed) Error() string {
 }
 func (e *prefixed) Unwrap() error { return e.err }
 
+// wrapped is err in the context msg, with this package's prefix once even
+// when err has it too.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return pkg + ": " + e.msg + ": " + unprefixed(e.err) }
+func (e *wrapped) Unwrap() error { return e.err }
+
+func wrap(msg string, err error) error { return &wrapped{msg, err} }
+
+// unprefixed is err's text without this package's or hrbridge's prefix.
+func unprefixed(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, pkg+": ")
+	return strings.TrimPrefix(s, "hrbridge: ")
+}
+
 func ownErr(err error) error {
 	if err == nil || strings.HasPrefix(err.Error(), pkg+": ") {
 		return err

@@ -371,7 +371,7 @@ func (x *ExtractReader) has(col int) bool { return x.columnIndex(col) >= 0 }
 // the damage is then the error to report, the rows only its symptom.
 func (x *ExtractReader) drain(err error) error {
 	if _, derr := io.Copy(io.Discard, x.p.br); derr != nil {
-		return fmt.Errorf("hcmatom: reading the extract: %w (it also showed as: %v)", derr, err)
+		return fmt.Errorf("hcmatom: reading the extract: %w (it also showed as: %s)", derr, unprefixed(err))
 	}
 	return err
 }

@@ -196,7 +196,7 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 	err = r.load(&st.batch, st.seeds)
 	r.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("hcmatom: the extract conflicts with the roster, nothing loaded: %w", err)
+		return nil, wrap("the extract conflicts with the roster, nothing loaded", err)
 	}
 	return sum, nil
 }
@@ -422,7 +422,7 @@ func (s *stager) wait(row *ExtractRow) (*RowError, error) {
 	}
 	if s.pendBatch.Len() == 0 {
 		if _, err := s.pendBatch.add(&s.pend); err != nil {
-			return nil, fmt.Errorf("hcmatom: internal error: %w", err)
+			return nil, wrap("internal error", err)
 		}
 	}
 	if _, err := s.pendBatch.add(&s.p); err != nil {
@@ -461,7 +461,7 @@ func (s *stager) flush(toSeeds bool) error {
 // toBatch adds to the batch a person that shares no key with it.
 func (s *stager) toBatch(p *Person) error {
 	if _, err := s.batch.add(p); err != nil {
-		return fmt.Errorf("hcmatom: internal error: person %q refused: %w", p.PersonNumber, err)
+		return wrap(fmt.Sprintf("internal error: person %q refused", p.PersonNumber), err)
 	}
 	return nil
 }

@@ -86,7 +86,7 @@ type HandlerError struct {
 
 // Error names the entry the handler refused, and why.
 func (e *HandlerError) Error() string {
-	return fmt.Sprintf("hcmatom: %s entry %q: handler: %v", e.Collection, e.EntryID, e.Err)
+	return fmt.Sprintf("hcmatom: %s entry %q: handler: %s", e.Collection, e.EntryID, unprefixed(e.Err))
 }
 
 // Unwrap returns the handler's error.
@@ -132,7 +132,7 @@ func (s *Sync) Run(ctx context.Context, h Handler) (RunStats, error) {
 	}
 	st, err := s.Store.Load(ctx)
 	if err != nil {
-		return RunStats{}, fmt.Errorf("hcmatom: loading the cursors: %w", err)
+		return RunStats{}, wrap("loading the cursors", err)
 	}
 	if len(st.Cursors) > 0 && st.Order != s.Order {
 		return RunStats{}, fmt.Errorf("hcmatom: the stored cursors are by %s, this Sync reads by %s: they cannot be mixed", st.Order, s.Order)
@@ -230,7 +230,7 @@ func (ru *run) deliver(ctx context.Context, col Collection, it *item) error {
 			return it.err
 		}
 		if err := ru.s.OnBadEntry(ctx, ee); err != nil {
-			return fmt.Errorf("hcmatom: OnBadEntry refused %s entry %q: %w", col, it.id, err)
+			return wrap(fmt.Sprintf("OnBadEntry refused %s entry %q", col, it.id), err)
 		}
 		ru.stats.BadEntries++
 		return nil
@@ -255,7 +255,7 @@ func (ru *run) flush(ctx context.Context) error {
 		return nil
 	}
 	if err := ru.s.Store.Save(ctx, State{Order: ru.state.Order, Cursors: maps.Clone(ru.state.Cursors)}); err != nil {
-		return fmt.Errorf("hcmatom: saving the cursors: %w", err)
+		return wrap("saving the cursors", err)
 	}
 	ru.dirty = false
 	return nil
