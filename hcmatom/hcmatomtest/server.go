@@ -19,8 +19,13 @@
 //     added in;
 //   - page (from 1) and page-size (10 by default);
 //   - a single entry at .../<collection>/<entry id>;
-//   - HTTP Basic authentication, and Oracle Fusion JWTs (RS256, x5t of a
-//     registered certificate, trusted issuer, expiry) when configured.
+//   - HTTP Basic authentication, Oracle Fusion JWTs (RS256, x5t of a
+//     registered certificate, trusted issuer, expiry) when configured
+//     (WithFusionJWT), and a static OAuth bearer token (WithBearerToken);
+//   - plain HTTP on loopback, or HTTPS with WithTLS (RootCAs for the
+//     client's WithRootCAs);
+//   - entry ids in Oracle's form, atomservlet:<collection>:<key>, absolute
+//     IRIs as Atom requires (see Add).
 //
 // Helpers add realistic entries in Oracle's format (Hire, Promote,
 // Terminate, ...), keeping a small model of the workers so that old values
