@@ -204,7 +204,7 @@ type DecryptInfo struct {
 	DecryptedWithPrimary string   `json:"decryptedWithPrimary,omitempty"`
 	Recipients           []string `json:"recipients,omitempty"` // key IDs it is encrypted to
 	Signed               bool     `json:"signed"`               // it carries a signature
-	Signer               string   `json:"signer,omitempty"`     // fingerprint of the verified signer
+	Signer               string   `json:"signer,omitempty"`     // fingerprint of the signer, verified against WithSigner; "" without it
 	FileName             string   `json:"fileName,omitempty"`   // name stored in the message
 	Bytes                int64    `json:"bytes"`                // plaintext bytes read
 }
