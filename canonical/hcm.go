@@ -40,8 +40,9 @@ const (
 // organization (an HCM department is an organization), Entity its legal
 // entity, and the business unit, position, location and job are HCM's ids;
 // it is primary when it is the primary assignment of the primary work
-// relationship. Managers are the persons whose PersonId the assignments
-// name as ManagerId.
+// relationship. With Workstructures, all of them are names, not ids.
+// Managers are the persons whose PersonId the assignments name as
+// ManagerId.
 //
 // Logins: HCM holds no login of the targets. The Login policy chooses one
 // (by default HCM's user name, else the local part of the work e-mail) and
@@ -61,11 +62,17 @@ type HCM struct {
 	// nil is DefaultLoginSystems(), the keys the target mappers read by
 	// default. Give an empty, non-nil slice to fill none.
 	LoginSystems []string
+	// Workstructures, when set, names the business unit, department,
+	// position, location, job and legal employer ("Finance", not
+	// 300100037658514); an id it cannot name is not given, and is
+	// reported in FromWorker's error. Without it, the ids are given.
+	Workstructures *hcmatom.Workstructures
 }
 
 // FromRoster returns every worker of m.Roster, by person number. The error
 // lists, naming each person and field, what could not be filled (a person
-// the login policy finds no login for); those persons are returned all the
+// the login policy finds no login for, a workstructure id no name is known
+// for); those persons are returned all the
 // same, without that field, so that nobody is dropped.
 func (m *HCM) FromRoster() ([]Person, error) {
 	if m.Roster == nil {
@@ -104,6 +111,19 @@ func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 	}
 	p.Employment = m.employment(&w)
 
+	var names map[string]hcmatom.AssignmentNames
+	var problems []error
+	if m.Workstructures != nil {
+		var err error
+		names, err = m.Workstructures.Resolve(w)
+		var ue *hcmatom.UnresolvedError
+		if errors.As(err, &ue) {
+			for _, u := range ue.Items {
+				problems = append(problems, &InputError{Record: "person " + p.Key, Field: "assignments[" + u.AssignmentID + "]." + u.Field,
+					Problem: "no name known for " + u.ID + " (from the workstructures feeds or the extract): not given"})
+			}
+		}
+	}
 	var managerIDs, unknown []string
 	for _, wr := range w.WorkRelationships {
 		if !wr.Active() {
@@ -113,7 +133,7 @@ func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 			if strings.HasPrefix(a.AssignmentStatusType, "INACTIVE") {
 				continue
 			}
-			p.Assignments = append(p.Assignments, Assignment{
+			asg := Assignment{
 				ID:           a.AssignmentID,
 				Primary:      Some(wr.Primary && a.Primary),
 				Entity:       someText(cmp.Or(a.LegalEntityID, wr.LegalEntityID)),
@@ -122,7 +142,13 @@ func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 				Position:     someText(a.PositionID),
 				Location:     someText(a.LocationID),
 				Job:          someText(a.JobID),
-			})
+			}
+			if names != nil {
+				n := names[a.AssignmentID]
+				asg.Entity, asg.BusinessUnit, asg.Department = someText(n.LegalEmployer), someText(n.BusinessUnit), someText(n.Organization)
+				asg.Position, asg.Location, asg.Job = someText(n.Position), someText(n.Location), someText(n.Job)
+			}
+			p.Assignments = append(p.Assignments, asg)
 			if a.ManagerID != "" {
 				managerIDs = append(managerIDs, a.ManagerID)
 			}
@@ -144,7 +170,7 @@ func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 			p.Attributes[AttrHCMManagerIDs] = strings.Join(unknown, ",")
 		}
 	}
-	return p, m.fillLogins(&p)
+	return p, errors.Join(append(problems, m.fillLogins(&p))...)
 }
 
 // fillLogins applies the login policy.

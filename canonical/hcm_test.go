@@ -134,8 +134,8 @@ func TestHCMClassifiesAsTheRoster(t *testing.T) {
 		return nil
 	}
 	c := Classify(joe(before), joe(after))
-	if out.Meaning != hcmatom.Mover || c.Lifecycle != Mover || !strings.Contains(c.Changes[0].String(), "job") {
-		t.Errorf("roster says %v, Classify %v %v", out.Meaning, c.Lifecycle, c.Changes)
+	if out.Lifecycle != hcmatom.Mover || c.Lifecycle != Mover || !strings.Contains(c.Changes[0].String(), "job") {
+		t.Errorf("roster says %v, Classify %v %v", out.Lifecycle, c.Lifecycle, c.Changes)
 	}
 }
 
@@ -161,5 +161,28 @@ func TestHCMLoginPolicies(t *testing.T) {
 	w.Attributes = nil
 	if p, _ := (&HCM{}).FromWorker(w); p.Logins["cmo"] != "jane.doe" {
 		t.Errorf("fallback: %v", p.Logins)
+	}
+}
+
+// With Workstructures, targets receive names; an id no one named is not
+// given, and is reported with the person and the field.
+func TestHCMWorkstructureNames(t *testing.T) {
+	w := hcmatom.Person{PersonNumber: "966169008890736", Name: "Green, Joe", WorkRelationships: []hcmatom.WorkRelationship{{
+		PeriodOfServiceID: "W1", Primary: true, PeriodType: "E", WorkerType: "EMP", LegalEntityID: "300100037600002",
+		Assignments: []hcmatom.Assignment{{AssignmentID: "A1", Primary: true, BusinessUnitID: "300100032736497",
+			OrganizationID: "300100037658514", PositionID: "300100037658162", JobID: "300100037637824"}}}}}
+	ws := hcmatom.NewWorkstructures()
+	ws.Set(hcmatom.Organization, "300100037658514", "Finance")
+	ws.Set(hcmatom.BusinessUnit, "300100032736497", "US1 Business Unit")
+	ws.Set(hcmatom.LegalEmployer, "300100037600002", "Vision Corporation")
+	ws.Set(hcmatom.Job, "300100037637824", "Accountant")
+	p, err := (&HCM{Workstructures: ws, LoginSystems: []string{}}).FromWorker(w)
+	a := p.Assignments[0]
+	if a.Department != Some("Finance") || a.BusinessUnit != Some("US1 Business Unit") || a.Entity != Some("Vision Corporation") ||
+		a.Job != Some("Accountant") || a.Position.IsSet() {
+		t.Errorf("%+v", a)
+	}
+	if err == nil || err.Error() != "canonical: person 966169008890736: assignments[A1].PositionId: no name known for 300100037658162 (from the workstructures feeds or the extract): not given" {
+		t.Errorf("err = %v", err)
 	}
 }

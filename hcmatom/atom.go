@@ -71,6 +71,9 @@ type FeedError struct {
 	Entry  int
 	ID     string
 	Msg    string
+	// Err is the cause, when there is one to test with errors.Is:
+	// paging.ErrRepeatedPage for a server answering a page already sent.
+	Err error
 }
 
 // Error says where the document went wrong and why.
@@ -82,11 +85,14 @@ func (e *FeedError) Error() string {
 	case e.Entry > 0:
 		where = fmt.Sprintf("entry %d: ", e.Entry)
 	}
-	return fmt.Sprintf("hrbridge: hcmatom: bad feed at byte %d: %s%s", e.Offset, where, e.Msg)
+	return fmt.Sprintf("bad feed at byte %d: %s%s", e.Offset, where, e.Msg)
 }
 
 // Is makes errors.Is(err, ErrBadFeed) true.
 func (e *FeedError) Is(target error) bool { return target == ErrBadFeed }
+
+// Unwrap returns the cause, if any.
+func (e *FeedError) Unwrap() error { return e.Err }
 
 // role is what an element means to the reader, decided from its name and
 // its parent's role.

@@ -43,9 +43,9 @@ type LoadError struct {
 // Error names the person, the field and the problem.
 func (e *LoadError) Error() string {
 	if e.Field == "" {
-		return fmt.Sprintf("hrbridge: hcmatom: person %q: %s", e.PersonNumber, e.Msg)
+		return fmt.Sprintf("hcmatom: person %q: %s", e.PersonNumber, e.Msg)
 	}
-	return fmt.Sprintf("hrbridge: hcmatom: person %q: %s: %s", e.PersonNumber, e.Field, e.Msg)
+	return fmt.Sprintf("hcmatom: person %q: %s: %s", e.PersonNumber, e.Field, e.Msg)
 }
 
 // Len returns the number of persons in the batch.
@@ -679,7 +679,7 @@ func (r *Roster) load(b *Batch, seeds *seedStore) error {
 	}
 	if n > 0 {
 		if n > len(errs) {
-			errs = append(errs, fmt.Errorf("hrbridge: hcmatom: and %d more problems", n-len(errs)))
+			errs = append(errs, fmt.Errorf("hcmatom: and %d more problems", n-len(errs)))
 		}
 		return errors.Join(errs...)
 	}

@@ -163,7 +163,7 @@ func BenchmarkRosterApply(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				meanings[out.Meaning]++
+				meanings[out.Lifecycle]++
 			}
 			elapsed += time.Since(start)
 			b.StopTimer()

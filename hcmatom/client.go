@@ -15,14 +15,30 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hrbridge/hrbridge/internal/apierr"
 	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/internal/fusionjwt"
 	"github.com/hrbridge/hrbridge/internal/opt"
 	"github.com/hrbridge/hrbridge/internal/transport"
+	"golang.org/x/oauth2"
 )
 
 // Date is a calendar date (hire date, effective date), with no time zone.
 type Date = civil.Date
+
+// DateOf returns the calendar day of t in t's location.
+func DateOf(t time.Time) Date { return civil.DateOf(t) }
+
+// ParseISODate reads a date in HCM's layout, YYYY-MM-DD (the feeds' and the
+// extract's). A day that does not exist (2024-02-30) is an error, never
+// another day.
+func ParseISODate(s string) (Date, error) {
+	d, err := civil.ParseISO(s)
+	if err != nil {
+		return Date{}, invalidf("%v", err)
+	}
+	return d, nil
+}
 
 // Opt is a value that may not have been given.
 type Opt[T any] = opt.Value[T]
@@ -36,85 +52,113 @@ const DefaultPathPrefix = "/hcmRestApi"
 // DefaultPageSize is Oracle's page size when a request names none.
 const DefaultPageSize = 10
 
-// Errors that errors.Is finds in the errors of this package.
+// The sentinels every hrbridge package shares (hcmatom.ErrNotFound ==
+// cmo.ErrNotFound), for errors.Is on an *APIError.
 var (
-	ErrUnauthorized = errors.New("hrbridge: hcmatom: authentication refused (401)")
-	ErrForbidden    = errors.New("hrbridge: hcmatom: access denied (403): the user needs the privilege \"Use ATOM Feed\" for the workspace")
-	ErrNotFound     = errors.New("hrbridge: hcmatom: not found (404)")
-	ErrRateLimited  = errors.New("hrbridge: hcmatom: rate limited (429)")
-	ErrUnavailable  = errors.New("hrbridge: hcmatom: service unavailable")
-	// ErrBadFeed is a response that is not a readable Atom feed (*FeedError).
-	ErrBadFeed = errors.New("hrbridge: hcmatom: bad feed")
-	// ErrBadEntry is an entry whose content cannot be used (*EntryError).
-	ErrBadEntry = errors.New("hrbridge: hcmatom: bad entry")
+	// ErrUnauthorized: the credentials were refused (401).
+	ErrUnauthorized = apierr.ErrUnauthorized
+	// ErrForbidden: authenticated but not allowed (403): the user needs
+	// the privilege "Use ATOM Feed" for the workspace.
+	ErrForbidden = apierr.ErrForbidden
+	// ErrNotFound: no such feed, collection or entry (404, 410).
+	ErrNotFound = apierr.ErrNotFound
+	// ErrConflict is never returned by the feeds, which are read only;
+	// it is here as in every package.
+	ErrConflict = apierr.ErrConflict
+	// ErrRateLimited: 429, after the retries allowed.
+	ErrRateLimited = apierr.ErrRateLimited
+	// ErrUnavailable: 5xx or no response, after the retries allowed.
+	ErrUnavailable = apierr.ErrUnavailable
+	// ErrInvalid: the caller's input failed validation (a query, a key
+	// spec, an option); nothing was sent.
+	ErrInvalid = apierr.ErrInvalid
+	// ErrUnexpectedContent: an HTML page (a single sign-on login page, a
+	// proxy's page) where the Atom feed was expected.
+	ErrUnexpectedContent = apierr.ErrUnexpectedContent
 )
 
-// APIError is an answer from the feed server with a status other than 2xx,
-// after the retries the request was allowed. Its texts are redacted.
-type APIError struct {
-	Method     string
-	URL        string
-	StatusCode int
-	Status     string
-	Code       string // Oracle's error code, when the body carries one ("o:errorCode")
-	Message    string // the body's title or detail, or its first bytes
-	Attempts   int
-}
+// This package's own sentinels.
+var (
+	// ErrBadFeed is a response that is not a readable Atom feed (its
+	// *APIError wraps a *FeedError).
+	ErrBadFeed = errors.New("bad feed")
+	// ErrBadEntry is an entry whose content cannot be used (*EntryError).
+	ErrBadEntry = errors.New("bad entry")
+)
 
-// Error gives the request, the status, Oracle's code and message.
-func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "hrbridge: hcmatom: %s %s: %s", e.Method, e.URL, e.Status)
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
-	}
-	if e.Code != "" {
-		fmt.Fprintf(&b, " [%s]", e.Code)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	return b.String()
-}
+// APIError is a feed request the server refused or failed, or whose answer
+// could not be read (Kind ErrBadFeed, Err the *FeedError or the read
+// error), after the retries the request was allowed. Its texts are
+// redacted. Code is Oracle's error code when the body carries one
+// ("o:errorCode"), Message the body's title and detail, or its first bytes.
+type APIError = apierr.Error
 
-// Is maps the status to this package's sentinel errors.
-func (e *APIError) Is(target error) bool {
-	switch target {
-	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
-	case ErrUnavailable:
-		return e.StatusCode == http.StatusServiceUnavailable || e.StatusCode == http.StatusBadGateway ||
-			e.StatusCode == http.StatusGatewayTimeout
-	}
-	return false
-}
+// pkg is the prefix of this package's errors.
+const pkg = "hcmatom"
 
-// apiError turns the transport's HTTPError into an APIError.
-func apiError(he *transport.HTTPError) *APIError {
-	e := &APIError{Method: he.Method, URL: he.URL, StatusCode: he.StatusCode, Status: he.Status, Attempts: he.Attempts}
+// apiError turns an error of the transport into an *APIError of operation
+// op, reading Oracle's REST error body when there is one.
+func apiError(op string, err error) error {
+	var he *transport.HTTPError
+	if !errors.As(err, &he) {
+		return apierr.FromTransport(pkg, op, err)
+	}
+	e := apierr.FromHTTP(pkg, op, he)
 	var body struct {
 		Title     string `json:"title"`
 		Detail    string `json:"detail"`
 		ErrorCode string `json:"o:errorCode"`
 	}
-	text := strings.TrimSpace(string(he.Body))
-	if json.Unmarshal(he.Body, &body) == nil && (body.Title != "" || body.Detail != "") {
+	if e.Kind == nil && json.Unmarshal(he.Body, &body) == nil && (body.Title != "" || body.Detail != "") {
 		e.Code = body.ErrorCode
-		text = strings.TrimSpace(body.Title + ": " + body.Detail)
-		text = strings.Trim(text, ": ")
+		e.Message = apierr.Snippet(strings.Trim(strings.TrimSpace(body.Title+": "+body.Detail), ": "))
 	}
-	if len(text) > 512 {
-		text = strings.ToValidUTF8(text[:512], "") + "…"
-	}
-	e.Message = text
 	return e
+}
+
+// invalidError is input refused before anything was sent: ErrInvalid.
+type invalidError struct{ msg string }
+
+func (e *invalidError) Error() string        { return pkg + ": " + e.msg }
+func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &invalidError{msg: fmt.Sprintf(format, args...)}
+}
+
+// prefixed gives an error of the shared internals (an option's check) this
+// package's prefix in place of "hrbridge: ", keeping it for errors.Is.
+type prefixed struct{ err error }
+
+func (e *prefixed) Error() string {
+	return pkg + ": " + strings.TrimPrefix(e.err.Error(), "hrbridge: ")
+}
+func (e *prefixed) Unwrap() error { return e.err }
+
+// wrapped is err in the context msg, with this package's prefix once even
+// when err has it too.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return pkg + ": " + e.msg + ": " + unprefixed(e.err) }
+func (e *wrapped) Unwrap() error { return e.err }
+
+func wrap(msg string, err error) error { return &wrapped{msg, err} }
+
+// unprefixed is err's text without this package's or hrbridge's prefix.
+func unprefixed(err error) string {
+	s := err.Error()
+	s = strings.TrimPrefix(s, pkg+": ")
+	return strings.TrimPrefix(s, "hrbridge: ")
+}
+
+func ownErr(err error) error {
+	if err == nil || strings.HasPrefix(err.Error(), pkg+": ") {
+		return err
+	}
+	return &prefixed{err}
 }
 
 // Option configures a Client.
@@ -164,11 +208,30 @@ func WithInsecureHTTP() Option {
 	}
 }
 
+// WithRootCAs trusts only the certificate authorities of pool (a company
+// CA, or the fake's: hcmatomtest's Server.RootCAs).
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) error { return c.tc.SetRootCAs(pool) }
+}
+
+// WithTokenSource authenticates with the OAuth bearer tokens of ts (a
+// static token from oauth2.StaticTokenSource, or the caller's own flow):
+// Oracle's REST endpoints, the feeds among them, take OAuth 2.0 access
+// tokens. The token is redacted from errors and logs.
+func WithTokenSource(ts oauth2.TokenSource) Option {
+	return func(c *config) error {
+		if err := c.setAuth("WithTokenSource"); err != nil {
+			return err
+		}
+		return c.tc.SetTokenSource(ts)
+	}
+}
+
 // WithBasicAuth authenticates with HTTP Basic, as every Oracle sample does.
 func WithBasicAuth(user, password string) Option {
 	return func(c *config) error {
 		if user == "" || password == "" {
-			return errors.New("hrbridge: hcmatom: WithBasicAuth: user and password must not be empty")
+			return invalidf("WithBasicAuth: user and password must not be empty")
 		}
 		if err := c.setAuth("WithBasicAuth"); err != nil {
 			return err
@@ -201,7 +264,7 @@ func WithFusionJWT(issuer, user string, key *rsa.PrivateKey, cert *x509.Certific
 
 func (c *config) setAuth(name string) error {
 	if c.auth != "" {
-		return fmt.Errorf("hrbridge: hcmatom: %s: authentication already set by %s", name, c.auth)
+		return invalidf("%s: authentication already set by %s", name, c.auth)
 	}
 	c.auth = name
 	return nil
@@ -213,7 +276,7 @@ func WithPathPrefix(prefix string) Option {
 	return func(c *config) error {
 		p := strings.TrimRight(prefix, "/")
 		if p != "" && (!strings.HasPrefix(p, "/") || strings.Contains(p, "..") || strings.ContainsAny(p, "?#")) {
-			return fmt.Errorf("hrbridge: hcmatom: WithPathPrefix(%q): want an absolute path such as /hcmRestApi", prefix)
+			return invalidf("WithPathPrefix(%q): want an absolute path such as /hcmRestApi", prefix)
 		}
 		c.prefix = p
 		return nil
@@ -229,18 +292,28 @@ type Client struct {
 }
 
 // NewClient returns a client for the pod at baseURL, such as
-// "https://acme.fa.us2.oraclecloud.com".
+// "https://acme.fa.us2.oraclecloud.com". The base URL's path is put before
+// the path prefix (https://host/tenant reads
+// https://host/tenant/hcmRestApi/atomservlet/...); a query or a fragment is
+// refused. The feeds require authentication: one of WithBasicAuth,
+// WithFusionJWT and WithTokenSource must be given.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	cfg := config{prefix: DefaultPathPrefix}
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
+		if o == nil {
+			continue
 		}
+		if err := o(&cfg); err != nil {
+			return nil, ownErr(err)
+		}
+	}
+	if cfg.auth == "" {
+		return nil, invalidf("NewClient: no credentials: give WithBasicAuth, WithFusionJWT or WithTokenSource")
 	}
 	cfg.tc.BaseURL = baseURL
 	tc, err := transport.New(cfg.tc)
 	if err != nil {
-		return nil, err
+		return nil, ownErr(err)
 	}
 	max := cfg.tc.MaxBodyBytes
 	if max <= 0 {
@@ -284,7 +357,7 @@ func (o Order) String() string {
 // MarshalText encodes the order as "updated" or "published".
 func (o Order) MarshalText() ([]byte, error) {
 	if o != ByUpdated && o != ByPublished {
-		return nil, fmt.Errorf("hrbridge: hcmatom: unknown order %d", int(o))
+		return nil, invalidf("unknown order %d", int(o))
 	}
 	return []byte(o.String()), nil
 }
@@ -297,7 +370,7 @@ func (o *Order) UnmarshalText(b []byte) error {
 	case "published":
 		*o = ByPublished
 	default:
-		return fmt.Errorf("hrbridge: hcmatom: unknown order %q", b)
+		return invalidf("unknown order %q", b)
 	}
 	return nil
 }
@@ -340,11 +413,11 @@ func (q Query) check() error {
 	}
 	switch {
 	case q.Order != ByUpdated && q.Order != ByPublished:
-		return fmt.Errorf("hrbridge: hcmatom: unknown order %d", int(q.Order))
+		return invalidf("unknown order %d", int(q.Order))
 	case q.Page < 0 || q.PageSize < 0:
-		return fmt.Errorf("hrbridge: hcmatom: page %d and page size %d must not be negative", q.Page, q.PageSize)
+		return invalidf("page %d and page size %d must not be negative", q.Page, q.PageSize)
 	case !q.Until.IsZero() && !q.After.IsZero() && q.Until.Before(q.After):
-		return fmt.Errorf("hrbridge: hcmatom: Until %v is before After %v", q.Until, q.After)
+		return invalidf("Until %v is before After %v", q.Until, q.After)
 	}
 	return nil
 }
@@ -384,8 +457,8 @@ func (q Query) values() url.Values {
 	return v
 }
 
-// Page is one page of a feed.
-type Page struct {
+// FeedPage is one page of a feed document, as the server sent it.
+type FeedPage struct {
 	Query   Query
 	Feed    FeedInfo
 	Entries []Entry
@@ -396,24 +469,26 @@ type Page struct {
 
 // More reports whether another page may follow: this one is full, or it
 // links to a next one.
-func (p *Page) More() bool {
+func (p *FeedPage) More() bool {
 	return len(p.Entries) >= p.Query.pageSize() || p.Next != ""
 }
 
 // ReadPage reads one page of a feed, as Oracle's "Reading a Feed" and
 // "Polling a Feed" pages describe: entries after q.After, oldest first,
 // page q.Page of q.PageSize entries. The entries' content is not decoded:
-// see Decode.
-func (c *Client) ReadPage(ctx context.Context, q Query) (*Page, error) {
+// see Decode. It is the raw page of the server; EntriesPage and Events
+// read a feed without losing the entries that share a timestamp across a
+// page edge.
+func (c *Client) ReadPage(ctx context.Context, q Query) (*FeedPage, error) {
 	if err := q.check(); err != nil {
 		return nil, err
 	}
-	return c.readPage(ctx, q, &transport.Request{Method: http.MethodGet, Path: c.path(q.Collection), Query: q.values()})
+	return c.readPage(ctx, "ReadPage", q, &transport.Request{Method: http.MethodGet, Path: c.path(q.Collection), Query: q.values()})
 }
 
 // NextPage reads the page after p: the one its next link names, else
 // page number p.Query.Page+1 of the same query. Call it while p.More().
-func (c *Client) NextPage(ctx context.Context, p *Page) (*Page, error) {
+func (c *Client) NextPage(ctx context.Context, p *FeedPage) (*FeedPage, error) {
 	q := p.Query
 	if q.Page <= 0 {
 		q.Page = 1
@@ -423,7 +498,7 @@ func (c *Client) NextPage(ctx context.Context, p *Page) (*Page, error) {
 }
 
 // follow reads page q, at the link next when there is one.
-func (c *Client) follow(ctx context.Context, q Query, next string) (*Page, error) {
+func (c *Client) follow(ctx context.Context, q Query, next string) (*FeedPage, error) {
 	if next == "" {
 		return c.ReadPage(ctx, q)
 	}
@@ -433,43 +508,57 @@ func (c *Client) follow(ctx context.Context, q Query, next string) (*Page, error
 		want = "/" + want // JoinPath on a base URL without a path
 	}
 	if err != nil || u.Path != want {
-		return nil, &FeedError{Msg: fmt.Sprintf("the next link %q does not lead to the same feed", c.tc.Redact(next))}
+		return nil, &APIError{Package: pkg, Op: "ReadPage", Kind: ErrBadFeed,
+			Err: &FeedError{Msg: fmt.Sprintf("the next link %q does not lead to the same feed", c.tc.Redact(next))}}
 	}
-	return c.readPage(ctx, q, &transport.Request{Method: http.MethodGet, Path: next})
+	return c.readPage(ctx, "ReadPage", q, &transport.Request{Method: http.MethodGet, Path: next})
 }
 
 // ReadEntry reads one entry at its own URL, as Oracle's "Reading an Entry"
-// page shows (/atomservlet/employee/empupdate/EMP300100305842893).
+// page shows (/atomservlet/employee/empupdate/EMP300100305842893). id is
+// the entry's <id> or its key (see EntryKey).
 func (c *Client) ReadEntry(ctx context.Context, col Collection, id string) (Entry, error) {
 	if err := col.check(); err != nil {
 		return Entry{}, err
 	}
+	id = EntryKey(id)
 	if id == "" || strings.ContainsAny(id, "/?#") {
-		return Entry{}, fmt.Errorf("hrbridge: hcmatom: entry id %q cannot be put in a URL path", id)
+		return Entry{}, invalidf("entry id %q cannot be put in a URL path", id)
 	}
-	p, err := c.readPage(ctx, Query{Collection: col}, &transport.Request{Method: http.MethodGet, Path: c.path(col) + "/" + url.PathEscape(id)})
+	p, err := c.readPage(ctx, "ReadEntry", Query{Collection: col}, &transport.Request{Method: http.MethodGet, Path: c.path(col) + "/" + url.PathEscape(id)})
 	if err != nil {
 		return Entry{}, err
 	}
 	if len(p.Entries) != 1 {
-		return Entry{}, &FeedError{Msg: fmt.Sprintf("the answer for entry %q holds %d entries, not one", id, len(p.Entries))}
+		return Entry{}, &APIError{Package: pkg, Op: "ReadEntry", Kind: ErrBadFeed,
+			Err: &FeedError{Msg: fmt.Sprintf("the answer for entry %q holds %d entries, not one", id, len(p.Entries))}}
 	}
 	return p.Entries[0], nil
 }
 
+// EntryKey returns what names an entry in its URL: the last segment of an
+// <id> that is an IRI ("EMP300100305842893" of Oracle's form
+// "atomservlet:empupdate:EMP300100305842893", or of a URL ending in it),
+// else the id itself.
+func EntryKey(id string) string {
+	if i := strings.LastIndexAny(id, "/:"); i >= 0 && strings.Contains(id, ":") {
+		return id[i+1:]
+	}
+	return id
+}
+
 // readPage sends req and reads the feed document it answers.
-func (c *Client) readPage(ctx context.Context, q Query, req *transport.Request) (*Page, error) {
+func (c *Client) readPage(ctx context.Context, op string, q Query, req *transport.Request) (*FeedPage, error) {
 	req.Header = http.Header{"Accept": {"application/atom+xml, application/xml;q=0.9"}}
 	resp, err := c.tc.Do(ctx, req)
 	if err != nil {
-		var he *transport.HTTPError
-		if errors.As(err, &he) {
-			return nil, apiError(he)
-		}
-		return nil, err
+		return nil, apiError(op, err)
 	}
 	defer resp.Body.Close()
-	p := &Page{Query: q}
+	if err := apierr.CheckContent(pkg, op, resp, "an Atom feed"); err != nil {
+		return nil, err
+	}
+	p := &FeedPage{Query: q}
 	fr := NewFeedReader(resp.Body, c.maxBody)
 	for {
 		e, err := fr.Next()
@@ -477,7 +566,7 @@ func (c *Client) readPage(ctx context.Context, q Query, req *transport.Request) 
 			if err == io.EOF {
 				break
 			}
-			return nil, c.readError(resp, err)
+			return nil, c.readError(op, resp, err)
 		}
 		p.Entries = append(p.Entries, e)
 	}
@@ -485,34 +574,27 @@ func (c *Client) readPage(ctx context.Context, q Query, req *transport.Request) 
 	if next := p.Feed.Link("next"); next != "" {
 		u, err := resp.Request.URL.Parse(next)
 		if err != nil {
-			return nil, c.readError(resp, &FeedError{Msg: fmt.Sprintf("the next link %q is not a URL", c.tc.Redact(next))})
+			return nil, c.readError(op, resp, &FeedError{Msg: fmt.Sprintf("the next link %q is not a URL", c.tc.Redact(next))})
 		}
 		if u.String() == resp.Request.URL.String() {
-			return nil, c.readError(resp, &FeedError{Msg: "the next link leads to the same page"})
+			return nil, c.readError(op, resp, &FeedError{Msg: "the next link leads to the same page"})
 		}
 		p.Next = u.String()
 	}
 	return p, nil
 }
 
-// readError names the request in an error met while reading its answer.
-func (c *Client) readError(resp *http.Response, err error) error {
+// readError is an answer that could not be read (cut short, larger than
+// the limit, not a readable feed): an *APIError naming the request, of
+// Kind ErrBadFeed when the document itself is bad.
+func (c *Client) readError(op string, resp *http.Response, err error) error {
 	u := *resp.Request.URL
 	u.User = nil
-	return &ReadError{Method: resp.Request.Method, URL: c.tc.Redact(u.String()), Err: err}
+	e := &APIError{Package: pkg, Op: op, Method: resp.Request.Method, URL: c.tc.Redact(u.String()),
+		StatusCode: resp.StatusCode, RequestID: apierr.RequestID(resp.Header), Err: err}
+	var fe *FeedError
+	if errors.As(err, &fe) {
+		e.Kind = ErrBadFeed
+	}
+	return e
 }
-
-// ReadError is an answer that could not be read: cut short, larger than
-// the limit, or not a readable feed (its Err is then a *FeedError).
-type ReadError struct {
-	Method, URL string
-	Err         error
-}
-
-// Error names the request and what went wrong reading its answer.
-func (e *ReadError) Error() string {
-	return fmt.Sprintf("hrbridge: hcmatom: %s %s: reading the answer: %v", e.Method, e.URL, e.Err)
-}
-
-// Unwrap returns the underlying error.
-func (e *ReadError) Unwrap() error { return e.Err }

@@ -228,7 +228,7 @@ func TestOptionsAndQueriesAreChecked(t *testing.T) {
 	if _, err := hcmatom.NewClient("http://pod.example.com"); err == nil {
 		t.Error("plain http accepted")
 	}
-	c, _ := hcmatom.NewClient("https://pod.example.com")
+	c, _ := hcmatom.NewClient("https://pod.example.com", hcmatom.WithBasicAuth("u", "p"))
 	for _, q := range []hcmatom.Query{{Collection: "newhire"}, {Collection: "employee/new hire"}, {Collection: hcmatom.NewHireFeed, PageSize: -1},
 		{Collection: hcmatom.NewHireFeed, After: t0, Until: t0.Add(-1)}, {Collection: hcmatom.NewHireFeed, Order: 7}} {
 		if _, err := c.ReadPage(ctx, q); err == nil {
@@ -283,7 +283,7 @@ func TestFusionJWT(t *testing.T) {
 	}
 	// Expired: the server's clock is two hours ahead of the token.
 	late := hcmatomtest.NewServer(t, hcmatomtest.WithFusionJWT("acme-ems", cert),
-		hcmatomtest.WithTokenClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
+		hcmatomtest.WithClock(func() time.Time { return time.Now().Add(2 * time.Hour) }))
 	lc, _ := hcmatom.NewClient(late.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithFusionJWT("acme-ems", late.Username, key, cert))
 	if _, err := lc.ReadPage(ctx, hcmatom.Query{Collection: hcmatom.PersonUpdateFeed}); !errors.Is(err, hcmatom.ErrUnauthorized) {
 		t.Errorf("expired token: %v", err)
@@ -308,7 +308,7 @@ func TestBasicAuthRefused(t *testing.T) {
 // even on a first read with no bound; read by updated, on its start date.
 func TestFutureDatedEntriesByOrder(t *testing.T) {
 	now := t0
-	s := hcmatomtest.NewServer(t, hcmatomtest.WithNow(func() time.Time { return now }))
+	s := hcmatomtest.NewServer(t, hcmatomtest.WithClock(func() time.Time { return now }))
 	s.Hire(t0, hcmatomtest.Worker{Name: "Ruiz, Diego", Start: hcmatom.Date{Year: 2023, Month: 7, Day: 10}})
 	c := newClient(t, s)
 	count := func(o hcmatom.Order) int {

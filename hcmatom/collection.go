@@ -1,7 +1,6 @@
 package hcmatom
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -83,7 +82,7 @@ func (c Collection) Name() string {
 func (c Collection) check() error {
 	w, n, ok := strings.Cut(string(c), "/")
 	if !ok || !pathSafe(w) || !pathSafe(n) {
-		return fmt.Errorf("hrbridge: hcmatom: collection %q is not \"workspace/name\" (such as \"employee/newhire\")", string(c))
+		return invalidf("collection %q is not \"workspace/name\" (such as \"employee/newhire\")", string(c))
 	}
 	return nil
 }

@@ -3,18 +3,13 @@
 // provisioning sync (joiners, movers, leavers). It also loads the initial
 // extract, the PGP-encrypted CSV file the roster starts from.
 //
-// Sources: Oracle's integration guide for entitlement management systems
-// (the "Incremental Sync", "Joiner", "Mover" and "Leaver" sections, whose
-// samples and Before/After tables are this package's tests); Oracle's
-// "Employee Atom Feeds", "Reading a Feed", "Navigating a Feed", "Polling a
-// Feed" and "Reading an Entry" pages; the Oracle Integration Cloud HCM
-// adapter's note on entries with equal timestamps; and "Use JWT Token for
-// Authorization" for the Fusion JWT (see protocol-notes.md, sections 1 and
-// 2). For the extract: the guide's "Initial Sync" and "Data Structure"
-// sections, OpenPGP (RFC 9580) through github.com/ProtonMail/go-crypto, and
-// RFC 4180 for the CSV.
+// The protocol facts it relies on (Oracle's integration guide for
+// entitlement management systems, whose samples and Before/After tables are
+// this package's tests; Oracle's feed pages; the paging rule; the extract
+// and PGP) are in docs/hcmatom.md of this repository, with their public
+// sources.
 //
-// The package has five layers, each usable alone:
+// The package has six layers, each usable alone:
 //
 //   - FeedReader reads an Atom feed document as a stream, one Entry at a
 //     time, with a size bound; Decode turns an Entry's JSON content (sent
@@ -23,13 +18,25 @@
 //     *WorkRelationshipCancel, *PayrollUpdate or *WorkstructureChange,
 //     each keeping the raw entry and every attribute (Raw).
 //   - Client reads the feeds of a pod at /hcmRestApi/atomservlet/<workspace>/<collection>
-//     (another prefix with WithPathPrefix), with HTTP Basic or an Oracle
-//     Fusion JWT: a page at a time (ReadPage, NextPage), one entry
-//     (ReadEntry), or every event after a timestamp (Events).
+//     (another prefix with WithPathPrefix), with HTTP Basic, an Oracle
+//     Fusion JWT or OAuth bearer tokens (WithTokenSource): every event after
+//     a timestamp (Events), the same a page at a time for callers who
+//     checkpoint (EntriesPage, a Page[Entry] whose Next resumes), one entry
+//     (ReadEntry), or the server's raw pages (ReadPage, NextPage). Its
+//     failures are *APIError (shared by every hrbridge package), "hcmatom: "
+//     once at the start of their text, and match the shared sentinels
+//     (ErrUnauthorized, ErrNotFound, ErrUnavailable, ErrUnexpectedContent
+//     for a login page where the feed was expected, ...).
 //   - Roster holds persons, their work relationships and assignments,
 //     loaded in bulk (Batch, Load) and kept current by applying events
-//     (Apply), which says what each event meant: joiner, rehire, mover,
-//     leaver or update, and what it changed.
+//     (Apply), which says what each event meant (its Lifecycle: joiner,
+//     rehire, mover, leaver or update) and what it changed.
+//   - Workstructures names what assignments give by id (organization,
+//     business unit, legal employer, job, position, location, grade) from
+//     the workstructures feeds (Apply), Set, or the extract's name columns
+//     when it has them; Resolve reports an id it cannot name
+//     (*UnresolvedError, naming the person, the assignment and the field)
+//     instead of passing it off as a name.
 //   - Sync polls the feeds, workstructures first, hands each event to a
 //     handler in order, and moves a stored cursor (CursorStore; FileStore
 //     survives a crash mid-write) only past events the handler accepted.
@@ -96,7 +103,7 @@
 //     are RSA (3072 bits by default), which every OpenPGP implementation
 //     can encrypt to.
 //   - Extract CSV: the header names the columns, matched as feed
-//     attributes are (case, spaces, underscores); the seed's thirteen
+//     attributes are (case, spaces, underscores); the guide's thirteen
 //     columns are required, PrimaryFlag, PrimaryAssignmentFlag,
 //     AssignmentStatusType, PeriodType and ActualTerminationDate are read
 //     when present, other columns are kept as the assignment's attributes.

@@ -162,7 +162,7 @@ type EntryError struct {
 
 // Error names the collection, the entry, the field and the problem.
 func (e *EntryError) Error() string {
-	return fmt.Sprintf("hrbridge: hcmatom: %s entry %q: %s: %s", e.Collection, e.ID, e.Field, e.Msg)
+	return fmt.Sprintf("hcmatom: %s entry %q: %s: %s", e.Collection, e.ID, e.Field, e.Msg)
 }
 
 // Is makes errors.Is(err, ErrBadEntry) true.

@@ -14,7 +14,10 @@ import (
 // A sync from a (fake) pod into a roster, reporting joiners, movers and
 // leavers.
 func Example() {
-	pod := hcmatomtest.Start()
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer pod.Close()
 	at := time.Date(2023, 6, 29, 9, 0, 0, 0, time.UTC)
 	jane := pod.Hire(at, hcmatomtest.Worker{PersonNumber: "1001", Name: "Doe, Jane", JobID: "ENGINEER"})
@@ -33,9 +36,9 @@ func Example() {
 		if err != nil {
 			return err
 		}
-		switch out.Meaning {
+		switch out.Lifecycle {
 		case hcmatom.Joiner, hcmatom.Rehire, hcmatom.Mover, hcmatom.Leaver:
-			fmt.Println(out.PersonNumber, out.Meaning)
+			fmt.Println(out.PersonNumber, out.Lifecycle)
 		}
 		return nil
 	})
@@ -95,7 +98,7 @@ func ExampleRoster_Load() {
 		`"AssignmentId" : "300100591078074", "PersonNumber" : "966169008890236", "DMLOperation" : "UPDATE", "EffectiveDate" : "2023-06-30" } ], ` +
 		`"Changed Attributes" : [ { "ActionCode" : { "old" : "HIRE", "new" : "PROMOTION" } }, { "JobId" : { "old" : null, "new" : "300100037658485" } } ] }`})
 	out, _ := roster.Apply(promotion)
-	fmt.Println(out.Meaning)
+	fmt.Println(out.Lifecycle)
 	for _, c := range out.Changes {
 		fmt.Println(c)
 	}
@@ -107,7 +110,10 @@ func ExampleRoster_Load() {
 
 // Reading every event of one feed after a timestamp.
 func ExampleClient_Events() {
-	pod := hcmatomtest.Start()
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer pod.Close()
 	at := time.Date(2023, 6, 29, 9, 0, 0, 0, time.UTC)
 	for i := range 3 {
@@ -142,4 +148,73 @@ func ExampleFeedReader() {
 	}
 	// Output:
 	// EMP1 Meyerson, Barbara Hired { "Context" : [ { "PersonNumber" : "966169008890206" } ] }
+}
+
+// Naming what assignments give by id, from the workstructures feeds read
+// first, as Oracle advises; an id no feed named is reported, not sent.
+func ExampleWorkstructures_Resolve() {
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer pod.Close()
+	at := time.Date(2023, 7, 31, 9, 0, 0, 0, time.UTC)
+	pod.ChangeWorkstructure(at, hcmatom.OrganizationsFeed, "300100037658514", "Finance")
+	pod.ChangeWorkstructure(at, hcmatom.JobsFeed, "300100037637824", "Accountant")
+	joe := pod.Hire(at, hcmatomtest.Worker{PersonNumber: "966169008890736", Name: "Green, Joe",
+		OrganizationID: "300100037658514", JobID: "300100037637824", LocationID: "300100037658196"})
+
+	c, _ := hcmatom.NewClient(pod.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithBasicAuth(pod.Username, pod.Password))
+	roster, names := hcmatom.NewRoster(), hcmatom.NewWorkstructures()
+	sync := &hcmatom.Sync{Client: c, Store: &hcmatom.MemoryStore{}}
+	_, err = sync.Run(context.Background(), func(_ context.Context, ev hcmatom.Event) error {
+		names.Apply(ev)
+		_, err := roster.Apply(ev)
+		return err
+	})
+	if err != nil {
+		panic(err)
+	}
+	p, _ := roster.Person(joe.PersonNumber)
+	byAssignment, err := names.Resolve(p)
+	n := byAssignment[joe.AssignmentID]
+	fmt.Printf("%s, %s, location %q\n", n.Organization, n.Job, n.Location)
+	fmt.Println(err)
+	// Output:
+	// Finance, Accountant, location ""
+	// hcmatom: no name known (from the workstructures feeds or the extract's name columns) for person 966169008890736, assignment 300100700000003: LocationId 300100037658196
+}
+
+// Reading a feed a page at a time, keeping each page's Next as the
+// checkpoint to resume from after a restart.
+func ExampleClient_EntriesPage() {
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
+	defer pod.Close()
+	at := time.Date(2023, 6, 29, 9, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		pod.Hire(at.Add(time.Duration(i)*time.Minute), hcmatomtest.Worker{Name: fmt.Sprintf("Worker, %d", i+1)})
+	}
+	c, _ := hcmatom.NewClient(pod.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithBasicAuth(pod.Username, pod.Password))
+	q := hcmatom.Query{Collection: hcmatom.NewHireFeed, PageSize: 2}
+	next := "" // or the checkpoint saved before a restart
+	for {
+		page, err := c.EntriesPage(context.Background(), q, next)
+		if err != nil {
+			panic(err)
+		}
+		for _, e := range page.Items {
+			fmt.Println(e.Title)
+		}
+		if next = page.Next; next == "" {
+			break
+		}
+		// save next here
+	}
+	// Output:
+	// Worker, 1 Hired
+	// Worker, 2 Hired
+	// Worker, 3 Hired
 }

@@ -21,16 +21,16 @@ var (
 	// ErrBadExtract: the extract cannot be read as a whole: no header,
 	// a required column missing, a column twice, a quoted field never
 	// closed, a row longer than the limit, a UTF-16 file.
-	ErrBadExtract = errors.New("hrbridge: hcmatom: bad extract")
+	ErrBadExtract = errors.New("hcmatom: bad extract")
 	// ErrBadRow: one row is wrong; the *RowError says where and why.
-	ErrBadRow = errors.New("hrbridge: hcmatom: bad extract row")
+	ErrBadRow = errors.New("hcmatom: bad extract row")
 	// ErrTooManyBadRows: more rows were wrong than WithMaxBadRows
 	// allows; the error also wraps the *RowError of the last one.
-	ErrTooManyBadRows = errors.New("hrbridge: hcmatom: too many bad rows in the extract")
+	ErrTooManyBadRows = errors.New("hcmatom: too many bad rows in the extract")
 )
 
 // ExtractRow is one row of the initial-sync extract: one assignment of one
-// work relationship of one person. The seed document ("Overview" and "Data
+// work relationship of one person. The integration guide ("Overview" and "Data
 // Structure") names the columns; they are found by name in the header, in
 // any order, ignoring case, spaces and underscores (PeriodOfServiceId,
 // PeriodOfServiceID and PERIOD_OF_SERVICE_ID are one column). Values of the
@@ -86,7 +86,7 @@ type FieldProblem struct {
 
 func (e *RowError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "hrbridge: hcmatom: extract line %d", e.Line)
+	fmt.Fprintf(&b, "hcmatom: extract line %d", e.Line)
 	switch {
 	case e.PersonNumber != "" && e.AssignmentID != "":
 		fmt.Fprintf(&b, " (PersonNumber %s, AssignmentId %s)", e.PersonNumber, e.AssignmentID)
@@ -121,7 +121,7 @@ func (e *tooManyBadRows) Error() string {
 	if e.max == 0 {
 		return e.last.Error()
 	}
-	return fmt.Sprintf("hrbridge: hcmatom: more than %d bad rows in the extract, the last: %v", e.max, e.last)
+	return fmt.Sprintf("hcmatom: more than %d bad rows in the extract, the last: %v", e.max, e.last)
 }
 
 func (e *tooManyBadRows) Unwrap() []error { return []error{ErrTooManyBadRows, e.last} }
@@ -163,7 +163,7 @@ func newExtractConfig(opts []ExtractOption) (*extractConfig, error) {
 func WithMaxBadRows(n int) ExtractOption {
 	return func(c *extractConfig) error {
 		if n < 0 {
-			return fmt.Errorf("hrbridge: hcmatom: WithMaxBadRows(%d): must not be negative", n)
+			return fmt.Errorf("hcmatom: WithMaxBadRows(%d): must not be negative", n)
 		}
 		c.maxBadRows = n
 		return nil
@@ -176,7 +176,7 @@ func WithMaxBadRows(n int) ExtractOption {
 func WithMaxRowBytes(n int) ExtractOption {
 	return func(c *extractConfig) error {
 		if n < 1024 || n > maxMaxRowBytes {
-			return fmt.Errorf("hrbridge: hcmatom: WithMaxRowBytes(%d): must be between 1 KiB and 64 MiB", n)
+			return fmt.Errorf("hcmatom: WithMaxRowBytes(%d): must be between 1 KiB and 64 MiB", n)
 		}
 		c.maxRowBytes = n
 		return nil
@@ -371,7 +371,7 @@ func (x *ExtractReader) has(col int) bool { return x.columnIndex(col) >= 0 }
 // the damage is then the error to report, the rows only its symptom.
 func (x *ExtractReader) drain(err error) error {
 	if _, derr := io.Copy(io.Discard, x.p.br); derr != nil {
-		return fmt.Errorf("hrbridge: hcmatom: reading the extract: %w (it also showed as: %v)", derr, err)
+		return fmt.Errorf("hcmatom: reading the extract: %w (it also showed as: %s)", derr, unprefixed(err))
 	}
 	return err
 }
@@ -730,9 +730,9 @@ func (p *csvParser) readLine() ([]byte, error) {
 
 func (p *csvParser) readErr(err error) error {
 	if p.line == 0 {
-		return fmt.Errorf("hrbridge: hcmatom: reading the extract: %w", err)
+		return fmt.Errorf("hcmatom: reading the extract: %w", err)
 	}
-	return fmt.Errorf("hrbridge: hcmatom: reading the extract after line %d: %w", p.line, err)
+	return fmt.Errorf("hcmatom: reading the extract after line %d: %w", p.line, err)
 }
 
 func (p *csvParser) tooLong(line int) error {

@@ -38,7 +38,7 @@ func ExampleNewExtractReader() {
 	}
 	// Output:
 	// 2 966169008890736 Green, Joe 2023-08-01 B-17
-	// bad row: hrbridge: hcmatom: extract line 3 (PersonNumber 966169008890236, AssignmentId 300100591026173): EffectiveStartDate: date "2023-08-32" is not in the layout YYYY-MM-DD
+	// bad row: hcmatom: extract line 3 (PersonNumber 966169008890236, AssignmentId 300100591026173): EffectiveStartDate: date "2023-08-32" is not in the layout YYYY-MM-DD
 }
 
 // Decrypting an extract HCM encrypted to the customer's key and signed: the

@@ -20,7 +20,7 @@ import (
 const DefaultMaxUploadBytes = 1 << 30
 
 // ExtractIntake is an http.Handler that takes an encrypted extract upload
-// and loads it into a roster: the REST upload the seed document lists
+// and loads it into a roster: the REST upload the integration guide lists
 // among the ways an integration may offer to import the file ("Initial
 // Sync": FTP, a user interface for manual upload, or a REST API).
 //
@@ -94,7 +94,7 @@ func (h *ExtractIntake) serve(w http.ResponseWriter, req *http.Request) (*Extrac
 		return nil, http.StatusMethodNotAllowed, errMethod
 	}
 	if h.Roster == nil || h.Decrypter == nil {
-		return nil, http.StatusInternalServerError, errors.New("hrbridge: hcmatom: ExtractIntake needs a Roster and a Decrypter")
+		return nil, http.StatusInternalServerError, errors.New("hcmatom: ExtractIntake needs a Roster and a Decrypter")
 	}
 	max := h.MaxUploadBytes
 	if max <= 0 {
@@ -107,7 +107,7 @@ func (h *ExtractIntake) serve(w http.ResponseWriter, req *http.Request) (*Extrac
 	}
 	f, err := os.CreateTemp(h.TempDir, "hcmatom-extract-*.pgp")
 	if err != nil {
-		return nil, http.StatusInternalServerError, fmt.Errorf("hrbridge: hcmatom: spooling the upload: %w", err)
+		return nil, http.StatusInternalServerError, fmt.Errorf("hcmatom: spooling the upload: %w", err)
 	}
 	defer func() {
 		f.Close()
@@ -118,10 +118,10 @@ func (h *ExtractIntake) serve(w http.ResponseWriter, req *http.Request) (*Extrac
 		if errors.As(err, &tooBig) {
 			return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("%w: the upload is larger than %d bytes", errUploadTooLarge, max)
 		}
-		return nil, http.StatusBadRequest, fmt.Errorf("hrbridge: hcmatom: receiving the upload: %w", err)
+		return nil, http.StatusBadRequest, fmt.Errorf("hcmatom: receiving the upload: %w", err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, http.StatusInternalServerError, fmt.Errorf("hrbridge: hcmatom: spooling the upload: %w", err)
+		return nil, http.StatusInternalServerError, fmt.Errorf("hcmatom: spooling the upload: %w", err)
 	}
 	sum, err := h.Roster.LoadExtract(req.Context(), h.Decrypter, f, h.Options...)
 	if err != nil {
@@ -131,9 +131,9 @@ func (h *ExtractIntake) serve(w http.ResponseWriter, req *http.Request) (*Extrac
 }
 
 var (
-	errMethod         = errors.New("hrbridge: hcmatom: an extract is uploaded with POST or PUT")
-	errUploadTooLarge = errors.New("hrbridge: hcmatom: upload too large")
-	errNoFile         = errors.New("hrbridge: hcmatom: the form holds no file")
+	errMethod         = errors.New("hcmatom: an extract is uploaded with POST or PUT")
+	errUploadTooLarge = errors.New("hcmatom: upload too large")
+	errNoFile         = errors.New("hcmatom: the form holds no file")
 )
 
 // uploadedFile returns the uploaded message: the body, or the first file
@@ -150,7 +150,7 @@ func uploadedFile(req *http.Request, body io.Reader) (io.Reader, error) {
 			return nil, errNoFile
 		}
 		if err != nil {
-			return nil, fmt.Errorf("hrbridge: hcmatom: reading the form: %w", err)
+			return nil, fmt.Errorf("hcmatom: reading the form: %w", err)
 		}
 		if part.FileName() != "" {
 			return part, nil

@@ -40,7 +40,7 @@ func WithProgress(f func(rows int)) ExtractOption {
 func WithAsOf(t time.Time) ExtractOption {
 	return func(c *extractConfig) error {
 		if t.IsZero() {
-			return errors.New("hrbridge: hcmatom: WithAsOf: zero time")
+			return errors.New("hcmatom: WithAsOf: zero time")
 		}
 		c.asOf = civil.DateOf(t)
 		return nil
@@ -50,7 +50,7 @@ func WithAsOf(t time.Time) ExtractOption {
 const progressEvery = 10_000
 
 // LoadExtract reads the initial-sync extract in src (steps 3 to 5 of the
-// seed document's "Initial Sync": import, decrypt, load), decrypting it
+// integration guide's "Initial Sync": import, decrypt, load), decrypting it
 // with d, and adds its persons, work relationships and assignments to the
 // roster, as Load does: all of them, or none.
 //
@@ -196,7 +196,7 @@ func (r *Roster) LoadExtract(ctx context.Context, d *Decrypter, src io.Reader, o
 	err = r.load(&st.batch, st.seeds)
 	r.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("hrbridge: hcmatom: the extract conflicts with the roster, nothing loaded: %w", err)
+		return nil, wrap("the extract conflicts with the roster, nothing loaded", err)
 	}
 	return sum, nil
 }
@@ -422,7 +422,7 @@ func (s *stager) wait(row *ExtractRow) (*RowError, error) {
 	}
 	if s.pendBatch.Len() == 0 {
 		if _, err := s.pendBatch.add(&s.pend); err != nil {
-			return nil, fmt.Errorf("hrbridge: hcmatom: internal error: %w", err)
+			return nil, wrap("internal error", err)
 		}
 	}
 	if _, err := s.pendBatch.add(&s.p); err != nil {
@@ -461,7 +461,7 @@ func (s *stager) flush(toSeeds bool) error {
 // toBatch adds to the batch a person that shares no key with it.
 func (s *stager) toBatch(p *Person) error {
 	if _, err := s.batch.add(p); err != nil {
-		return fmt.Errorf("hrbridge: hcmatom: internal error: person %q refused: %w", p.PersonNumber, err)
+		return wrap(fmt.Sprintf("internal error: person %q refused", p.PersonNumber), err)
 	}
 	return nil
 }

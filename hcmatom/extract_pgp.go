@@ -74,10 +74,10 @@ func WithPrivateKey(keyFile, passphrase []byte) DecryptOption {
 	return func(d *Decrypter) error {
 		list, err := pgp.ReadKeys(bytes.NewReader(keyFile))
 		if err != nil {
-			return fmt.Errorf("hrbridge: hcmatom: WithPrivateKey: %w", err)
+			return fmt.Errorf("hcmatom: WithPrivateKey: %w", err)
 		}
 		if err := pgp.Unlock(list, passphrase); err != nil {
-			return fmt.Errorf("hrbridge: hcmatom: WithPrivateKey: %w", err)
+			return fmt.Errorf("hcmatom: WithPrivateKey: %w", err)
 		}
 		d.keys = append(d.keys, list...)
 		return nil
@@ -89,7 +89,7 @@ func WithPrivateKey(keyFile, passphrase []byte) DecryptOption {
 func WithPassphrase(passphrase []byte) DecryptOption {
 	return func(d *Decrypter) error {
 		if len(passphrase) == 0 {
-			return fmt.Errorf("hrbridge: hcmatom: WithPassphrase: the passphrase is empty")
+			return fmt.Errorf("hcmatom: WithPassphrase: the passphrase is empty")
 		}
 		d.passphrase = bytes.Clone(passphrase)
 		return nil
@@ -104,7 +104,7 @@ func WithSigner(publicKeyFile []byte) DecryptOption {
 	return func(d *Decrypter) error {
 		list, err := pgp.ReadKeys(bytes.NewReader(publicKeyFile))
 		if err != nil {
-			return fmt.Errorf("hrbridge: hcmatom: WithSigner: %w", err)
+			return fmt.Errorf("hcmatom: WithSigner: %w", err)
 		}
 		d.signers = append(d.signers, pgp.PublicOnly(list)...)
 		return nil
@@ -116,7 +116,7 @@ func WithSigner(publicKeyFile []byte) DecryptOption {
 func WithMaxPlaintextBytes(n int64) DecryptOption {
 	return func(d *Decrypter) error {
 		if n <= 0 {
-			return fmt.Errorf("hrbridge: hcmatom: WithMaxPlaintextBytes(%d): must be positive", n)
+			return fmt.Errorf("hcmatom: WithMaxPlaintextBytes(%d): must be positive", n)
 		}
 		d.max = n
 		return nil
@@ -136,7 +136,7 @@ func NewDecrypter(opts ...DecryptOption) (*Decrypter, error) {
 		}
 	}
 	if len(d.keys) == 0 && d.passphrase == nil {
-		return nil, fmt.Errorf("hrbridge: hcmatom: NewDecrypter needs WithPrivateKey or WithPassphrase")
+		return nil, fmt.Errorf("hcmatom: NewDecrypter needs WithPrivateKey or WithPassphrase")
 	}
 	return d, nil
 }
@@ -158,7 +158,7 @@ func (d *Decrypter) GoString() string { return d.String() }
 func (d *Decrypter) Decrypt(src io.Reader) (*Plaintext, error) {
 	r, err := pgp.NewReader(src, pgp.Options{Keys: d.keys, Passphrase: d.passphrase, Signers: d.signers, MaxPlaintext: d.max})
 	if err != nil {
-		return nil, fmt.Errorf("hrbridge: hcmatom: decrypt extract: %w", err)
+		return nil, fmt.Errorf("hcmatom: decrypt extract: %w", err)
 	}
 	return &Plaintext{r: r}, nil
 }
@@ -180,27 +180,33 @@ func (p *Plaintext) Read(b []byte) (int, error) { return p.r.Read(b) }
 func (p *Plaintext) Info() DecryptInfo {
 	i := p.r.Info()
 	return DecryptInfo{
-		Armored:       i.Armored,
-		Symmetric:     i.Symmetric,
-		DecryptedWith: i.DecryptedWith,
-		Recipients:    i.Recipients,
-		Signed:        i.Signed,
-		Signer:        i.Signer,
-		FileName:      i.FileName,
-		Bytes:         i.Bytes,
+		Armored:              i.Armored,
+		Symmetric:            i.Symmetric,
+		DecryptedWith:        i.DecryptedWith,
+		DecryptedWithPrimary: i.DecryptedWithPrimary,
+		Recipients:           i.Recipients,
+		Signed:               i.Signed,
+		Signer:               i.Signer,
+		FileName:             i.FileName,
+		Bytes:                i.Bytes,
 	}
 }
 
 // DecryptInfo describes a decrypted extract.
 type DecryptInfo struct {
-	Armored       bool     `json:"armored"`                 // the upload was ASCII armored
-	Symmetric     bool     `json:"symmetric"`               // opened with the passphrase
-	DecryptedWith string   `json:"decryptedWith,omitempty"` // fingerprint of the key that opened it
-	Recipients    []string `json:"recipients,omitempty"`    // key IDs it is encrypted to
-	Signed        bool     `json:"signed"`                  // it carries a signature
-	Signer        string   `json:"signer,omitempty"`        // fingerprint of the verified signer
-	FileName      string   `json:"fileName,omitempty"`      // name stored in the message
-	Bytes         int64    `json:"bytes"`                   // plaintext bytes read
+	Armored   bool `json:"armored"`   // the upload was ASCII armored
+	Symmetric bool `json:"symmetric"` // opened with the passphrase
+	// DecryptedWith is the fingerprint of the key that opened the file:
+	// the encryption subkey (GenerateKeyPair's keys encrypt with a
+	// subkey), and DecryptedWithPrimary that of its primary key, which
+	// names the key pair (KeyPair.Fingerprint, gpg's first line).
+	DecryptedWith        string   `json:"decryptedWith,omitempty"`
+	DecryptedWithPrimary string   `json:"decryptedWithPrimary,omitempty"`
+	Recipients           []string `json:"recipients,omitempty"` // key IDs it is encrypted to
+	Signed               bool     `json:"signed"`               // it carries a signature
+	Signer               string   `json:"signer,omitempty"`     // fingerprint of the signer, verified against WithSigner; "" without it
+	FileName             string   `json:"fileName,omitempty"`   // name stored in the message
+	Bytes                int64    `json:"bytes"`                // plaintext bytes read
 }
 
 // KeySpec says what key pair GenerateKeyPair makes.
@@ -218,7 +224,7 @@ type KeySpec struct {
 	Lifetime time.Duration
 }
 
-// KeyPair is the key pair of the PGP key exchange the seed document asks
+// KeyPair is the key pair of the PGP key exchange the integration guide asks
 // the integration to provide ("the EMS must provide a mechanism to exchange
 // PGP key"): the customer registers PublicKey in HCM, which encrypts the
 // extracts to it, and the integration keeps PrivateKey to decrypt them

@@ -273,3 +273,23 @@ func TestDecryptConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// Without WithSigner no signature is checked, as its doc says: not even a
+// bad one by the customer's own key, which the Decrypter holds to decrypt.
+// The file is loaded, its Info says it is signed, and names no signer; the
+// key that opened it is the customer key's encryption subkey.
+func TestDecryptWithoutSignerChecksNoSignature(t *testing.T) {
+	decrypters(t)
+	res, p := decryptRows(t, customerDec, "bad-self-signature.gpg")
+	if res.err != nil || len(res.rows) == 0 {
+		t.Fatalf("without WithSigner: %v", res.err)
+	}
+	info := p.Info()
+	if !info.Signed || info.Signer != "" || info.DecryptedWith == "" || info.DecryptedWithPrimary == "" ||
+		info.DecryptedWith == info.DecryptedWithPrimary {
+		t.Errorf("Info %+v", info)
+	}
+	if !strings.Contains(customerDec.String(), info.DecryptedWithPrimary) {
+		t.Errorf("the primary key %s is not the Decrypter's %s", info.DecryptedWithPrimary, customerDec)
+	}
+}

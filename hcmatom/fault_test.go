@@ -16,7 +16,7 @@ import (
 	"github.com/hrbridge/hrbridge/internal/transport"
 )
 
-func readFirst(c *hcmatom.Client) (*hcmatom.Page, error) {
+func readFirst(c *hcmatom.Client) (*hcmatom.FeedPage, error) {
 	return c.ReadPage(ctx, hcmatom.Query{Collection: hcmatom.PersonUpdateFeed})
 }
 
@@ -69,8 +69,9 @@ func TestFaultsThatLast(t *testing.T) {
 	for _, f := range []hcmatomtest.Fault{{Garble: true}, {Truncate: true}, {Truncate: true, Keep: 300}} {
 		s.Faults.Push(f)
 		_, err := readFirst(c)
-		var re *hcmatom.ReadError
-		if !errors.As(err, &re) || !strings.Contains(re.URL, "/atomservlet/employee/empupdate") {
+		var re *hcmatom.APIError
+		if !errors.As(err, &re) || !strings.Contains(re.URL, "/atomservlet/employee/empupdate") || re.Op != "ReadPage" ||
+			strings.Count(err.Error(), "hcmatom") != 1 {
 			t.Errorf("%v: %v", f, err)
 		}
 	}

@@ -5,12 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/url"
+	"strconv"
 	"time"
+
+	"github.com/hrbridge/hrbridge/internal/paging"
 )
 
 // item is one entry of a feed in reading order, decoded.
 type item struct {
-	ev Event
+	entry Entry
+	ev    Event
 	// err is the *EntryError of an entry whose content could not be
 	// decoded: it keeps its place in the order.
 	err error
@@ -129,7 +134,8 @@ func (r *feedCursor) fetch(ctx context.Context) error {
 				r.q.Page = 1
 			}
 			if continued && raw[0].ID == r.firstID {
-				return &FeedError{ID: raw[0].ID, Msg: fmt.Sprintf("the server answered page %d with the entries of the page before", r.q.Page)}
+				return &FeedError{ID: raw[0].ID, Msg: fmt.Sprintf("the server answered page %d with the entries of the page before", r.q.Page),
+					Err: paging.ErrRepeatedPage}
 			}
 			r.firstID = raw[0].ID
 			r.q.Page++
@@ -145,7 +151,7 @@ func (r *feedCursor) fetch(ctx context.Context) error {
 			// treats the bound as inclusive, or a bound rounded to the
 			// millisecond).
 			r.repeated++
-			r.c.log.DebugContext(ctx, "hrbridge: hcmatom: entry at or before the lower bound dropped as already handled",
+			r.c.log.DebugContext(ctx, "hcmatom: entry at or before the lower bound dropped as already handled",
 				"collection", string(col), "id", e.ID, "at", at, "bound", bound)
 			continue
 		}
@@ -153,7 +159,7 @@ func (r *feedCursor) fetch(ctx context.Context) error {
 		if ev != nil {
 			ev.Raw().At = at
 		}
-		r.items = append(r.items, item{ev: ev, err: err, at: at, id: e.ID})
+		r.items = append(r.items, item{entry: *e, ev: ev, err: err, at: at, id: e.ID})
 	}
 	return nil
 }
@@ -187,6 +193,87 @@ func (c *Client) Events(ctx context.Context, q Query) iter.Seq2[Event, error] {
 			}
 		}
 	}
+}
+
+// Page is one page of a list, for callers who checkpoint between pages
+// (EntriesPage): Items, Next ("" after the last page) and Total (-1: Oracle
+// does not say how many entries a feed holds).
+type Page[T any] = paging.Page[T]
+
+// EntriesPage reads one page of a feed's entries after q.After, oldest
+// first, for callers who checkpoint between pages: next is "" for the first
+// page, then the Next of the page before, which the caller may store and
+// give again after a restart. Next is "" after the last page. Pages follow
+// the rule Events does, so that no entry that shares a timestamp with
+// others across a page edge is lost: a page may hold fewer entries than
+// q.PageSize, or none, and still have a Next. The entries' content is not
+// decoded: see Decode. A next that is not one this method gave for the same
+// collection and order is ErrInvalid.
+func (c *Client) EntriesPage(ctx context.Context, q Query, next string) (*Page[Entry], error) {
+	if err := q.check(); err != nil {
+		return nil, err
+	}
+	q.Page = 1
+	r := &feedCursor{c: c, q: q}
+	if next != "" {
+		if err := r.resume(next); err != nil {
+			return nil, err
+		}
+	}
+	if err := r.fetch(ctx); err != nil {
+		return nil, err
+	}
+	p := &Page[Entry]{Items: make([]Entry, 0, len(r.items)), Total: -1}
+	for _, it := range r.items {
+		p.Items = append(p.Items, it.entry)
+	}
+	if !r.end {
+		p.Next = r.token()
+	}
+	return p, nil
+}
+
+// token encodes where the cursor stands, for EntriesPage's Next.
+func (r *feedCursor) token() string {
+	v := url.Values{}
+	v.Set("c", string(r.q.Collection))
+	v.Set("o", r.q.Order.String())
+	if !r.q.After.IsZero() {
+		v.Set("after", r.q.After.UTC().Format(time.RFC3339Nano))
+	}
+	v.Set("page", strconv.Itoa(r.q.Page))
+	if r.next != "" {
+		v.Set("next", r.next)
+	}
+	if r.firstID != "" {
+		v.Set("first", r.firstID)
+	}
+	return v.Encode()
+}
+
+// resume sets the cursor from a token of the same collection and order.
+func (r *feedCursor) resume(tok string) error {
+	bad := func(why string) error { return invalidf("EntriesPage: next %q: %s", tok, why) }
+	v, err := url.ParseQuery(tok)
+	if err != nil {
+		return bad("not a page token of EntriesPage")
+	}
+	if v.Get("c") != string(r.q.Collection) || v.Get("o") != r.q.Order.String() {
+		return bad("given for another collection or order")
+	}
+	if a := v.Get("after"); a != "" {
+		t, err := time.Parse(time.RFC3339Nano, a)
+		if err != nil {
+			return bad("its bound is not a timestamp")
+		}
+		r.q.After = t
+	}
+	page, err := strconv.Atoi(v.Get("page"))
+	if err != nil || page < 1 {
+		return bad("its page is not a positive number")
+	}
+	r.q.Page, r.next, r.firstID = page, v.Get("next"), v.Get("first")
+	return nil
 }
 
 // entryError returns err as an *EntryError, if it is one.

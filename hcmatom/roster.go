@@ -134,15 +134,16 @@ func (p Person) PrimaryAssignment() (Assignment, bool) {
 	return w.Assignments[0], true
 }
 
-// Meaning is what an event meant for a person, in joiner/mover/leaver
-// terms.
-type Meaning int
+// Lifecycle is what happened to a person, in joiner/mover/leaver terms:
+// what an event meant (Outcome.Lifecycle). canonical.Lifecycle is the same
+// word for every system.
+type Lifecycle int
 
 const (
 	// Unchanged: the event changed nothing (a repeated event, a
 	// workstructures event, an event about something the roster does not
 	// hold; Outcome.Warnings say which).
-	Unchanged Meaning = iota
+	Unchanged Lifecycle = iota
 	// Joiner: a person new to the roster (hire, pending worker added).
 	Joiner
 	// Rehire: a new work relationship for a person who had none active.
@@ -161,14 +162,14 @@ const (
 	Update
 )
 
-var meaningNames = [...]string{"unchanged", "joiner", "rehire", "mover", "leaver", "update"}
+var lifecycleNames = [...]string{"unchanged", "joiner", "rehire", "mover", "leaver", "update"}
 
-// String returns the meaning in lower case: "joiner", "mover", ...
-func (m Meaning) String() string {
-	if m >= 0 && int(m) < len(meaningNames) {
-		return meaningNames[m]
+// String returns the lifecycle in lower case: "joiner", "mover", ...
+func (m Lifecycle) String() string {
+	if m >= 0 && int(m) < len(lifecycleNames) {
+		return lifecycleNames[m]
 	}
-	return "Meaning(" + strconv.Itoa(int(m)) + ")"
+	return "Lifecycle(" + strconv.Itoa(int(m)) + ")"
 }
 
 // ChangeKind says what happened to an object of the roster.
@@ -203,17 +204,17 @@ func (c FieldChange) String() string {
 
 // Outcome is what applying an event did.
 type Outcome struct {
-	Meaning      Meaning
+	Lifecycle    Lifecycle
 	PersonNumber string
 	Changes      []FieldChange
 	// Warnings say what could not be applied, or was applied on a guess.
 	Warnings []string
 }
 
-// String gives the person, the meaning, the changes and the warnings on one line.
+// String gives the person, the lifecycle, the changes and the warnings on one line.
 func (o Outcome) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s", o.PersonNumber, o.Meaning)
+	fmt.Fprintf(&b, "%s %s", o.PersonNumber, o.Lifecycle)
 	for _, c := range o.Changes {
 		b.WriteString("; ")
 		b.WriteString(c.String())
@@ -423,7 +424,7 @@ type applier struct {
 // does not hold changes nothing and says so in Outcome.Warnings.
 func (r *Roster) Apply(ev Event) (Outcome, error) {
 	if ev == nil {
-		return Outcome{}, fmt.Errorf("hrbridge: hcmatom: Apply: nil event")
+		return Outcome{}, fmt.Errorf("hcmatom: Apply: nil event")
 	}
 	raw := ev.Raw()
 	need := func(field, v string) error {
@@ -476,7 +477,7 @@ func (r *Roster) Apply(ev Event) (Outcome, error) {
 		return Outcome{}, err
 	}
 	if len(a.out.Changes) == 0 {
-		a.out.Meaning = Unchanged
+		a.out.Lifecycle = Unchanged
 	}
 	return a.out, nil
 }
@@ -504,10 +505,10 @@ func (a *applier) warn(format string, args ...any) {
 	a.out.Warnings = append(a.out.Warnings, fmt.Sprintf(format, args...))
 }
 
-// mean raises the outcome's meaning: leaver, joiner and rehire win over
+// mean raises the outcome's lifecycle: leaver, joiner and rehire win over
 // mover, which wins over update.
-func (a *applier) mean(m Meaning) {
-	rank := func(m Meaning) int {
+func (a *applier) mean(m Lifecycle) {
+	rank := func(m Lifecycle) int {
 		switch m {
 		case Joiner, Rehire, Leaver:
 			return 3
@@ -518,8 +519,8 @@ func (a *applier) mean(m Meaning) {
 		}
 		return 0
 	}
-	if rank(m) > rank(a.out.Meaning) {
-		a.out.Meaning = m
+	if rank(m) > rank(a.out.Lifecycle) {
+		a.out.Lifecycle = m
 	}
 }
 
@@ -701,7 +702,7 @@ func (a *applier) newHire(e *NewHire) {
 		w.Primary = primary
 		a.addWR(p, w)
 		a.setTerminated(p, Date{})
-		a.out.Meaning = Rehire
+		a.out.Lifecycle = Rehire
 		return
 	}
 	// Another work relationship for an active person (a global transfer,
@@ -872,12 +873,42 @@ func (a *applier) fillAsg(as *assignment, changes []ChangedAttr, flex []FlexFiel
 		}
 		a.setAttr(objAsg, as.a.AssignmentID, c.Name, &as.a.Attributes, c.New.Or(""))
 	}
+	a.dropStaleNames(as, changes)
 	for _, ff := range flex {
 		for _, c := range ff.Changes {
 			a.setAttr(objAsg, as.a.AssignmentID, ff.Code+"."+c.Name, &as.a.Attributes, c.New.Or(""))
 		}
 	}
 	return moved
+}
+
+// dropStaleNames removes the name attributes (JobName, ...) of the work
+// structures whose id the changes moved without naming it anew: a name
+// kept from the extract must not stand for another id (see
+// Workstructures.Resolve).
+func (a *applier) dropStaleNames(as *assignment, changes []ChangedAttr) {
+	if len(as.a.Attributes) == 0 {
+		return
+	}
+	for k, cols := range nameColumns {
+		moved, named := false, false
+		for _, c := range changes {
+			moved = moved || sameName(c.Name, k.idField()) || k == Organization && sameName(c.Name, "DepartmentId")
+			for _, col := range cols {
+				named = named || sameName(c.Name, col)
+			}
+		}
+		if !moved || named {
+			continue
+		}
+		for attr := range as.a.Attributes {
+			for _, col := range cols {
+				if sameName(attr, col) {
+					a.setAttr(objAsg, as.a.AssignmentID, attr, &as.a.Attributes, "")
+				}
+			}
+		}
+	}
 }
 
 // asgField applies a changed attribute that is a field of Assignment. It
@@ -1145,6 +1176,9 @@ func (a *applier) end(personNumber, pos string, date Date, cancel bool) {
 	}
 	id := wr.w.PeriodOfServiceID
 	switch {
+	case wr.w.Cancelled && !cancel:
+		a.warn("work relationship %s was cancelled: its termination is ignored (a cancelled work relationship is kept inactive, and ending it again changes nothing)", id)
+		return
 	case wr.w.Cancelled, wr.w.Terminated && !cancel:
 		return // done before
 	case cancel:

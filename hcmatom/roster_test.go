@@ -153,7 +153,7 @@ type scenario struct {
 	name     string
 	before   []hcmatom.Person
 	events   []hcmatom.Event
-	meanings []hcmatom.Meaning
+	meanings []hcmatom.Lifecycle
 	cols     []string
 	want     [][]string // the guide's "After" table
 }
@@ -192,8 +192,8 @@ func (sc scenario) runOn(t *testing.T, seeded bool) (*hcmatom.Roster, []hcmatom.
 			t.Fatalf("%s: event %d: %v", name, i, err)
 		}
 		outs = append(outs, out)
-		if out.Meaning != sc.meanings[i] {
-			t.Errorf("%s: event %d (%s) meant %v, want %v: %v", name, i, ev.Raw().Entry.ID, out.Meaning, sc.meanings[i], out)
+		if out.Lifecycle != sc.meanings[i] {
+			t.Errorf("%s: event %d (%s) meant %v, want %v: %v", name, i, ev.Raw().Entry.ID, out.Lifecycle, sc.meanings[i], out)
 		}
 	}
 	if got := rows(r, sc.cols...); !reflect.DeepEqual(got, sc.want) {
@@ -202,7 +202,7 @@ func (sc scenario) runOn(t *testing.T, seeded bool) (*hcmatom.Roster, []hcmatom.
 	after := snapshot(r)
 	for i, ev := range sc.events {
 		out, err := r.Apply(ev)
-		if err != nil || out.Meaning != hcmatom.Unchanged || len(out.Changes) > 0 {
+		if err != nil || out.Lifecycle != hcmatom.Unchanged || len(out.Changes) > 0 {
 			t.Errorf("%s: event %d applied again: %v, %v; want no change", name, i, out, err)
 		}
 	}
@@ -218,7 +218,7 @@ func TestSeedHireWorker(t *testing.T) {
 	scenario{
 		name:     "hire",
 		events:   []hcmatom.Event{event(t, seed.hireNewHire, "h1"), event(t, seed.hireAssignment, "h2")},
-		meanings: []hcmatom.Meaning{hcmatom.Joiner, hcmatom.Update},
+		meanings: []hcmatom.Lifecycle{hcmatom.Joiner, hcmatom.Update},
 		cols:     baseCols,
 		want:     table("966169008890206 | 300100589785737 | 300100589785738 | Meyerson, Barbara | E | EMP | 2023-06-29"),
 	}.run(t)
@@ -229,7 +229,7 @@ func TestSeedAddPendingWorker(t *testing.T) {
 	r := scenario{
 		name:     "pending worker",
 		events:   []hcmatom.Event{nh, event(t, seed.pendingAssignment, "p2")},
-		meanings: []hcmatom.Meaning{hcmatom.Joiner, hcmatom.Update},
+		meanings: []hcmatom.Lifecycle{hcmatom.Joiner, hcmatom.Update},
 		cols:     baseCols,
 		want:     table("966169008890210 | 300100589792532 | 300100589792533 | Gainsboro, Jennifer | P | PWK | 2023-06-29"),
 	}.run(t)
@@ -258,7 +258,7 @@ func TestSeedRehireWorker(t *testing.T) {
 			WorkRelationships: []hcmatom.WorkRelationship{{PeriodOfServiceID: "300100591067500", PeriodType: "E", WorkerType: "EMP",
 				Primary: true, Terminated: true, ActualTerminationDate: date("2023-07-03")}}}},
 		events:   []hcmatom.Event{event(t, seed.rehireNewHire, "r1"), event(t, seed.rehireAssignment, "r2")},
-		meanings: []hcmatom.Meaning{hcmatom.Rehire, hcmatom.Update},
+		meanings: []hcmatom.Lifecycle{hcmatom.Rehire, hcmatom.Update},
 		cols:     cols,
 		want:     table("966169008890235 | 300100592814666 | 300100592814667 | Goode, Rachel | E | EMP | 2023-06-21 | N | "),
 	}.run(t)
@@ -280,7 +280,7 @@ func TestSeedConvertPendingWorker(t *testing.T) {
 		name:     "convert pending worker",
 		before:   []hcmatom.Person{pendingJennifer()},
 		events:   []hcmatom.Event{event(t, seed.convertNewHire, "c1"), event(t, seed.convertAssignment, "c2")},
-		meanings: []hcmatom.Meaning{hcmatom.Mover, hcmatom.Update},
+		meanings: []hcmatom.Lifecycle{hcmatom.Mover, hcmatom.Update},
 		cols:     baseCols,
 		// The guide's After table keeps the pending worker's ids, though
 		// HCM sends new ones (...959, ...960): the roster keeps both.
@@ -294,7 +294,7 @@ func TestSeedConvertPendingWorker(t *testing.T) {
 	// Later entries name the new ids and still find the records.
 	out, err := r.Apply(&hcmatom.Termination{PersonContext: hcmatom.PersonContext{PersonNumber: "966169008890210"},
 		PeriodOfServiceID: "300100589792959", ActualTerminationDate: date("2023-09-30")})
-	if err != nil || out.Meaning != hcmatom.Leaver {
+	if err != nil || out.Lifecycle != hcmatom.Leaver {
 		t.Errorf("terminating by the new PeriodOfServiceId: %v, %v", out, err)
 	}
 }
@@ -320,7 +320,7 @@ func TestSeedPrimaryWorkRelationshipSwapped(t *testing.T) {
 		events: []hcmatom.Event{event(t, seed.primarySwapFirst, "w1"), event(t, seed.primarySwapSecond, "w2")},
 		// Making 782 primary makes 628 non-primary at once: the second
 		// entry then changes nothing.
-		meanings: []hcmatom.Meaning{hcmatom.Mover, hcmatom.Unchanged},
+		meanings: []hcmatom.Lifecycle{hcmatom.Mover, hcmatom.Unchanged},
 		cols:     cols,
 		want: table(
 			"966169008890196 | 300100575314782 | 300100589792278 | Gomez, Joe | Y | E | EMP | 2023-06-01",
@@ -342,7 +342,7 @@ func TestSeedAssignmentCreated(t *testing.T) {
 		name:     "assignment created",
 		before:   []hcmatom.Person{scott},
 		events:   []hcmatom.Event{event(t, se, "a1")},
-		meanings: []hcmatom.Meaning{hcmatom.Mover},
+		meanings: []hcmatom.Lifecycle{hcmatom.Mover},
 		cols: []string{"PersonNumber", "PeriodOfServiceId", "AssignmentId", "PersonName", "PrimaryAssignmentFlag", "AssignmentStatusType",
 			"PeriodType", "WorkerType", "EffectiveStartDate"},
 		want: table(
@@ -382,14 +382,14 @@ func TestSeedPromoteWorker(t *testing.T) {
 	for _, c := range out.Changes {
 		got = append(got, c.String())
 	}
-	if out.Meaning != hcmatom.Mover || out.PersonNumber != "966169008890236" || !slices.Equal(got, want) {
+	if out.Lifecycle != hcmatom.Mover || out.PersonNumber != "966169008890236" || !slices.Equal(got, want) {
 		t.Errorf("outcome %v:\n%q", out, got)
 	}
 	scenario{
 		name:     "promotion",
 		before:   []hcmatom.Person{mary},
 		events:   []hcmatom.Event{event(t, seed.promotion, "m1")},
-		meanings: []hcmatom.Meaning{hcmatom.Mover},
+		meanings: []hcmatom.Lifecycle{hcmatom.Mover},
 		cols:     cols,
 		want:     table("966169008890236 | 300100591078068 | 300100591078074 | King, Mary | E | EMP | 2023-06-30 | 300100037658514 | 300100037658660 | 300100037658196 | 300100037658485"),
 	}.run(t)
@@ -408,7 +408,7 @@ func TestSeedTransferWorker(t *testing.T) {
 		name:     "transfer",
 		before:   []hcmatom.Person{rachel},
 		events:   []hcmatom.Event{asg, event(t, upd, "t2")},
-		meanings: []hcmatom.Meaning{hcmatom.Mover, hcmatom.Unchanged},
+		meanings: []hcmatom.Lifecycle{hcmatom.Mover, hcmatom.Unchanged},
 		cols:     append(slices.Clone(baseCols), "BusinessUnitId", "OrganizationId", "PositionId", "LocationId", "JobId"),
 		want: table("966169008890235 | 300100591067585 | 300100591067591 | Goode, Rachel | E | EMP | 2023-06-30 | 300100037658212 | " +
 			"300100037658538 | 300100037658684 | 300100037658414 | 300100037658578"),
@@ -442,7 +442,7 @@ func TestSeedTermination(t *testing.T) {
 		name:     "termination",
 		before:   []hcmatom.Person{rachelActive()},
 		events:   []hcmatom.Event{event(t, seedEntry{hcmatom.TerminationFeed, "Goode, Rachel Terminated", "Employee Terminated", content}, "x1")},
-		meanings: []hcmatom.Meaning{hcmatom.Leaver},
+		meanings: []hcmatom.Lifecycle{hcmatom.Leaver},
 		cols:     leaverCols,
 		want:     leaverAfter,
 	}.run(t)
@@ -453,7 +453,7 @@ func TestSeedWorkRelationshipCancelled(t *testing.T) {
 		name:     "work relationship cancelled",
 		before:   []hcmatom.Person{rachelActive()},
 		events:   []hcmatom.Event{event(t, seed.cancel, "k1")},
-		meanings: []hcmatom.Meaning{hcmatom.Leaver},
+		meanings: []hcmatom.Lifecycle{hcmatom.Leaver},
 		cols:     leaverCols,
 		want:     leaverAfter,
 	}.run(t)
@@ -464,7 +464,7 @@ func TestSeedWorkRelationshipCancelled(t *testing.T) {
 		t.Errorf("work relationships: %+v", p.WorkRelationships)
 	}
 	nh := &hcmatom.NewHire{PersonContext: hcmatom.PersonContext{PersonNumber: "966169008890235", PeriodType: "E"}, PeriodOfServiceID: "300100591067585"}
-	if out, err := r.Apply(nh); err != nil || out.Meaning != hcmatom.Unchanged {
+	if out, err := r.Apply(nh); err != nil || out.Lifecycle != hcmatom.Unchanged {
 		t.Errorf("newhire of a cancelled work relationship: %v, %v", out, err)
 	}
 }
@@ -474,7 +474,7 @@ func TestCancelWithAnotherWorkRelationshipLeftIsAMover(t *testing.T) {
 	p.WorkRelationships = append(p.WorkRelationships, hcmatom.WorkRelationship{PeriodOfServiceID: "300100591067999", PeriodType: "E", WorkerType: "EMP"})
 	r := load(t, p)
 	out, err := r.Apply(event(t, seed.cancel, "k1"))
-	if err != nil || out.Meaning != hcmatom.Mover {
+	if err != nil || out.Lifecycle != hcmatom.Mover {
 		t.Fatalf("%v, %v", out, err)
 	}
 	if got, _ := r.Person(p.PersonNumber); got.Terminated {
@@ -517,7 +517,7 @@ func TestApplyWarnsAboutWhatItCannotPlace(t *testing.T) {
 		&hcmatom.PayrollUpdate{AssignmentID: "5"},
 	} {
 		out, err := r.Apply(ev)
-		if err != nil || out.Meaning != hcmatom.Unchanged || len(out.Warnings) == 0 {
+		if err != nil || out.Lifecycle != hcmatom.Unchanged || len(out.Warnings) == 0 {
 			t.Errorf("%T: %v, %v; want unchanged with a warning", ev, out, err)
 		}
 	}
@@ -553,7 +553,7 @@ func TestPersonUpdateAndPayroll(t *testing.T) {
 		`"EffectiveStartDate" : "2023-07-01", "EffectiveDate" : "2023-07-01" } ], "Changed Attributes" : [ { "PrimaryPhoneNumber" : { "old" : null, "new" : "1 555 0100" } }, ` +
 		`{ "UserName" : { "old" : null, "new" : "RGOODE" } } ] }`
 	out, err := r.Apply(event(t, seedEntry{hcmatom.PersonUpdateFeed, "", "", content}, "u1"))
-	if err != nil || out.Meaning != hcmatom.Update {
+	if err != nil || out.Lifecycle != hcmatom.Update {
 		t.Fatalf("%v, %v", out, err)
 	}
 	p, _ := r.Person("966169008890235")
@@ -568,7 +568,7 @@ func TestPersonUpdateAndPayroll(t *testing.T) {
 		t.Errorf("Old/New keys with capitals not read: %+v", ca)
 	}
 	out, err = r.Apply(ev)
-	if err != nil || out.Meaning != hcmatom.Update || out.PersonNumber != "966169008890235" {
+	if err != nil || out.Lifecycle != hcmatom.Update || out.PersonNumber != "966169008890235" {
 		t.Fatalf("%v, %v", out, err)
 	}
 	a, _ := r.Person("966169008890235")
@@ -730,5 +730,34 @@ func TestLoadBringsBackADeletedAssignment(t *testing.T) {
 				t.Fatalf("OrganizationId %q, want %q", got, org)
 			}
 		})
+	}
+}
+
+// A termination that arrives after its work relationship was cancelled
+// changes nothing, and says so.
+func TestTerminationAfterCancelIsWarned(t *testing.T) {
+	r := hcmatom.NewRoster()
+	apply := func(col hcmatom.Collection, content string) hcmatom.Outcome {
+		t.Helper()
+		ev, err := decode(col, content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := r.Apply(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	apply(hcmatom.NewHireFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "PeriodType" : "E", "WorkerType" : "EMP", "EffectiveDate" : "2023-06-29" } ] }`)
+	apply(hcmatom.CancelWorkRelationshipFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "DMLOperation" : "DELETE" } ], "Changed Attributes" : [ { "PeriodOfServiceId" : "W1" } ] }`)
+	out := apply(hcmatom.TerminationFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "ActualTerminationDate" : "2023-07-03" } ] }`)
+	if out.Lifecycle != hcmatom.Unchanged || len(out.Changes) != 0 || len(out.Warnings) != 1 ||
+		!strings.Contains(out.Warnings[0], "work relationship W1 was cancelled: its termination is ignored") {
+		t.Errorf("%v", out)
+	}
+	// A cancellation delivered again is a repeat: no warning.
+	if out := apply(hcmatom.CancelWorkRelationshipFeed, `{ "Context" : [ { "PersonNumber" : "1001", "PeriodOfServiceId" : "W1", "DMLOperation" : "DELETE" } ] }`); len(out.Warnings) != 0 {
+		t.Errorf("repeated cancel: %v", out)
 	}
 }

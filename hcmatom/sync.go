@@ -86,7 +86,7 @@ type HandlerError struct {
 
 // Error names the entry the handler refused, and why.
 func (e *HandlerError) Error() string {
-	return fmt.Sprintf("hrbridge: hcmatom: %s entry %q: handler: %v", e.Collection, e.EntryID, e.Err)
+	return fmt.Sprintf("hcmatom: %s entry %q: handler: %s", e.Collection, e.EntryID, unprefixed(e.Err))
 }
 
 // Unwrap returns the handler's error.
@@ -116,7 +116,7 @@ type run struct {
 // before the event that failed.
 func (s *Sync) Run(ctx context.Context, h Handler) (RunStats, error) {
 	if s.Client == nil || s.Store == nil || h == nil {
-		return RunStats{}, errors.New("hrbridge: hcmatom: Sync needs a Client, a Store and a Handler")
+		return RunStats{}, errors.New("hcmatom: Sync needs a Client, a Store and a Handler")
 	}
 	feeds := s.Feeds
 	if feeds == nil {
@@ -127,15 +127,15 @@ func (s *Sync) Run(ctx context.Context, h Handler) (RunStats, error) {
 			return RunStats{}, err
 		}
 		if slices.Contains(feeds[:i], f) {
-			return RunStats{}, fmt.Errorf("hrbridge: hcmatom: Sync.Feeds names %s twice", f)
+			return RunStats{}, fmt.Errorf("hcmatom: Sync.Feeds names %s twice", f)
 		}
 	}
 	st, err := s.Store.Load(ctx)
 	if err != nil {
-		return RunStats{}, fmt.Errorf("hrbridge: hcmatom: loading the cursors: %w", err)
+		return RunStats{}, wrap("loading the cursors", err)
 	}
 	if len(st.Cursors) > 0 && st.Order != s.Order {
-		return RunStats{}, fmt.Errorf("hrbridge: hcmatom: the stored cursors are by %s, this Sync reads by %s: they cannot be mixed", st.Order, s.Order)
+		return RunStats{}, fmt.Errorf("hcmatom: the stored cursors are by %s, this Sync reads by %s: they cannot be mixed", st.Order, s.Order)
 	}
 	st.Order = s.Order
 	st.Cursors = maps.Clone(st.Cursors)
@@ -230,7 +230,7 @@ func (ru *run) deliver(ctx context.Context, col Collection, it *item) error {
 			return it.err
 		}
 		if err := ru.s.OnBadEntry(ctx, ee); err != nil {
-			return fmt.Errorf("hrbridge: hcmatom: OnBadEntry refused %s entry %q: %w", col, it.id, err)
+			return wrap(fmt.Sprintf("OnBadEntry refused %s entry %q", col, it.id), err)
 		}
 		ru.stats.BadEntries++
 		return nil
@@ -255,7 +255,7 @@ func (ru *run) flush(ctx context.Context) error {
 		return nil
 	}
 	if err := ru.s.Store.Save(ctx, State{Order: ru.state.Order, Cursors: maps.Clone(ru.state.Cursors)}); err != nil {
-		return fmt.Errorf("hrbridge: hcmatom: saving the cursors: %w", err)
+		return wrap("saving the cursors", err)
 	}
 	ru.dirty = false
 	return nil
@@ -265,7 +265,7 @@ func (ru *run) flush(ctx context.Context) error {
 // returns ctx's error) or a run fails (it returns that error).
 func (s *Sync) Poll(ctx context.Context, every time.Duration, h Handler) error {
 	if every <= 0 {
-		return fmt.Errorf("hrbridge: hcmatom: Poll: interval %v must be positive", every)
+		return fmt.Errorf("hcmatom: Poll: interval %v must be positive", every)
 	}
 	t := time.NewTimer(0)
 	defer t.Stop()

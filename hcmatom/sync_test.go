@@ -132,7 +132,7 @@ func TestSyncDuplicateDeliveriesLeaveTheRosterAlone(t *testing.T) {
 	var meanings []string
 	apply := func(_ context.Context, ev hcmatom.Event) error {
 		out, err := r.Apply(ev)
-		meanings = append(meanings, out.Meaning.String())
+		meanings = append(meanings, out.Lifecycle.String())
 		return err
 	}
 	sy := &hcmatom.Sync{Client: newClient(t, s), Store: &hcmatom.MemoryStore{}}
@@ -265,7 +265,7 @@ func TestEventsRefusesAFeedOutOfOrder(t *testing.T) {
 			`<entry><id>E1</id><updated>2023-06-29T08:01:00Z</updated><content>{"Context":[{"PersonNumber":"1"}]}</content></entry></feed>`)
 	}))
 	defer srv.Close()
-	c, _ := hcmatom.NewClient(srv.URL, hcmatom.WithInsecureHTTP())
+	c, _ := hcmatom.NewClient(srv.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithBasicAuth("u", "p"))
 	n := 0
 	for ev, err := range c.Events(ctx, hcmatom.Query{Collection: hcmatom.PersonUpdateFeed}) {
 		if ev != nil {

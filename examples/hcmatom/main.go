@@ -27,7 +27,10 @@ func main() {
 
 func run() error {
 	ctx := context.Background()
-	pod := hcmatomtest.Start()
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		return err
+	}
 	defer pod.Close()
 	day := func(d, h int) time.Time { return time.Date(2023, 6, d, h, 0, 0, 0, time.UTC) }
 
@@ -71,7 +74,7 @@ func run() error {
 			fmt.Printf("%s  %-18s %s %s\n", raw.At.Format("Jan 02 15:04"), raw.Collection.Name(), ws.ObjectID, ws.Name)
 			return nil
 		}
-		fmt.Printf("%s  %-18s %-16s %-8s", raw.At.Format("Jan 02 15:04"), raw.Collection.Name(), out.PersonNumber, out.Meaning)
+		fmt.Printf("%s  %-18s %-16s %-8s", raw.At.Format("Jan 02 15:04"), raw.Collection.Name(), out.PersonNumber, out.Lifecycle)
 		for _, ch := range out.Changes {
 			if ch.Kind == hcmatom.Changed && ch.Field != "" && ch.Field != "OtherIds" {
 				fmt.Printf("  %s.%s %q→%q", map[string]string{"person": "per", "work relationship": "wr", "assignment": "asg"}[ch.Object], ch.Field, ch.Old, ch.New)

@@ -29,7 +29,10 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 	setDay := func(d canonical.Date) {
 		clock.Store(time.Date(d.Year, d.Month, d.Day, 23, 0, 0, 0, time.UTC).UnixNano())
 	}
-	pod := hcmatomtest.Start(hcmatomtest.WithNow(func() time.Time { return time.Unix(0, clock.Load()).UTC() }))
+	pod, err := hcmatomtest.Start(hcmatomtest.WithClock(func() time.Time { return time.Unix(0, clock.Load()).UTC() }))
+	if err != nil {
+		return err
+	}
 	defer pod.Close()
 	hired := history(pod, yesterday)
 
@@ -42,11 +45,11 @@ func hcmFeedStep(ctx context.Context, w io.Writer, yesterday, today []canonical.
 	apply := func(report bool) hcmatom.Handler {
 		return func(_ context.Context, ev hcmatom.Event) error {
 			out, err := roster.Apply(ev)
-			if err != nil || !report || out.Meaning == hcmatom.Unchanged {
+			if err != nil || !report || out.Lifecycle == hcmatom.Unchanged {
 				return err
 			}
 			p, _ := roster.Person(out.PersonNumber)
-			fmt.Fprintf(w, "  %-7s %s (%s) ← %s: %s\n", out.Meaning, out.PersonNumber, p.Name, ev.Raw().Collection.Name(), ev.Raw().Entry.Summary)
+			fmt.Fprintf(w, "  %-7s %s (%s) ← %s: %s\n", out.Lifecycle, out.PersonNumber, p.Name, ev.Raw().Collection.Name(), ev.Raw().Entry.Summary)
 			return nil
 		}
 	}

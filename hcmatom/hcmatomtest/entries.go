@@ -147,7 +147,17 @@ func (w *world) newID() string {
 }
 
 // Worker describes a worker for the helpers; the helpers return it with
-// the ids they generated.
+// the ids they generated. Everything it is given is carried into the
+// entries and into Extract, so that a roster read from either holds it:
+// the person number and id, the name, work e-mail and phone in every
+// employee entry's Context (Hire's newhire and empassignment entries
+// included); the worker type (and its period type) and the start date in
+// the newhire entry and the extract's WorkerType, PeriodType and
+// EffectiveStartDate; the work relationship and assignment ids; and the
+// business unit, organization, position, location, job, grade, legal
+// entity and manager ids as the assignment's changed attributes and the
+// extract's columns (the guide's thirteen, then GradeId, LegalEntityId and
+// ManagerId among the extra ones).
 type Worker struct {
 	PersonNumber string // generated when empty
 	PersonID     string // generated when empty
@@ -165,7 +175,9 @@ type Worker struct {
 	PositionID        string
 	LocationID        string
 	JobID             string
-	ManagerID         string
+	GradeID           string
+	LegalEntityID     string // the legal employer
+	ManagerID         string // the manager's PersonId
 }
 
 func periodType(workerType string) string {
@@ -217,6 +229,16 @@ func (s *Server) entry(c hcmatom.Collection, at, updated time.Time, title, summa
 }
 
 func attr(name, value string) hcmatom.Attr { return hcmatom.Attr{Name: name, Value: value} }
+
+// email is the WorkEmail attribute of a hire's entries, when the person has
+// one: Oracle's newhire samples carry it (the "Reading an Entry" page),
+// the integration guide's pending-worker sample, with none, does not.
+func email(p *wPerson) []hcmatom.Attr {
+	if p.email == "" {
+		return nil
+	}
+	return []hcmatom.Attr{attr("WorkEmail", p.email)}
+}
 
 // Hire adds a person hired on w.Start (a newhire entry and the entry of
 // its first assignment, as in the integration guide's "Hire Worker"
@@ -283,7 +305,8 @@ func (s *Server) hire(at time.Time, p *wPerson, w Worker) Worker {
 		"ActionCode": "HIRE", "AssignmentName": "E" + p.number, "AssignmentNumber": "E" + p.number,
 		"AssignmentStatusType": "ACTIVE", "AssignmentType": pt}}
 	for k, v := range map[string]string{"BusinessUnitId": w.BusinessUnitID, "OrganizationId": w.OrganizationID,
-		"PositionId": w.PositionID, "LocationId": w.LocationID, "JobId": w.JobID, "ManagerId": w.ManagerID} {
+		"PositionId": w.PositionID, "LocationId": w.LocationID, "JobId": w.JobID, "GradeId": w.GradeID,
+		"LegalEntityId": w.LegalEntityID, "ManagerId": w.ManagerID} {
 		if v != "" {
 			as.fields[k] = v
 		}
@@ -295,9 +318,10 @@ func (s *Server) hire(at time.Time, p *wPerson, w Worker) Worker {
 	if pt == "P" {
 		second = attr("PersonNumber", p.id) // Oracle's pending-worker sample
 	}
-	ctx := []hcmatom.Attr{attr("PeriodOfServiceId", wr.id), attr("PersonName", p.name), attr("PersonNumber", p.number),
-		attr("PrimaryPhoneNumber", p.phone), second, attr("PeriodType", pt), attr("WorkerType", w.WorkerType),
-		attr("DMLOperation", "INSERT"), attr("EffectiveStartDate", w.Start.String()), attr("EffectiveDate", w.Start.String())}
+	ctx := []hcmatom.Attr{attr("PeriodOfServiceId", wr.id), attr("PersonName", p.name), attr("PersonNumber", p.number)}
+	ctx = append(ctx, email(p)...)
+	ctx = append(ctx, attr("PrimaryPhoneNumber", p.phone), second, attr("PeriodType", pt), attr("WorkerType", w.WorkerType),
+		attr("DMLOperation", "INSERT"), attr("EffectiveStartDate", w.Start.String()), attr("EffectiveDate", w.Start.String()))
 	if !primary {
 		ctx = append(ctx, attr("PrimaryFlag", "N"))
 	}
@@ -309,11 +333,11 @@ func (s *Server) hire(at time.Time, p *wPerson, w Worker) Worker {
 	for _, k := range slices.Sorted(maps.Keys(as.fields)) {
 		changes = append(changes, Change{Name: k, New: as.fields[k]})
 	}
-	s.entry(hcmatom.AssignmentFeed, at, upd, p.name+"'s Assignment Created", "Person Contract Created", p.id, Content(
-		[]hcmatom.Attr{attr("ContractId", s.world.newID()), attr("PersonName", p.name), attr("PersonNumber", p.number),
-			attr("PrimaryPhoneNumber", p.phone), attr("PersonId", p.id), attr("PeriodType", pt), attr("WorkerType", w.WorkerType),
-			attr("DMLOperation", "INSERT"), attr("AssignmentId", as.id), attr("PeriodOfServiceId", wr.id),
-			attr("EffectiveDate", w.Start.String())}, changes))
+	actx := append([]hcmatom.Attr{attr("ContractId", s.world.newID()), attr("PersonName", p.name), attr("PersonNumber", p.number)}, email(p)...)
+	actx = append(actx, attr("PrimaryPhoneNumber", p.phone), attr("PersonId", p.id), attr("PeriodType", pt), attr("WorkerType", w.WorkerType),
+		attr("DMLOperation", "INSERT"), attr("AssignmentId", as.id), attr("PeriodOfServiceId", wr.id),
+		attr("EffectiveDate", w.Start.String()))
+	s.entry(hcmatom.AssignmentFeed, at, upd, p.name+"'s Assignment Created", "Person Contract Created", p.id, Content(actx, changes))
 	return w
 }
 
@@ -365,6 +389,7 @@ func (s *Server) ConvertPendingWorker(at time.Time, personNumber string) Worker 
 		f := pending.asgs[0].fields
 		w.BusinessUnitID, w.OrganizationID, w.PositionID = f["BusinessUnitId"], f["OrganizationId"], f["PositionId"]
 		w.LocationID, w.JobID, w.ManagerID = f["LocationId"], f["JobId"], f["ManagerId"]
+		w.GradeID, w.LegalEntityID = f["GradeId"], f["LegalEntityId"]
 	}
 	return s.hire(at, p, w)
 }

@@ -13,7 +13,10 @@ import (
 // hcmatomtest.NewServer(t) starts the same server and closes it when the
 // test ends.
 func ExampleStart() {
-	pod := hcmatomtest.Start()
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		panic(err)
+	}
 	defer pod.Close()
 	pod.Hire(time.Date(2023, 6, 29, 9, 0, 0, 0, time.UTC), hcmatomtest.Worker{PersonNumber: "1001", Name: "Doe, Jane"})
 	pod.Faults.Push(hcmatomtest.Fault{Status: 503, RetryAfter: "0"}) // the first request is refused

@@ -12,18 +12,20 @@ import (
 )
 
 // extractColumns are the columns Extract always writes: the seed's
-// thirteen, then the flags, status, period type and termination date.
+// thirteen, then the flags, status, period type, termination date,
+// PersonId and DateStart.
 var extractColumns = []string{
 	"PersonNumber", "PeriodOfServiceId", "AssignmentId", "PersonName", "WorkEmail", "PrimaryPhoneNumber",
 	"WorkerType", "BusinessUnitId", "OrganizationId", "PositionId", "LocationId", "JobId", "EffectiveStartDate",
 	"PrimaryFlag", "PrimaryAssignmentFlag", "AssignmentStatusType", "PeriodType", "ActualTerminationDate", "PersonId",
+	"DateStart",
 }
 
 // Extract writes the workers the server holds as HCM's initial-sync
 // extract (the integration guide's "Initial Sync": "Extract HCM data into a
 // CSV file"): one row per assignment, in person number order, with the
 // columns of the guide's tables, the flags, status, period type and
-// termination date, PersonId, and every other assignment attribute the
+// termination date, PersonId, the work relationship's DateStart, and every other assignment attribute the
 // server holds (ManagerId, ActionCode, ...) as a column of its own.
 // Cancelled work relationships are left out, as HCM's would never have
 // existed.
@@ -58,7 +60,7 @@ func (s *Server) Extract(w io.Writer) error {
 				f := a.fields
 				row := []string{p.number, wr.id, a.id, p.name, p.email, p.phone, wr.workerType,
 					f["BusinessUnitId"], f["OrganizationId"], f["PositionId"], f["LocationId"], f["JobId"], wr.start.String(),
-					yn(wr.primary), yn(a.primary), f["AssignmentStatusType"], wr.periodType, end, p.id}
+					yn(wr.primary), yn(a.primary), f["AssignmentStatusType"], wr.periodType, end, p.id, wr.start.String()}
 				for _, k := range extra {
 					row = append(row, f[k])
 				}

@@ -1,6 +1,8 @@
 // Package hcmatomtest is a fake Oracle HCM Cloud ATOM feed server, in the
 // manner of net/http/httptest, for testing code that uses hcmatom without a
-// pod.
+// pod: NewServer in a test, Start from any program (a tool in another
+// language can be pointed at its URL, with Username and Password). The
+// protocol facts it models are in docs/hcmatom.md.
 //
 // It is a model of the documented server (Oracle's "Reading a Feed",
 // "Navigating a Feed", "Polling a Feed" and "Reading an Entry" pages, and
@@ -17,8 +19,13 @@
 //     added in;
 //   - page (from 1) and page-size (10 by default);
 //   - a single entry at .../<collection>/<entry id>;
-//   - HTTP Basic authentication, and Oracle Fusion JWTs (RS256, x5t of a
-//     registered certificate, trusted issuer, expiry) when configured.
+//   - HTTP Basic authentication, Oracle Fusion JWTs (RS256, x5t of a
+//     registered certificate, trusted issuer, expiry) when configured
+//     (WithFusionJWT), and a static OAuth bearer token (WithBearerToken);
+//   - plain HTTP on loopback, or HTTPS with WithTLS (RootCAs for the
+//     client's WithRootCAs);
+//   - entry ids in Oracle's form, atomservlet:<collection>:<key>, absolute
+//     IRIs as Atom requires (see Add).
 //
 // Helpers add realistic entries in Oracle's format (Hire, Promote,
 // Terminate, ...), keeping a small model of the workers so that old values
@@ -74,11 +81,25 @@ func WithFusionJWT(issuer string, cert *x509.Certificate) Option {
 	}
 }
 
-// WithTokenClock sets the clock against which tokens' iat and exp are
-// checked (time.Now by default).
-func WithTokenClock(now func() time.Time) Option {
-	return func(s *Server) { s.tokenNow = now }
+// WithBearerToken makes the server accept this OAuth access token
+// ("Authorization: Bearer"), as for the user Username: what a client given
+// hcmatom.WithTokenSource with a static token sends.
+func WithBearerToken(token string) Option {
+	return func(s *Server) { s.token = token }
 }
+
+// WithClock sets the server's clock (time.Now by default): entries updated
+// later than it are hidden, as Oracle hides future-dated changes until they
+// take effect, and Fusion JWTs are checked against it (iat, exp). A test
+// that moves the clock far from the real time should use Basic
+// authentication: the client signs its tokens with the real time.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
+// WithTLS serves HTTPS with a certificate of its own; give RootCAs to the
+// client (hcmatom.WithRootCAs) to trust it.
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
 
 // WithPathPrefix serves the feeds under prefix instead of /hcmRestApi
 // (older pods use /hcmCoreApi).
@@ -93,10 +114,6 @@ func WithNextLinks() Option { return func(s *Server) { s.nextLinks = true } }
 // WithEscapedContent writes <content> as escaped text instead of in a
 // CDATA section.
 func WithEscapedContent() Option { return func(s *Server) { s.escaped = true } }
-
-// WithNow sets the server's notion of the current time, which hides
-// entries updated later (time.Now by default).
-func WithNow(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
 // WithMaxPageSize caps page-size at n, as a server might.
 func WithMaxPageSize(n int) Option { return func(s *Server) { s.maxPageSize = n } }
@@ -129,9 +146,10 @@ type Server struct {
 	srv         *httptest.Server
 	prefix      string
 	issuer      string
+	token       string
 	certs       []*x509.Certificate
-	tokenNow    func() time.Time
 	now         func() time.Time
+	tls         bool
 	nextLinks   bool
 	escaped     bool
 	maxPageSize int
@@ -152,19 +170,33 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Start starts a server outside a test (an example program, say); call
-// Close when done. Helpers panic on misuse where a test's server would fail
-// the test.
-func Start(opts ...Option) *Server { return newServer(opts) }
+// Start starts a server on loopback outside a test (a program, an example,
+// a tool written in another language pointed at it); call Close when done.
+// Helpers panic on misuse where a test's server would fail the test.
+func Start(opts ...Option) (*Server, error) {
+	for _, o := range opts {
+		if o == nil {
+			return nil, fmt.Errorf("hcmatomtest: Start: nil option")
+		}
+	}
+	return newServer(opts), nil
+}
 
 func newServer(opts []Option) *Server {
 	s := &Server{Username: DefaultUsername, Password: DefaultPassword, prefix: hcmatom.DefaultPathPrefix,
 		now: time.Now, feeds: map[hcmatom.Collection][]stored{}, Faults: fault.New()}
 	for _, o := range opts {
-		o(s)
+		if o != nil {
+			o(s)
+		}
 	}
 	s.world.init()
-	s.srv = httptest.NewServer(s.Faults.Wrap(s))
+	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(s))
+	if s.tls {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
 	return s
 }
@@ -172,7 +204,19 @@ func newServer(opts []Option) *Server {
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }
 
-// Client returns an http.Client for the server (plain HTTP on loopback).
+// RootCAs returns the certificate authority of a server started WithTLS,
+// for hcmatom.WithRootCAs; nil for a plain HTTP server.
+func (s *Server) RootCAs() *x509.CertPool {
+	if !s.tls {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.srv.Certificate())
+	return pool
+}
+
+// Client returns an http.Client for the server, which trusts its
+// certificate when it serves HTTPS.
 func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // fatalf reports a misuse of a helper.
@@ -191,9 +235,18 @@ func (s *Server) Requests() []Request {
 	return slices.Clone(s.requests)
 }
 
-// Add appends an entry to a collection as is and returns it. An entry
+// Add appends an entry to a collection and returns it as stored. An entry
 // without an ID gets one; without Published, it is Updated's. Timestamps are
 // kept to the millisecond, as Oracle's are.
+//
+// Entry ids are absolute IRIs, as Atom requires (RFC 4287, 4.2.6), in the
+// form of Oracle's own sample entry ("Oracle Applications Cloud as
+// Source": <id>atomservlet:userRequests:userRequests300100089891619</id>):
+// "atomservlet:<collection>:<key>", where the key is the last segment of
+// the entry's URL, which the entry links to with rel="edit" as that sample
+// does, and which Oracle's "Reading an Entry" page reads an entry by
+// (.../empupdate/EMP300100305842893). An ID given that is not an absolute
+// IRI is taken as that key.
 func (s *Server) Add(c hcmatom.Collection, e hcmatom.Entry) hcmatom.Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,6 +261,11 @@ func (s *Server) add(c hcmatom.Collection, e hcmatom.Entry) hcmatom.Entry {
 			prefix = "WS"
 		}
 		e.ID = fmt.Sprintf("%s%d", prefix, 300100900000000+int64(s.seq))
+	}
+	if u, err := url.Parse(e.ID); err != nil || !u.IsAbs() {
+		key := url.PathEscape(e.ID)
+		e.ID = "atomservlet:" + c.Name() + ":" + key
+		e.Links = append([]hcmatom.Link{{Rel: "edit", Href: s.URL + s.prefix + "/atomservlet/" + string(c) + "/" + key}}, e.Links...)
 	}
 	e.Updated = e.Updated.UTC().Truncate(time.Millisecond)
 	if e.Published.IsZero() {
@@ -308,7 +366,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *Request) int
 	}
 	if len(parts) == 3 {
 		for _, st := range s.feeds[col] {
-			if st.e.ID == parts[2] {
+			if st.e.ID == parts[2] || hcmatom.EntryKey(st.e.ID) == parts[2] {
 				var b bytes.Buffer
 				b.WriteString("<?xml version='1.0' encoding='UTF-8'?>\n")
 				s.writeEntry(&b, &st.e, ` xmlns="http://www.w3.org/2005/Atom"`)
@@ -333,7 +391,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *Request) int
 	next := ""
 	if s.nextLinks && from+q.size < len(entries) {
 		u := *r.URL
-		u.Scheme, u.Host = "http", r.Host
+		u.Scheme, u.Host = s.scheme(), r.Host
 		v := u.Query()
 		v.Set("page", strconv.Itoa(q.page+1))
 		v.Set("page-size", strconv.Itoa(q.size))
@@ -341,8 +399,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, rec *Request) int
 		next = u.String()
 	}
 	self := *r.URL
-	self.Scheme, self.Host = "http", r.Host
+	self.Scheme, self.Host = s.scheme(), r.Host
 	return writeXML(w, r, s.feedXML(col, page, self.String(), next))
+}
+
+func (s *Server) scheme() string {
+	if s.tls {
+		return "https"
+	}
+	return "http"
 }
 
 func writeXML(w http.ResponseWriter, r *http.Request, body []byte) int {
@@ -359,11 +424,15 @@ func writeXML(w http.ResponseWriter, r *http.Request, body []byte) int {
 func (s *Server) authenticate(r *http.Request) (string, bool) {
 	h := r.Header.Get("Authorization")
 	if scheme, tok, ok := strings.Cut(h, " "); ok && strings.EqualFold(scheme, "Bearer") {
+		tok = strings.TrimSpace(tok)
+		if s.token != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.token)) == 1 {
+			return s.Username, true
+		}
 		if s.issuer == "" {
 			return "", false
 		}
-		v := fusionjwt.Verifier{Issuer: s.issuer, Certs: s.certs, Now: s.tokenNow}
-		user, err := v.Verify(strings.TrimSpace(tok))
+		v := fusionjwt.Verifier{Issuer: s.issuer, Certs: s.certs, Now: s.now}
+		user, err := v.Verify(tok)
 		if err != nil || user != s.Username {
 			return "", false
 		}

@@ -114,7 +114,7 @@ func TestDefaultPageSizeIsTen(t *testing.T) {
 
 func TestFutureEntriesAppearWhenEffective(t *testing.T) {
 	now := t0
-	s := hcmatomtest.NewServer(t, hcmatomtest.WithNow(func() time.Time { return now }))
+	s := hcmatomtest.NewServer(t, hcmatomtest.WithClock(func() time.Time { return now }))
 	add(s, [2]int{-10, -10}, [2]int{60 * 24, -5}) // E2: a hire effective tomorrow, entered before
 	q := url.Values{"orderBy": {"updated:asc"}}
 	if _, body := get(t, s, feedPath, q); titles(t, body) != "E1" {
@@ -194,8 +194,15 @@ func TestEntriesInOraclesFormat(t *testing.T) {
 		if e.Content != want || e.Title != "Gainsboro, Jennifer Hired" || e.Updated != "2023-06-29T08:00:00.000Z" || e.Published != e.Updated {
 			t.Errorf("entry\n%+v\nwant content\n%s", e, want)
 		}
-		// The entry at its own URL.
-		status, one := get(t, s, "/hcmRestApi/atomservlet/employee/newhire/"+e.ID, nil)
+		// Its id is an absolute IRI (RFC 4287, 4.2.6) in Oracle's form,
+		// atomservlet:<collection>:<key>, the key being the last segment
+		// of its URL.
+		u, err := url.Parse(e.ID)
+		key := strings.TrimPrefix(e.ID, "atomservlet:newhire:")
+		if err != nil || !u.IsAbs() || key == e.ID || !strings.HasPrefix(key, "EMP") {
+			t.Errorf("entry id %q is not an absolute IRI of Oracle's form", e.ID)
+		}
+		status, one := get(t, s, "/hcmRestApi/atomservlet/employee/newhire/"+key, nil)
 		if status != 200 || !strings.Contains(one, "<entry xmlns=\"http://www.w3.org/2005/Atom\">") {
 			t.Errorf("single entry: %d %s", status, one)
 		}
@@ -254,7 +261,7 @@ func TestHelpersKeepOldValues(t *testing.T) {
 // comes at once.
 func TestFutureDatedHire(t *testing.T) {
 	now := t0
-	s := hcmatomtest.NewServer(t, hcmatomtest.WithNow(func() time.Time { return now }))
+	s := hcmatomtest.NewServer(t, hcmatomtest.WithClock(func() time.Time { return now }))
 	s.Hire(t0, hcmatomtest.Worker{Name: "Ruiz, Diego", Start: hcmatom.Date{Year: 2023, Month: 7, Day: 10}})
 	e := s.Entries(hcmatom.NewHireFeed)[0]
 	if !e.Updated.Equal(time.Date(2023, 7, 10, 0, 0, 0, 0, time.UTC)) || !e.Published.Equal(t0) {

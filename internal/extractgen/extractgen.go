@@ -1,6 +1,6 @@
 // Package extractgen writes synthetic Oracle HCM initial-sync extracts: CSV
-// with the columns of the seed document (seeds/
-// oracle-hcm-entitlement-integration.txt, "Overview" and "Data Structure"),
+// with the columns of Oracle's integration guide ("Overview" and "Data
+// Structure"; see docs/hcmatom.md),
 // the same for the same size, for benchmarks and load tests of the
 // extract loader. The data is made up; its shape is HCM's: several rows per
 // person (one per assignment), 15-digit identifiers, work structures

@@ -34,10 +34,10 @@ type EncryptOptions struct {
 // MDC) with AES-256, or AES-128 when a recipient does not list AES-256.
 func Encrypt(w io.Writer, o EncryptOptions) (io.WriteCloser, error) {
 	if (len(o.To) == 0) == (o.Passphrase == nil) {
-		return nil, errors.New("hrbridge: pgp: encrypt needs recipients or a passphrase, not both")
+		return nil, errors.New("pgp: encrypt needs recipients or a passphrase, not both")
 	}
 	if o.Passphrase != nil && o.Signer != nil {
-		return nil, errors.New("hrbridge: pgp: a passphrase message cannot be signed here")
+		return nil, errors.New("pgp: a passphrase message cannot be signed here")
 	}
 	cfg := &packet.Config{
 		DefaultCipher:          packet.CipherAES256,
@@ -65,7 +65,7 @@ func Encrypt(w io.Writer, o EncryptOptions) (io.WriteCloser, error) {
 		pw, err = openpgp.Encrypt(out, o.To, o.Signer, hints, cfg)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("hrbridge: pgp: encrypt: %w", err)
+		return nil, fmt.Errorf("pgp: encrypt: %w", err)
 	}
 	return &encryptWriter{pw: pw, aw: aw}, nil
 }

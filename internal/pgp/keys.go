@@ -131,11 +131,11 @@ type KeyPair struct {
 
 // Generate makes an RSA key pair (a signing primary key and an encryption
 // subkey, both of Bits bits), with AES-256, AES-128 and SHA-256 as preferred
-// algorithms, the kind of key every OpenPGP implementation, Oracle's
-// included, can encrypt to.
+// algorithms and ZLIB, ZIP, then none as preferred compression, the kind of
+// key every OpenPGP implementation, Oracle's included, can encrypt to.
 func Generate(spec KeySpec) (*KeyPair, error) {
 	if spec.Name == "" {
-		return nil, errors.New("hrbridge: pgp: a key needs a name")
+		return nil, errors.New("pgp: a key needs a name")
 	}
 	bits := spec.Bits
 	switch bits {
@@ -143,10 +143,10 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 		bits = 3072
 	case 2048, 3072, 4096:
 	default:
-		return nil, fmt.Errorf("hrbridge: pgp: RSA key size %d not offered (2048, 3072 or 4096)", bits)
+		return nil, fmt.Errorf("pgp: RSA key size %d not offered (2048, 3072 or 4096)", bits)
 	}
 	if spec.Lifetime < 0 || spec.Lifetime.Seconds() > float64(^uint32(0)) {
-		return nil, fmt.Errorf("hrbridge: pgp: key lifetime %s out of range", spec.Lifetime)
+		return nil, fmt.Errorf("pgp: key lifetime %s out of range", spec.Lifetime)
 	}
 	now := spec.Now
 	if now.IsZero() {
@@ -164,7 +164,17 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 	}
 	e, err := openpgp.NewEntity(spec.Name, "", spec.Email, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("hrbridge: pgp: generate key: %w", err)
+		return nil, fmt.Errorf("pgp: generate key: %w", err)
+	}
+	// The library lists "no compression" first whatever the config says
+	// (against compression side channels, which do not concern a file
+	// extracted and sent once): gpg, which follows the recipient's order,
+	// then sends the extract uncompressed. Put ZLIB first, ZIP next.
+	for _, id := range e.Identities {
+		id.SelfSignature.PreferredCompression = []uint8{uint8(packet.CompressionZLIB), uint8(packet.CompressionZIP), uint8(packet.CompressionNone)}
+		if err := id.SelfSignature.SignUserId(id.UserId.Id, e.PrimaryKey, e.PrivateKey, cfg); err != nil {
+			return nil, fmt.Errorf("pgp: generate key: %w", err)
+		}
 	}
 	var pub bytes.Buffer
 	if err := writeArmored(&pub, openpgp.PublicKeyType, e.Serialize); err != nil {
@@ -172,7 +182,7 @@ func Generate(spec KeySpec) (*KeyPair, error) {
 	}
 	if len(spec.Passphrase) > 0 {
 		if err := e.EncryptPrivateKeys(spec.Passphrase, cfg); err != nil {
-			return nil, fmt.Errorf("hrbridge: pgp: protect private key: %w", err)
+			return nil, fmt.Errorf("pgp: protect private key: %w", err)
 		}
 	}
 	var priv bytes.Buffer
@@ -190,7 +200,7 @@ func writeArmored(w io.Writer, blockType string, body func(io.Writer) error) err
 		return err
 	}
 	if err := body(aw); err != nil {
-		return fmt.Errorf("hrbridge: pgp: serialize key: %w", err)
+		return fmt.Errorf("pgp: serialize key: %w", err)
 	}
 	return aw.Close()
 }

@@ -3,11 +3,11 @@
 // message must be encrypted, it must be integrity protected (MDC or AEAD),
 // and when signers are given it must carry a good signature by one of them.
 //
-// It is built on github.com/ProtonMail/go-crypto (package openpgp). The
-// Oracle HCM entitlement integration document (seeds/
-// oracle-hcm-entitlement-integration.txt, "Initial Sync") has HCM export the
-// initial extract as a PGP-encrypted CSV file that the integration decrypts
-// as `gpg --decrypt` would; this package is that step, without a gpg binary.
+// It is built on github.com/ProtonMail/go-crypto (package openpgp). Oracle's
+// integration guide for entitlement management systems ("Initial Sync", see
+// docs/hcmatom.md) has HCM export the initial extract as a PGP-encrypted CSV
+// file that the integration decrypts as `gpg --decrypt` would; this package
+// is that step, without a gpg binary.
 //
 // A decrypted message is read through a [Reader]. OpenPGP can only tell
 // whether a message was tampered with, and whether its signature is good,
@@ -38,34 +38,34 @@ import (
 var (
 	// ErrNotOpenPGP: the input is not an OpenPGP message at all (for
 	// example a plain CSV file).
-	ErrNotOpenPGP = errors.New("hrbridge: pgp: not an OpenPGP message")
+	ErrNotOpenPGP = errors.New("pgp: not an OpenPGP message")
 	// ErrMalformed: the input starts like an OpenPGP message but its
 	// packets are broken or truncated before decryption could start.
-	ErrMalformed = errors.New("hrbridge: pgp: malformed OpenPGP message")
+	ErrMalformed = errors.New("pgp: malformed OpenPGP message")
 	// ErrNotEncrypted: the message is a valid OpenPGP message but is not
 	// encrypted; an HR extract must be.
-	ErrNotEncrypted = errors.New("hrbridge: pgp: message is not encrypted")
+	ErrNotEncrypted = errors.New("pgp: message is not encrypted")
 	// ErrNoIntegrity: the message is encrypted without integrity
 	// protection (neither MDC nor AEAD), so tampering could not be
 	// detected. Such messages are refused.
-	ErrNoIntegrity = errors.New("hrbridge: pgp: message is not integrity protected")
+	ErrNoIntegrity = errors.New("pgp: message is not integrity protected")
 	// ErrWrongKey: none of the private keys or passphrases given can open
 	// the message.
-	ErrWrongKey = errors.New("hrbridge: pgp: no key given can decrypt the message")
+	ErrWrongKey = errors.New("pgp: no key given can decrypt the message")
 	// ErrIntegrity: the encrypted data failed its integrity check: it was
 	// modified, corrupted or truncated.
-	ErrIntegrity = errors.New("hrbridge: pgp: message failed its integrity check")
+	ErrIntegrity = errors.New("pgp: message failed its integrity check")
 	// ErrSignature: a signature was required and is missing, was made by
 	// a key that is not one of the signers given, or does not verify.
-	ErrSignature = errors.New("hrbridge: pgp: signature missing or invalid")
+	ErrSignature = errors.New("pgp: signature missing or invalid")
 	// ErrTooLarge: the plaintext is larger than the limit set.
-	ErrTooLarge = errors.New("hrbridge: pgp: plaintext larger than the limit")
+	ErrTooLarge = errors.New("pgp: plaintext larger than the limit")
 	// ErrBadKey: a key file could not be read as OpenPGP keys, or holds
 	// no key of the kind needed.
-	ErrBadKey = errors.New("hrbridge: pgp: unusable key")
+	ErrBadKey = errors.New("pgp: unusable key")
 	// ErrKeyPassphrase: a private key could not be unlocked with the
 	// passphrase given.
-	ErrKeyPassphrase = errors.New("hrbridge: pgp: wrong passphrase for private key")
+	ErrKeyPassphrase = errors.New("pgp: wrong passphrase for private key")
 )
 
 // Options says how to open messages. The zero Options opens nothing: give
@@ -79,6 +79,7 @@ type Options struct {
 	Passphrase []byte
 	// Signers, when not empty, makes a signature mandatory: the message
 	// must be signed by one of these keys and the signature must verify.
+	// When empty, no signature is checked, not even one by a key of Keys.
 	Signers openpgp.EntityList
 	// MaxPlaintext bounds the size of the decrypted (and decompressed)
 	// data, a defence against compression bombs. Zero or less means no
@@ -93,16 +94,22 @@ type Info struct {
 	Armored bool
 	// Symmetric is true when the message was opened with the passphrase.
 	Symmetric bool
-	// DecryptedWith is the fingerprint (upper-case hex) of the primary key
-	// whose key (or subkey) opened the message; empty for Symmetric.
+	// DecryptedWith is the fingerprint (upper-case hex) of the key that
+	// opened the message: the encryption subkey, as a rule, or the
+	// primary key when it encrypts itself; empty for Symmetric.
 	DecryptedWith string
+	// DecryptedWithPrimary is the fingerprint of DecryptedWith's primary
+	// key, the one a key pair is known by (gpg --list-keys shows it
+	// first); equal to DecryptedWith when the primary key opened it.
+	DecryptedWithPrimary string
 	// Recipients are the key IDs (16 upper-case hex digits) the message is
 	// encrypted to.
 	Recipients []string
 	// Signed is true when the message carries a signature.
 	Signed bool
 	// Signer is the fingerprint of the signer's primary key when the
-	// signature was verified against a known key.
+	// signature was verified against one of Options.Signers; "" when no
+	// signers were given (nothing was checked).
 	Signer string
 	// FileName is the file name stored in the message, if any.
 	FileName string
@@ -190,8 +197,12 @@ func NewReader(r io.Reader, o Options) (pr *Reader, err error) {
 	pr = &Reader{md: md, signers: o.Signers, max: o.MaxPlaintext}
 	pr.info.Armored = armored
 	pr.info.Symmetric = md.DecryptedWith.Entity == nil
-	if md.DecryptedWith.Entity != nil {
-		pr.info.DecryptedWith = fingerprint(md.DecryptedWith.Entity)
+	if k := md.DecryptedWith; k.Entity != nil {
+		pr.info.DecryptedWithPrimary = fingerprint(k.Entity)
+		pr.info.DecryptedWith = pr.info.DecryptedWithPrimary
+		if k.PublicKey != nil {
+			pr.info.DecryptedWith = strings.ToUpper(hex.EncodeToString(k.PublicKey.Fingerprint))
+		}
 	}
 	for _, id := range md.EncryptedToKeyIds {
 		pr.info.Recipients = append(pr.info.Recipients, fmt.Sprintf("%016X", id))
@@ -245,15 +256,12 @@ func (r *Reader) read(p []byte) (n int, err error) {
 // reported EOF).
 func (r *Reader) finish() error {
 	md := r.md
-	if md.SignedBy != nil && md.Signature != nil && md.SignatureError == nil {
-		r.info.Signer = fingerprint(md.SignedBy.Entity)
-	}
 	if len(r.signers) == 0 {
-		// No signature is required; still refuse one that was checked
-		// against a key we hold and failed.
-		if md.SignedBy != nil && md.SignatureError != nil {
-			return fmt.Errorf("%w: signature by key %016X does not verify: %v", ErrSignature, md.SignedByKeyId, md.SignatureError)
-		}
+		// No signature is checked, as Options.Signers says: the library
+		// verifies a signature by any key of the key ring, the
+		// recipient's own among them, but a verdict against a key that
+		// was not given as a signer proves nothing and must not fail
+		// the message.
 		return nil
 	}
 	if !md.IsSigned {
@@ -268,6 +276,7 @@ func (r *Reader) finish() error {
 	if md.Signature == nil {
 		return fmt.Errorf("%w: no signature packet by key %016X", ErrSignature, md.SignedByKeyId)
 	}
+	r.info.Signer = fingerprint(md.SignedBy.Entity)
 	return nil
 }
 

@@ -2,9 +2,11 @@ package pgp
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -195,6 +197,40 @@ func TestBadSignatureUncheckedWithoutSigners(t *testing.T) {
 	}
 	if !bytes.Contains(got, []byte("Green, Jon")) || !info.Signed || info.Signer != "" {
 		t.Fatalf("Info = %+v, plaintext changed: %v", info, bytes.Contains(got, []byte("Green, Jon")))
+	}
+}
+
+// The customer's key decrypts with its subkey: Info names the subkey, and
+// the primary key it belongs to.
+func TestDecryptedWithNamesTheSubkey(t *testing.T) {
+	keys(t)
+	_, info, err := open(t, "zip-aes256.gpg", Options{Keys: customer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	primary := Fingerprints(customer)[0]
+	sub := strings.ToUpper(hex.EncodeToString(customer[0].Subkeys[0].PublicKey.Fingerprint))
+	if info.DecryptedWith != sub || info.DecryptedWithPrimary != primary {
+		t.Errorf("DecryptedWith %s (primary %s), want the subkey %s of %s", info.DecryptedWith, info.DecryptedWithPrimary, sub, primary)
+	}
+}
+
+// Without signers, no signature is checked, not even a bad one by the
+// recipient's own key, which the library could check because it holds it
+// to decrypt (bad-self-signature.gpg: signed by the customer's key, then
+// changed inside, with an intact MDC).
+func TestSelfSignatureUncheckedWithoutSigners(t *testing.T) {
+	keys(t)
+	got, info, err := open(t, "bad-self-signature.gpg", Options{Keys: customer})
+	if err != nil {
+		t.Fatalf("without signers: %v", err)
+	}
+	if !bytes.Contains(got, []byte("Green, Jon")) || !info.Signed || info.Signer != "" {
+		t.Fatalf("Info = %+v", info)
+	}
+	// Given as a signer, the same key's bad signature is refused.
+	if _, _, err := open(t, "bad-self-signature.gpg", Options{Keys: customer, Signers: PublicOnly(customer)}); !errors.Is(err, ErrSignature) {
+		t.Fatalf("with the customer's key as signer: %v", err)
 	}
 }
 
@@ -477,5 +513,49 @@ func TestReadKeysReportsABadArmoredBody(t *testing.T) {
 	list, err := ReadKeys(&buf)
 	if !errors.Is(err, ErrBadKey) || strings.Contains(err.Error(), "no key found") {
 		t.Fatalf("ReadKeys = %d keys, %v; want ErrBadKey with the reading error", len(list), err)
+	}
+}
+
+// Generate's keys ask for ZLIB first, so that a sender that follows the
+// recipient's preferences (gpg) compresses the extract.
+func TestGeneratePrefersZLIB(t *testing.T) {
+	kp, err := Generate(KeySpec{Name: "Acme EMS", Email: "ems@example.com", Bits: 2048})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ReadKeys(bytes.NewReader(kp.Public))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := pub[0].PrimaryIdentity()
+	if got := id.SelfSignature.PreferredCompression; len(got) == 0 || got[0] != uint8(packet.CompressionZLIB) {
+		t.Fatalf("preferred compression %v, want ZLIB (2) first", got)
+	}
+	// The re-signed self-signature still verifies.
+	if err := pub[0].PrimaryKey.VerifyUserIdSignature(id.Name, pub[0].PrimaryKey, id.SelfSignature); err != nil {
+		t.Fatalf("self-signature: %v", err)
+	}
+	gpg, err := exec.LookPath("gpg")
+	if err != nil {
+		t.Log("gpg is not installed: what gpg does with the key is not checked")
+		return
+	}
+	home := t.TempDir()
+	t.Cleanup(func() { exec.Command("gpgconf", "--homedir", home, "--kill", "all").Run() })
+	run := func(stdin []byte, args ...string) []byte {
+		cmd := exec.Command(gpg, append([]string{"--homedir", home, "--batch", "--no-tty", "--quiet", "--trust-model", "always"}, args...)...)
+		cmd.Stdin = bytes.NewReader(stdin)
+		var out, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("gpg %v: %v: %s", args, err, stderr.String())
+		}
+		return out.Bytes()
+	}
+	run(kp.Public, "--import")
+	plain := bytes.Repeat([]byte("966169008890736,300100591016284,Green Joe,EMP,300100032736497\n"), 2000)
+	msg := run(plain, "--encrypt", "-r", "ems@example.com")
+	if len(msg) >= len(plain)/4 {
+		t.Errorf("gpg wrote %d bytes for %d of repetitive text: not compressed", len(msg), len(plain))
 	}
 }

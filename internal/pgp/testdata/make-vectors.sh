@@ -33,6 +33,8 @@
 #   bad-signature.gpg        signed by hcm-signer, then "Green, Joe" changed to
 #                            "Green, Jon" inside and re-encrypted with an intact
 #                            MDC (gpg cannot make this one: testdata/rawencrypt)
+#   bad-self-signature.gpg   the same, signed by the customer's own key: a signature the
+#                            library can check with the decryption key alone
 #   tampered.gpg             none-aes256.gpg with one bit flipped mid-file
 #   tampered-zlib.asc        zlib-aes128 (binary form) with one bit flipped, then armored
 #   truncated.gpg            zip-aes256.gpg without its last 40 bytes
@@ -95,6 +97,10 @@ enc impostor-signed.gpg -r "$C" --compress-algo zlib --cipher-algo AES256 --sign
 "${gpg[@]}" --sign -u "$H" --compress-algo none -o signed-only.gpg extract.csv
 (cd "$root" && go run ./internal/pgp/testdata/rawencrypt -to internal/pgp/testdata/customer.pub.asc \
 	-replace 'Green, Joe=Green, Jon') <signed-only.gpg >bad-signature.gpg
+"${gpg[@]}" --passphrase "$KEYPASS" --sign -u "$C" --compress-algo none -o signed-customer.gpg extract.csv
+(cd "$root" && go run ./internal/pgp/testdata/rawencrypt -to internal/pgp/testdata/customer.pub.asc \
+	-replace 'Green, Joe=Green, Jon') <signed-customer.gpg >bad-self-signature.gpg
+rm signed-customer.gpg
 
 flip() { # file offset: flips the lowest bit of the byte at offset
 	local b
