@@ -42,7 +42,7 @@ func ExampleClient_ImportUsers() {
 	for _, r := range res.Records {
 		fmt.Println(r.Key, r.Status, r.Messages)
 	}
-	fmt.Println(errors.Is(err, cmo.ErrPartiallyCompleted), errors.Is(err, cmo.ErrOrgUnitNotFound))
+	fmt.Println(errors.Is(err, cmo.ErrImportFailed), errors.Is(err, cmo.ErrOrgUnitNotFound))
 	// Output:
 	// Partially completed - imported 1 of 2
 	// JSmith saved []

@@ -37,6 +37,7 @@ package cmotest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -72,13 +73,19 @@ const (
 
 // Server is a fake CMO tenant. Its methods are safe for concurrent use.
 type Server struct {
-	// URL is the tenant's base URL, such as http://127.0.0.1:41234.
+	// URL is the tenant's base URL, such as http://127.0.0.1:41234 (https
+	// with WithTLS): what cmo.NewClient takes.
 	URL string
+	// Username and Password are the credentials of the account the server
+	// accepts (DefaultLogin and DefaultPassword unless WithLogin); it may
+	// use the export API. They are what cmo.WithLogin takes.
+	Username, Password string
 	// Faults wraps the handler: push faults to it to make the server
 	// misbehave.
 	Faults *fault.Injector
 
 	srv *httptest.Server
+	tls bool
 
 	mu          sync.Mutex
 	accounts    []account
@@ -92,7 +99,10 @@ type Server struct {
 	tokenExpiry time.Duration
 	maxRequest  int64
 	secret      []byte
+	clock       func() time.Time
 	offset      time.Duration
+	trueOutcome bool
+	resultNames map[string]string // the result document's name prefix by kind
 	optErr      error
 
 	users    []*User
@@ -171,6 +181,69 @@ type Request struct {
 
 // An Option configures a Server.
 type Option func(*Server)
+
+// WithLogin sets the login and password of the server's account (Username
+// and Password), the option named like cmo.WithLogin. The default is the
+// seed's example call's, DefaultLogin and DefaultPassword.
+func WithLogin(login, password string) Option {
+	return func(s *Server) {
+		if login == "" || password == "" {
+			s.fail(fmt.Errorf("cmotest: WithLogin(%q, ...): empty login or password", login))
+		}
+		s.accounts[0].login, s.accounts[0].password = login, password
+	}
+}
+
+// WithClock sets the server's clock (time.Now by default), which tokens
+// expire by and the export filters on; Advance moves it further.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) {
+		if now == nil {
+			s.fail(fmt.Errorf("cmotest: WithClock: nil function"))
+		}
+		s.clock = now
+	}
+}
+
+// WithTLS serves HTTPS, with a certificate for 127.0.0.1 from a CA of the
+// server's own: give the client cmo.WithRootCAs(s.RootCAs()).
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
+// WithTrueOutcome makes the server answer "True" to an import whose every
+// record it saved, as a tenant may. By default it answers as the seed's
+// successful sample does, "Partially completed", whenever it saved a record
+// (and "False" when it saved none).
+func WithTrueOutcome() Option { return func(s *Server) { s.trueOutcome = true } }
+
+// WithResultNames names the result document of the org units and entities
+// imports <{orgUnits}ImportResults><{orgUnits}ImportResult>... and
+// <{entities}ImportResults>..., as a tenant may (WithResultNames("Groups",
+// "Auditees")). The seed shows only the users import's,
+// <UsersImportResults><UsersImportResult>, which every import answers by
+// default.
+func WithResultNames(orgUnits, entities string) Option {
+	return func(s *Server) {
+		for _, n := range []string{orgUnits, entities} {
+			if !xmlName(n) {
+				s.fail(fmt.Errorf("cmotest: WithResultNames(%q, %q): not element names", orgUnits, entities))
+			}
+		}
+		s.resultNames = map[string]string{"org unit": orgUnits, "entity": entities}
+	}
+}
+
+// xmlName reports whether s is a plain XML element name.
+func xmlName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '_' || i > 0 && (r >= '0' && r <= '9' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return true
+}
 
 // WithAccount adds an account, which may use the export API if canExport
 // (the permissions "Allow Edit Users" and "Allow Edit User Assignments").
@@ -295,6 +368,7 @@ func Start(opts ...Option) (*Server, error) {
 		tokenExpiry: DefaultTokenExpiry,
 		maxRequest:  DefaultMaxRequestBytes,
 		secret:      newSecret(),
+		clock:       time.Now,
 	}
 	s.accounts = []account{{id: 1, login: DefaultLogin, password: DefaultPassword, canExport: true}}
 	s.roles.add("Super User")
@@ -307,6 +381,9 @@ func Start(opts ...Option) (*Server, error) {
 	if s.optErr != nil {
 		return nil, s.optErr
 	}
+	for _, n := range append(slices.Clone(s.orgUnits), s.entities...) {
+		n.modified = s.now() // on the clock WithClock gave
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", s.route)
 	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(mux))
@@ -317,9 +394,25 @@ func Start(opts ...Option) (*Server, error) {
 			s.mu.Unlock()
 		}
 	}
-	s.srv.Start()
+	if s.tls {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
+	s.Username, s.Password = s.accounts[0].login, s.accounts[0].password
 	return s, nil
+}
+
+// RootCAs returns the certificate authority of a server started WithTLS,
+// for cmo.WithRootCAs; nil without WithTLS.
+func (s *Server) RootCAs() *x509.CertPool {
+	if !s.tls {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.srv.Certificate())
+	return pool
 }
 
 // Close shuts the server down, closing its connections.
@@ -378,14 +471,15 @@ func (s *Server) TokensIssued() int {
 	return s.tokens
 }
 
-// Now returns the time on the server's clock, which Advance moves.
+// Now returns the time on the server's clock (WithClock), which Advance
+// moves.
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.now()
 }
 
-func (s *Server) now() time.Time { return time.Now().Add(s.offset).UTC() }
+func (s *Server) now() time.Time { return s.clock().Add(s.offset).UTC() }
 
 // Advance moves the server's clock forward by d: tokens expire, later
 // imports are later for the export's filter.

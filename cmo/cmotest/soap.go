@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/hrbridge/hrbridge/cmo"
-	"github.com/hrbridge/hrbridge/cmo/internal/hrimport"
 )
 
 const (
@@ -64,6 +63,13 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var outcome string
 	var lines []string
+	results := "Users" // the result document's name: <UsersImportResults>
+	if op == cmo.OpAsyncGroupsImport && s.resultNames != nil {
+		results = s.resultNames["org unit"]
+	}
+	if op == s.entitiesOp && s.resultNames != nil {
+		results = s.resultNames["entity"]
+	}
 	if _, ok := s.checkLogin(call.login, call.password); !ok {
 		outcome, lines = string(cmo.OutcomeFalse), []string{"Login or password is incorrect."}
 	} else {
@@ -78,7 +84,7 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	}
 	asString := s.asString
 	s.mu.Unlock()
-	s.answer(w, op, outcome, lines, asString)
+	s.answer(w, op, results, outcome, lines, asString)
 }
 
 func (s *Server) maxRequestBytes() int64 {
@@ -304,7 +310,7 @@ func validDate(s string) bool {
 	if !cmoDate.MatchString(s) {
 		return false
 	}
-	_, err := cmo.ParseDate(s)
+	_, err := cmo.ParseDMYDate(s)
 	return err == nil
 }
 
@@ -377,7 +383,7 @@ func (s *Server) run(k kind, data *node) (string, []string) {
 		lines = append(lines, k.title+": "+key+" "+verb+" in database.")
 		lines = append(lines, k.save(key, rec)...)
 	}
-	return outcome(imported, total), end(imported, selected, total)
+	return s.outcome(imported, total), end(imported, selected, total)
 }
 
 // importUsers imports the <User> blocks of a <Users> element, bare or in a
@@ -458,11 +464,13 @@ func containsAssignment(list []cmo.Assignment, a cmo.Assignment) bool {
 	return false
 }
 
-// outcome is True when every record was saved, False when none was, and
-// "Partially completed" otherwise.
-func outcome(imported, total int) string {
+// outcome is CMO's word for an import: "Partially completed" when a record
+// was saved, as the seed's successful sample answers ("Imported: 1 Selected:
+// 1 Total: 1"), or with WithTrueOutcome "True" when every record was; False
+// when none was. s.mu is held.
+func (s *Server) outcome(imported, total int) string {
 	switch {
-	case imported == total:
+	case imported == total && imported > 0 && s.trueOutcome:
 		return string(cmo.OutcomeTrue)
 	case imported == 0:
 		return string(cmo.OutcomeFalse)
@@ -596,16 +604,18 @@ func recordFields(rec record, key string) map[string]string {
 
 // answer writes the result document in the envelope ASMX writes, as the
 // seed's sample responses show it.
-func (s *Server) answer(w http.ResponseWriter, op, outcome string, lines []string, asString bool) {
+// The document is <{results}ImportResults><{results}ImportResult>.
+func (s *Server) answer(w http.ResponseWriter, op, results, outcome string, lines []string, asString bool) {
 	var doc bytes.Buffer
-	res := hrimport.UsersImportResults{UsersImportResult: outcome}
-	res.Exceptions.Exception = lines
-	enc := xml.NewEncoder(&doc)
-	start := xml.StartElement{Name: xml.Name{Local: "UsersImportResults"}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: ""}}}
-	if err := enc.EncodeElement(&res, start); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	doc.WriteString(`<` + results + `ImportResults xmlns=""><` + results + `ImportResult>`)
+	xml.EscapeText(&doc, []byte(outcome))
+	doc.WriteString(`</` + results + `ImportResult><Exceptions>`)
+	for _, l := range lines {
+		doc.WriteString("<Exception>")
+		xml.EscapeText(&doc, []byte(l))
+		doc.WriteString("</Exception>")
 	}
+	doc.WriteString(`</Exceptions></` + results + `ImportResults>`)
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>`)
 	fmt.Fprintf(&b, `<%sResponse xmlns="%s"><%sResult>`, op, cmo.Namespace, op)
