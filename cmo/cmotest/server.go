@@ -20,6 +20,12 @@
 //     completed". The answer is the seed's result document, with its log
 //     lines ("Begin Processing user: ...", "Imported: 1 Selected: 1 Total: 1",
 //     "Users imported: 1").
+//   - the WSDL at /webservice/HRImport.asmx?WSDL (the seed: "available by
+//     appending ?WSDL"), the one the cmo models are generated from, with the
+//     server's own address and entities operation: SoapUI, Python's zeep or
+//     another team's service can be pointed at the fake. It describes xmlData
+//     as .NET describes an XmlNode (mixed content holding any element), so
+//     that a toolkit sends the users inline.
 //   - the export API: POST /api/token issues an HS256 JWT whose claims are
 //     those of the seed's sample token ({"subject":2,"exp":1495795178.0}),
 //     signed with the server's secret and expiring after the configured time
@@ -429,6 +435,10 @@ func newSecret() []byte {
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch p := strings.ToLower(r.URL.Path); p {
 	case strings.ToLower(cmo.ServicePath):
+		if r.Method == http.MethodGet && strings.EqualFold(r.URL.RawQuery, "wsdl") {
+			s.serveWSDL(w, r)
+			return
+		}
 		s.serveSOAP(w, r)
 	case strings.ToLower(cmo.TokenPath):
 		s.serveToken(w, r)

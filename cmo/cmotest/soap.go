@@ -14,12 +14,30 @@ import (
 	"strings"
 
 	"github.com/hrbridge/hrbridge/cmo"
+	"github.com/hrbridge/hrbridge/cmo/internal/hrimport"
 )
 
 const (
 	envelopeNS   = "http://schemas.xmlsoap.org/soap/envelope/"
 	envelope12NS = "http://www.w3.org/2003/05/soap-envelope"
 )
+
+// wsdlAddress is the service address written in HRImport.wsdl.
+const wsdlAddress = "https://clientname.cmo-compliance.com/webservice/HRImport.asmx"
+
+// serveWSDL answers GET HRImport.asmx?WSDL (or ?wsdl, as ASMX takes both)
+// with the WSDL the cmo models are generated from, its address the server's
+// own URL and its entities operation the server's, as ASMX writes the
+// address the request came to.
+func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request) {
+	s.record(r, nil)
+	s.mu.Lock()
+	op := s.entitiesOp
+	s.mu.Unlock()
+	b := bytes.ReplaceAll(hrimport.WSDL, []byte(wsdlAddress), []byte(s.URL+cmo.ServicePath))
+	b = bytes.ReplaceAll(b, []byte(cmo.OpAsyncAuditeesImport), []byte(op))
+	writeXML(w, http.StatusOK, b)
+}
 
 // serveSOAP answers a call of HRImport.asmx as ASMX would.
 func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
