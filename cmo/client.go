@@ -28,9 +28,11 @@ const (
 	// OpAsyncGroupsImport imports org units.
 	OpAsyncGroupsImport = "AsyncGroupsImport"
 	// OpAsyncAuditeesImport is the default name of the entities import,
-	// which the seed does not give: inferred from CMO's word for entities,
-	// "auditees" (CmoAuditeeFeed). Set the real one with
-	// WithEntitiesOperation.
+	// which the seed does not give: a guess, from CMO's word for entities,
+	// "auditees" (CmoAuditeeFeed), and the two other imports' names. Read
+	// the tenant's real one in its WSDL (the <wsdl:operation name="...">
+	// elements of HRImport.asmx?WSDL) and set it with WithEntitiesOperation;
+	// a wrong one fails with ErrNotFound.
 	OpAsyncAuditeesImport = "AsyncAuditeesImport"
 )
 
@@ -174,8 +176,10 @@ func WithUsersOperation(op string) Option {
 }
 
 // WithEntitiesOperation sets the name of the entities import operation, which
-// the seed does not give; the default is OpAsyncAuditeesImport. Read it from
-// the tenant's WSDL (HRImport.asmx?WSDL). Its SOAPAction is Namespace + op.
+// the seed does not give; the default, OpAsyncAuditeesImport, is a guess.
+// Read the real one from the tenant's WSDL (HRImport.asmx?WSDL, its
+// <wsdl:operation> names). Its SOAPAction is Namespace + op. An operation the
+// tenant does not have fails with ErrNotFound.
 func WithEntitiesOperation(op string) Option {
 	return func(c *config) error {
 		if !xmlName(op) {
