@@ -251,7 +251,7 @@ func (c *Client) send(ctx context.Context, j job, res *ImportResult, call int, b
 				}
 				return b, &APIError{
 					Package: pkg, Op: j.op, Method: http.MethodPost, URL: c.serviceURL, StatusCode: http.StatusOK,
-					Code: string(OutcomeFalse), Message: apierr.Snippet(c.t.Redact(m)), Attempts: 1, Kind: ErrUnauthorized,
+					Code: string(OutcomeFalse), Message: apierr.Snippet(c.t.Redact(m)), Kind: ErrUnauthorized,
 				}
 			}
 		}
