@@ -287,10 +287,12 @@ func parseLog(v *resultDoc) (*parsedLog, error) {
 	for _, raw := range v.lines {
 		line := strings.TrimSpace(raw)
 		p.log = append(p.log, line)
-		if m := reBegin.FindStringSubmatch(line); m != nil {
-			p.blocks = append(p.blocks, logBlock{key: strings.TrimSpace(m[2]), status: StatusFailed})
-			cur = &p.blocks[len(p.blocks)-1]
-			continue
+		if _, begin := cutPrefixFold(line, "begin"); begin { // spares most lines the regular expression
+			if m := reBegin.FindStringSubmatch(line); m != nil {
+				p.blocks = append(p.blocks, logBlock{key: strings.TrimSpace(m[2]), status: StatusFailed})
+				cur = &p.blocks[len(p.blocks)-1]
+				continue
+			}
 		}
 		l := collapse(line)
 		if strings.Contains(l, "mported:") || strings.Contains(l, "MPORTED:") {
