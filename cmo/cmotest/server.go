@@ -25,7 +25,8 @@
 //     server's own address and entities operation: SoapUI, Python's zeep or
 //     another team's service can be pointed at the fake. It describes xmlData
 //     as .NET describes an XmlNode (mixed content holding any element), so
-//     that a toolkit sends the users inline.
+//     that a toolkit sends the users inline. GET HRImport.asmx lists the
+//     operations, as ASMX's help page does.
 //   - the export API: POST /api/token issues an HS256 JWT whose claims are
 //     those of the seed's sample token ({"subject":2,"exp":1495795178.0}),
 //     signed with the server's secret and expiring after the configured time
@@ -435,8 +436,12 @@ func newSecret() []byte {
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch p := strings.ToLower(r.URL.Path); p {
 	case strings.ToLower(cmo.ServicePath):
-		if r.Method == http.MethodGet && strings.EqualFold(r.URL.RawQuery, "wsdl") {
+		switch {
+		case r.Method == http.MethodGet && strings.EqualFold(r.URL.RawQuery, "wsdl"):
 			s.serveWSDL(w, r)
+			return
+		case r.Method == http.MethodGet:
+			s.serveHelp(w, r)
 			return
 		}
 		s.serveSOAP(w, r)

@@ -212,13 +212,14 @@ func TestProtocolErrors(t *testing.T) {
 	if outcome, lines := result(t, answer); outcome != "False" || !slices.Equal(lines, []string{"Login or password is incorrect."}) {
 		t.Errorf("%s %q", outcome, lines)
 	}
-	resp, err := http.Get(srv.URL + cmo.ServicePath)
+	req, _ := http.NewRequest(http.MethodPut, srv.URL+cmo.ServicePath, strings.NewReader(ok))
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != 405 {
-		t.Errorf("GET: %d", resp.StatusCode)
+		t.Errorf("PUT: %d", resp.StatusCode)
 	}
 	resp, err = http.Get(srv.URL + "/webservice/Other.asmx")
 	if err != nil {

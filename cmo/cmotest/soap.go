@@ -39,6 +39,25 @@ func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request) {
 	writeXML(w, http.StatusOK, b)
 }
 
+// serveHelp answers GET HRImport.asmx with the list of the service's
+// operations, as ASMX's help page does (its "Documentation" protocol, on by
+// default).
+func (s *Server) serveHelp(w http.ResponseWriter, r *http.Request) {
+	s.record(r, nil)
+	s.mu.Lock()
+	ops := []string{cmo.OpUserControlledImport, cmo.OpUserImport, cmo.OpAsyncUsersImport, cmo.OpAsyncGroupsImport, s.entitiesOp}
+	s.mu.Unlock()
+	var b bytes.Buffer
+	b.WriteString(`<html><head><title>HRImport Web Service</title></head><body><h1>HRImport</h1>` +
+		`<p>The following operations are supported. For a formal definition, please review the <a href="HRImport.asmx?WSDL">Service Description</a>.</p><ul>`)
+	for _, op := range ops {
+		fmt.Fprintf(&b, `<li><a href="HRImport.asmx?op=%s">%s</a></li>`, op, op)
+	}
+	b.WriteString(`</ul></body></html>`)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b.Bytes())
+}
+
 // serveSOAP answers a call of HRImport.asmx as ASMX would.
 func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {

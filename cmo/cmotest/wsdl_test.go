@@ -169,3 +169,44 @@ func TestToolkitRequest(t *testing.T) {
 		t.Errorf("%d %s; stored %+v", status, answer, u)
 	}
 }
+
+// TestResultNamesAndOutcome: the answer as the seed's sample ("Partially
+// completed" when every record was saved, <UsersImportResults> for every
+// import), "True" with WithTrueOutcome, and the org units' and entities'
+// documents under other names with WithResultNames.
+func TestResultNamesAndOutcome(t *testing.T) {
+	orgUnits := `<OrgUnits xmlns=""><OrgUnit><OrgName>NSW</OrgName></OrgUnit></OrgUnits>`
+	for _, tc := range []struct {
+		opts []cmotest.Option
+		want string
+	}{
+		{nil, `<AsyncGroupsImportResult><UsersImportResults xmlns=""><UsersImportResult>Partially completed</UsersImportResult>`},
+		{[]cmotest.Option{cmotest.WithTrueOutcome()}, `<AsyncGroupsImportResult><UsersImportResults xmlns=""><UsersImportResult>True</UsersImportResult>`},
+		{[]cmotest.Option{cmotest.WithResultNames("Groups", "Auditees")}, `<AsyncGroupsImportResult><GroupsImportResults xmlns=""><GroupsImportResult>Partially completed</GroupsImportResult><Exceptions>`},
+	} {
+		srv := cmotest.NewServer(t, tc.opts...)
+		status, answer := post(t, srv, textXML, cmo.Namespace+cmo.OpAsyncGroupsImport, envelope(cmo.OpAsyncGroupsImport, srv.Username, srv.Password, orgUnits))
+		if status != 200 || !strings.Contains(answer, tc.want) {
+			t.Errorf("%d %s\nwant %s", status, answer, tc.want)
+		}
+	}
+	if _, err := cmotest.Start(cmotest.WithResultNames("Groups", "<bad>")); err == nil {
+		t.Error("a bad element name accepted")
+	}
+}
+
+// TestServiceHelpPage: GET HRImport.asmx lists the operations, as ASMX's
+// help page does, the other way to learn a tenant's entities operation.
+func TestServiceHelpPage(t *testing.T) {
+	srv := cmotest.NewServer(t, cmotest.WithEntitiesOperation("ImportAuditees"))
+	resp, err := http.Get(srv.URL + cmo.ServicePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(b), "ImportAuditees") ||
+		!strings.Contains(string(b), "UserControlledImport") || !strings.Contains(string(b), "?WSDL") {
+		t.Errorf("%s %s\n%s", resp.Status, resp.Header.Get("Content-Type"), b)
+	}
+}
