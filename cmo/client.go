@@ -265,7 +265,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
-			return nil, err
+			return nil, ownPrefix(err)
 		}
 	}
 	if cfg.login == "" {
@@ -281,7 +281,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	tc.BaseURL, tc.Auth, tc.Secrets = baseURL, auth, []string{cfg.login, cfg.password}
 	t, err := transport.New(tc)
 	if err != nil {
-		return nil, fmt.Errorf("cmo: %s", strings.TrimPrefix(err.Error(), "hrbridge: "))
+		return nil, ownPrefix(err)
 	}
 	c.t = t
 	c.soap = soap.New(t, ServicePath)
@@ -304,6 +304,15 @@ func (a apiAuth) Authorize(ctx context.Context, req *http.Request) error {
 }
 
 func (a apiAuth) Invalidate() { a.b.Invalidate() }
+
+// ownPrefix gives an error of the shared layers (an option's setter, the
+// transport), which start "hrbridge: ", the package's prefix instead.
+func ownPrefix(err error) error {
+	if msg, ok := strings.CutPrefix(err.Error(), "hrbridge: "); ok {
+		return errors.New("cmo: " + msg)
+	}
+	return err
+}
 
 // apiError turns an error of the transport or the SOAP layer into an
 // *APIError: a SOAP Fault with its faultcode and faultstring (an operation

@@ -48,11 +48,11 @@ type ExportQuery struct {
 func (q ExportQuery) perPage() (int, error) {
 	switch {
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
-		return 0, fmt.Errorf("cmo: export: To %s is before From %s", q.To.UTC().Format(TimeLayout), q.From.UTC().Format(TimeLayout))
+		return 0, fmt.Errorf("cmo: export: To %s is before From %s: %w", q.To.UTC().Format(TimeLayout), q.From.UTC().Format(TimeLayout), ErrInvalid)
 	case q.PerPage == 0:
 		return DefaultPerPage, nil
 	case q.PerPage < 1 || q.PerPage > MaxPerPage:
-		return 0, fmt.Errorf("cmo: export: PerPage %d is not between 1 and %d", q.PerPage, MaxPerPage)
+		return 0, fmt.Errorf("cmo: export: PerPage %d is not between 1 and %d: %w", q.PerPage, MaxPerPage, ErrInvalid)
 	}
 	return q.PerPage, nil
 }
@@ -174,7 +174,7 @@ func (c *Client) ExportUsersPage(ctx context.Context, q ExportQuery, next string
 	page := 1
 	if next != "" {
 		if page, err = strconv.Atoi(next); err != nil || page < 1 {
-			return nil, fmt.Errorf("cmo: export: next %q is not a page number (pages count from 1)", truncate(next, 40))
+			return nil, fmt.Errorf("cmo: export: next %q is not a page number (pages count from 1): %w", truncate(next, 40), ErrInvalid)
 		}
 	}
 	query := url.Values{"page": {strconv.Itoa(page)}, "perPage": {strconv.Itoa(perPage)}}

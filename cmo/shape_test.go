@@ -87,6 +87,16 @@ func TestLoginRequired(t *testing.T) {
 	if _, err := cmo.NewClient("https://acme.cmo-compliance.com/?tenant=1", cmo.WithLogin("a", "b")); err == nil {
 		t.Error("a base URL with a query accepted")
 	}
+	if _, err := cmo.NewClient("https://acme.cmo-compliance.com", cmo.WithLogin("a", "b"), cmo.WithRetry(-1, time.Second)); err == nil || !strings.HasPrefix(err.Error(), "cmo: WithRetry") {
+		t.Errorf("WithRetry(-1): %v", err)
+	}
+	c, err := cmo.NewClient("https://acme.cmo-compliance.com", cmo.WithLogin("a", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ExportUsersPage(context.Background(), cmo.ExportQuery{PerPage: 301}, ""); !errors.Is(err, cmo.ErrInvalid) {
+		t.Errorf("PerPage 301: %v", err)
+	}
 }
 
 // TestFakeOverTLS: the fake serves HTTPS with a CA of its own, which the
