@@ -147,7 +147,7 @@ func TestExportQueryValidation(t *testing.T) {
 // sooner than the client's margin) is renewed before a request, not after a
 // refusal.
 func TestTokenRenewedBeforeExpiry(t *testing.T) {
-	srv := cmotest.NewServer(t, cmotest.WithTokenExpiry(10*time.Second))
+	srv := cmotest.NewServer(t, cmotest.WithTokenLifetime(10*time.Second))
 	putUsers(srv, 5)
 	if _, err := collect(t, newClient(t, srv), cmo.ExportQuery{PerPage: 2}); err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestExpiredToken(t *testing.T) {
 	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{PerPage: 2}, ""); err != nil {
 		t.Fatal(err)
 	}
-	srv.Advance(cmotest.DefaultTokenExpiry + time.Minute)
+	srv.Advance(cmotest.DefaultTokenLifetime + time.Minute)
 	p, err := c.ExportUsersPage(ctx, cmo.ExportQuery{PerPage: 2}, "2")
 	if err != nil || len(p.Items) != 2 || p.Items[0].LoginName != "u0002" {
 		t.Fatalf("%+v, %v", p, err)

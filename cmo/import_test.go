@@ -333,7 +333,7 @@ func TestUsersOperations(t *testing.T) {
 
 func TestXMLDataAsString(t *testing.T) {
 	ctx := context.Background()
-	srv := cmotest.NewServer(t, cmotest.WithStringXMLData())
+	srv := cmotest.NewServer(t, cmotest.WithXMLDataAsString())
 	res, err := newClient(t, srv, cmo.WithXMLDataAsString()).ImportUsers(ctx, []cmo.User{seedUser()})
 	if err != nil || res.Records[0].Status != cmo.StatusSaved {
 		t.Fatalf("%+v, %v", res, err)

@@ -146,7 +146,7 @@ func TestFakeClock(t *testing.T) {
 	if !srv.Now().Equal(now.UTC()) {
 		t.Errorf("Now = %v, want %v", srv.Now(), now)
 	}
-	now = now.Add(cmotest.DefaultTokenExpiry + time.Minute) // the server's clock only
+	now = now.Add(cmotest.DefaultTokenLifetime + time.Minute) // the server's clock only
 	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, ""); err != nil {
 		t.Fatal(err)
 	}

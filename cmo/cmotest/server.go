@@ -71,9 +71,9 @@ const (
 
 // Defaults of a Server.
 const (
-	// DefaultTokenExpiry is the lifetime of a token: the
+	// DefaultTokenLifetime is the lifetime of a token: the
 	// Authentication.Jwt.Expire of the seed's web.config sample.
-	DefaultTokenExpiry = 20 * time.Minute
+	DefaultTokenLifetime = 20 * time.Minute
 	// DefaultMaxRequestBytes is ASP.NET's default maxRequestLength, 4 MiB.
 	DefaultMaxRequestBytes = 4 << 20
 )
@@ -317,16 +317,19 @@ func WithAssignmentsReplaced() Option { return func(s *Server) { s.replaceAsg = 
 // "appended" to the seed's "User Manager Logic".
 func WithManagersAppended() Option { return func(s *Server) { s.appendMgrs = true } }
 
-// WithStringXMLData makes the server behave as a tenant whose WSDL types
-// xmlData and the results as s:string: it expects the payload escaped in
-// text (inline elements are a Fault) and answers the result escaped.
-func WithStringXMLData() Option { return func(s *Server) { s.asString = true } }
+// WithXMLDataAsString makes the server behave as a tenant whose WSDL types
+// xmlData and the results as s:string, the counterpart of the client's
+// option of that name: it expects the payload escaped in text (inline
+// elements are a Fault) and answers the result escaped.
+func WithXMLDataAsString() Option { return func(s *Server) { s.asString = true } }
 
-// WithTokenExpiry sets the lifetime of export API tokens.
-func WithTokenExpiry(d time.Duration) Option {
+// WithTokenLifetime sets the lifetime of export API tokens (the tenant's
+// Authentication.Jwt.Expire), the counterpart of the client's option of that
+// name.
+func WithTokenLifetime(d time.Duration) Option {
 	return func(s *Server) {
 		if d <= 0 {
-			s.fail(fmt.Errorf("cmotest: WithTokenExpiry(%v): must be positive", d))
+			s.fail(fmt.Errorf("cmotest: WithTokenLifetime(%v): must be positive", d))
 		}
 		s.tokenExpiry = d
 	}
@@ -372,7 +375,7 @@ func Start(opts ...Option) (*Server, error) {
 		groups:      names{},
 		infoFields:  names{},
 		entitiesOp:  cmo.OpAsyncAuditeesImport,
-		tokenExpiry: DefaultTokenExpiry,
+		tokenExpiry: DefaultTokenLifetime,
 		maxRequest:  DefaultMaxRequestBytes,
 		secret:      newSecret(),
 		clock:       time.Now,

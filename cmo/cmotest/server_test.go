@@ -236,7 +236,7 @@ func TestProtocolErrors(t *testing.T) {
 }
 
 func TestStringXMLData(t *testing.T) {
-	srv := cmotest.NewServer(t, cmotest.WithStringXMLData())
+	srv := cmotest.NewServer(t, cmotest.WithXMLDataAsString())
 	data := html.EscapeString(`<Users><User><LoginName>a</LoginName><FirstName>A</FirstName><LastName>B</LastName></User></Users>`)
 	_, answer := post(t, srv, textXML, cmo.Namespace+cmo.OpUserControlledImport, envelope("UserControlledImport", "cmoadmin", "cmoadmin15!", data))
 	var doc struct {
