@@ -2,6 +2,7 @@ package cmo
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hrbridge/hrbridge/internal/apierr"
 	"github.com/hrbridge/hrbridge/internal/soap"
 	"github.com/hrbridge/hrbridge/internal/transport"
 )
@@ -26,9 +28,11 @@ const (
 	// OpAsyncGroupsImport imports org units.
 	OpAsyncGroupsImport = "AsyncGroupsImport"
 	// OpAsyncAuditeesImport is the default name of the entities import,
-	// which the seed does not give: inferred from CMO's word for entities,
-	// "auditees" (CmoAuditeeFeed). Set the real one with
-	// WithEntitiesOperation.
+	// which the seed does not give: a guess, from CMO's word for entities,
+	// "auditees" (CmoAuditeeFeed), and the two other imports' names. Read
+	// the tenant's real one in its WSDL (the <wsdl:operation name="...">
+	// elements of HRImport.asmx?WSDL) and set it with WithEntitiesOperation;
+	// a wrong one fails with ErrNotFound.
 	OpAsyncAuditeesImport = "AsyncAuditeesImport"
 )
 
@@ -60,10 +64,11 @@ const (
 // (HRImport.asmx, SOAP 1.1) and the user export API (REST with a JWT). It is
 // safe for concurrent use.
 type Client struct {
-	cfg    config
-	t      *transport.Client
-	soap   *soap.Client
-	bearer *transport.Bearer
+	cfg        config
+	t          *transport.Client
+	soap       *soap.Client
+	bearer     *transport.Bearer
+	serviceURL string // the web service's URL, for errors
 }
 
 type config struct {
@@ -85,8 +90,9 @@ type Option func(*config) error
 
 // WithLogin sets the CMO login and password the client authenticates with:
 // in the body of every import call (<web:login>, <web:password>) and to
-// obtain export API tokens. Required. Neither ever appears in an error or a
-// log record.
+// obtain export API tokens. Required: every call of both services needs
+// them, so NewClient fails without it. Neither ever appears in an error or
+// a log record.
 func WithLogin(login, password string) Option {
 	return func(c *config) error {
 		if login == "" || password == "" {
@@ -103,8 +109,8 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error { return c.tc.SetHTTPClient(hc) }
 }
 
-// WithRetry sets how many times a failed request may be sent again (0 turns
-// retries off) and the longest wait between attempts, which also caps a
+// WithRetry sets how many times a failed request may be sent again
+// (WithRetry(0, ...) turns retries off) and the longest wait between attempts, which also caps a
 // server's Retry-After. Reads (the export, tokens) are retried on 429, 502,
 // 503, 504 and broken connections; an import call only on 429, which CMO
 // answers without acting: it is never sent twice behind the caller's back.
@@ -128,8 +134,14 @@ func WithMaxBodyBytes(n int64) Option {
 	return func(c *config) error { return c.tc.SetMaxBodyBytes(n) }
 }
 
+// WithRootCAs makes the client trust only the certificate authorities of
+// pool: a company's own CA, or a cmotest server's (Server.RootCAs).
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *config) error { return c.tc.SetRootCAs(pool) }
+}
+
 // WithInsecureHTTP allows a plain http:// base URL, for the cmotest fake on
-// loopback. Credentials then cross the wire unencrypted.
+// loopback and tests. Credentials then cross the wire unencrypted.
 func WithInsecureHTTP() Option {
 	return func(c *config) error {
 		c.tc.AllowHTTP = true
@@ -164,8 +176,10 @@ func WithUsersOperation(op string) Option {
 }
 
 // WithEntitiesOperation sets the name of the entities import operation, which
-// the seed does not give; the default is OpAsyncAuditeesImport. Read it from
-// the tenant's WSDL (HRImport.asmx?WSDL). Its SOAPAction is Namespace + op.
+// the seed does not give; the default, OpAsyncAuditeesImport, is a guess.
+// Read the real one from the tenant's WSDL (HRImport.asmx?WSDL, its
+// <wsdl:operation> names). Its SOAPAction is Namespace + op. An operation the
+// tenant does not have fails with ErrNotFound.
 func WithEntitiesOperation(op string) Option {
 	return func(c *config) error {
 		if !xmlName(op) {
@@ -237,7 +251,10 @@ func WithTokenLifetime(d time.Duration) Option {
 
 // NewClient returns a client of the tenant at baseURL, such as
 // "https://acme.cmo-compliance.com" (or "https://acme-staging..."). The
-// options must include WithLogin.
+// options must include WithLogin. The base URL's path is the prefix of every
+// request ("https://host/cmo" calls "https://host/cmo/webservice/HRImport.asmx");
+// a base URL with a query or a fragment is refused, and so is http://
+// without WithInsecureHTTP.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	cfg := config{
 		batchSize:     DefaultBatchSize,
@@ -248,11 +265,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
-			return nil, err
+			return nil, ownPrefix(err)
 		}
 	}
 	if cfg.login == "" {
-		return nil, errors.New("cmo: NewClient: WithLogin is required")
+		return nil, errors.New("cmo: NewClient: WithLogin is required: the import and the export both need a CMO login and password")
 	}
 	c := &Client{cfg: cfg}
 	c.bearer = transport.NewBearer(c.fetchToken, tokenEarly)
@@ -264,10 +281,11 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	tc.BaseURL, tc.Auth, tc.Secrets = baseURL, auth, []string{cfg.login, cfg.password}
 	t, err := transport.New(tc)
 	if err != nil {
-		return nil, fmt.Errorf("cmo: %w", err)
+		return nil, ownPrefix(err)
 	}
 	c.t = t
 	c.soap = soap.New(t, ServicePath)
+	c.serviceURL = t.BaseURL().JoinPath(ServicePath).String()
 	return c, nil
 }
 
@@ -287,20 +305,31 @@ func (a apiAuth) Authorize(ctx context.Context, req *http.Request) error {
 
 func (a apiAuth) Invalidate() { a.b.Invalidate() }
 
+// ownPrefix gives an error of the shared layers (an option's setter, the
+// transport), which start "hrbridge: ", the package's prefix instead.
+func ownPrefix(err error) error {
+	if msg, ok := strings.CutPrefix(err.Error(), "hrbridge: "); ok {
+		return errors.New("cmo: " + msg)
+	}
+	return err
+}
+
 // apiError turns an error of the transport or the SOAP layer into an
-// *APIError that callers outside the module can inspect; other errors (no
-// response, context ended) are wrapped as they are.
+// *APIError: a SOAP Fault with its faultcode and faultstring (an operation
+// the service does not have is ErrNotFound), an HTTP error with its status
+// and a snippet of its body, a request that got no answer with its cause.
 func (c *Client) apiError(op string, err error) error {
 	var f *soap.Fault
 	if errors.As(err, &f) {
-		return &APIError{Op: op, StatusCode: f.HTTPStatus, Code: strings.TrimSpace(f.Code), Message: c.t.Redact(strings.TrimSpace(f.String))}
+		e := &APIError{
+			Package: pkg, Op: op, Method: http.MethodPost, URL: c.serviceURL,
+			StatusCode: f.HTTPStatus, Code: strings.TrimSpace(f.Code), Message: apierr.Snippet(c.t.Redact(f.String)),
+			Attempts: f.Attempts, RequestID: apierr.RequestID(f.Header),
+		}
+		if f.UnknownAction() {
+			e.Kind = ErrNotFound
+		}
+		return e
 	}
-	var he *transport.HTTPError
-	if errors.As(err, &he) {
-		return &APIError{Op: op, StatusCode: he.StatusCode, Message: truncate(strings.TrimSpace(c.t.Redact(string(he.Body))), 512)}
-	}
-	if strings.HasPrefix(err.Error(), "cmo: ") {
-		return err
-	}
-	return fmt.Errorf("cmo: %s: %w", op, err)
+	return apierr.FromTransport(pkg, op, err)
 }

@@ -4,34 +4,67 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/hrbridge/hrbridge/internal/apierr"
 )
 
-// Sentinel errors, for errors.Is.
+// APIError is a call CMO refused or failed: a SOAP Fault, an HTTP error
+// status, an HTML page where a SOAP envelope or JSON was expected
+// (ErrUnexpectedContent), or a result document refusing the login and
+// password (StatusCode 200, Code "False", Kind ErrUnauthorized). Its Op is the
+// SOAP operation ("UserControlledImport") or the REST call ("POST
+// /api/token"); its text starts with "cmo: " and has secrets removed. It is
+// the same type in every hrbridge package.
+type APIError = apierr.Error
+
+// The sentinels every hrbridge package shares, for errors.Is; an *APIError is
+// one of them by its HTTP status or by its Kind.
 var (
-	// ErrInvalid: records failed validation; nothing was sent (*ValidationError).
-	ErrInvalid = errors.New("cmo: invalid records")
-	// ErrUnauthorized: CMO refused the login and password ("Login or password
-	// is incorrect."), or the export API refused them or the token (401).
-	ErrUnauthorized = errors.New("cmo: login or password refused")
+	// ErrUnauthorized: CMO refused the login and password ("Login or
+	// password is incorrect." in a result document), or the export API
+	// refused them or the token (401).
+	ErrUnauthorized = apierr.ErrUnauthorized
 	// ErrForbidden: the login lacks a permission (403); the export needs
 	// "Allow Edit Users" and "Allow Edit User Assignments".
-	ErrForbidden = errors.New("cmo: permission denied")
-	// ErrNotFound: no such endpoint (404), such as an operation a tenant
-	// does not have.
-	ErrNotFound = errors.New("cmo: not found")
+	ErrForbidden = apierr.ErrForbidden
+	// ErrNotFound: no such endpoint (404), or an operation the service does
+	// not have (ASP.NET's Fault "Server did not recognize the value of HTTP
+	// Header SOAPAction"), such as an entities operation of another name.
+	ErrNotFound = apierr.ErrNotFound
+	// ErrConflict: HTTP 409.
+	ErrConflict = apierr.ErrConflict
+	// ErrRateLimited: HTTP 429, after the retries allowed.
+	ErrRateLimited = apierr.ErrRateLimited
+	// ErrUnavailable: HTTP 5xx (a SOAP Fault comes with 500), or no
+	// response at all, after the retries allowed.
+	ErrUnavailable = apierr.ErrUnavailable
+	// ErrInvalid: records failed validation; nothing was sent
+	// (*ValidationError).
+	ErrInvalid = apierr.ErrInvalid
+	// ErrUnexpectedContent: an HTML page (a login page, a proxy, a wrong
+	// URL) where a SOAP envelope or JSON was expected.
+	ErrUnexpectedContent = apierr.ErrUnexpectedContent
+)
 
-	// ErrPartiallyCompleted: an import's outcome was "Partially completed"
-	// (*ImportError).
-	ErrPartiallyCompleted = errors.New("cmo: import partially completed")
-	// ErrImportFailed: an import's outcome was False (*ImportError).
-	ErrImportFailed = errors.New("cmo: import failed")
+// The sentinels of CMO's imports, beside the shared ones.
+var (
+	// ErrImportFailed: CMO did not save every record of an import, or its
+	// counts contradict its records (*ImportError). An import is judged by
+	// what CMO says of each record and by its counts, not by its outcome
+	// word: the seed's own successful import answers "Partially completed".
+	ErrImportFailed = errors.New("cmo: import not completed")
 	// ErrCountMismatch: CMO's "Total" differs from the number of records
-	// sent in a call: some records were not read (*ImportError).
-	ErrCountMismatch = errors.New("cmo: CMO did not count every record sent")
+	// sent in a call, or its "Imported" from the records its log says it
+	// saved (*ImportError).
+	ErrCountMismatch = errors.New("cmo: CMO's counts differ from the records sent")
 
 	// ErrRejected: CMO did not save a record (*RecordError). The errors
 	// below say why, when CMO's message tells.
 	ErrRejected = errors.New("cmo: record not saved")
+	// ErrUnconfirmed: CMO answered without saying what became of a record
+	// (its log does not name it, as an asynchronous import may not): it may
+	// or may not be saved (*RecordError).
+	ErrUnconfirmed = errors.New("cmo: CMO did not say whether the record was saved")
 	// ErrMissingName: "First Name/ LastName field missing".
 	ErrMissingName = errors.New("cmo: first or last name missing")
 	// ErrBadDate: a date CMO could not read ("Data in incorrect format").
@@ -46,63 +79,17 @@ var (
 	ErrUserGroupNotFound = errors.New("cmo: user group not found")
 )
 
-// APIError is a refusal by CMO: a SOAP Fault, an HTTP error status, or a
-// result document refusing the credentials. Its text has secrets removed.
-type APIError struct {
-	// Op is the SOAP operation ("UserControlledImport") or the REST call
-	// ("POST /api/token").
-	Op string
-	// StatusCode is the HTTP status; 200 for a refusal in a result document.
-	StatusCode int
-	// Code is the SOAP faultcode ("soap:Client"), or the result of the
-	// import ("False").
-	Code string
-	// Message is the server's explanation: the faultstring, the result's
-	// log line, or the start of the response body.
-	Message string
+// pkg is the package name every APIError carries, its text's prefix.
+const pkg = "cmo"
 
-	sentinel error
-}
-
-func (e *APIError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "cmo: %s: ", e.Op)
-	switch {
-	case e.Code != "" && e.StatusCode != 200:
-		fmt.Fprintf(&b, "HTTP %d, %s", e.StatusCode, e.Code)
-	case e.Code != "":
-		b.WriteString(e.Code)
-	default:
-		fmt.Fprintf(&b, "HTTP %d", e.StatusCode)
-	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
-	}
-	return b.String()
-}
-
-// Is reports whether e is an instance of target: ErrUnauthorized,
-// ErrForbidden or ErrNotFound.
-func (e *APIError) Is(target error) bool {
-	if e.sentinel != nil && target == e.sentinel {
-		return true
-	}
-	switch e.StatusCode {
-	case 401:
-		return target == ErrUnauthorized
-	case 403:
-		return target == ErrForbidden
-	case 404:
-		return target == ErrNotFound
-	}
-	return false
-}
-
-// RecordError says why CMO did not save one record, in CMO's own words.
+// RecordError says why a record is not known to be saved: CMO did not save
+// it (StatusFailed, ErrRejected), in CMO's own words; CMO did not say, or
+// the call got no answer (StatusUnknown, ErrUnconfirmed); the call was not
+// made (StatusNotSent).
 type RecordError struct {
-	Kind string // "user", "org unit" or "entity"
-	Key  string // LoginName, OrgName or EntityName
+	Kind   string // "user", "org unit" or "entity"
+	Key    string // LoginName, OrgName or EntityName
+	Status Status // StatusFailed, StatusUnknown or StatusNotSent
 	// Messages are the lines CMO logged for the record.
 	Messages []string
 
@@ -110,6 +97,12 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
+	switch e.Status {
+	case StatusUnknown:
+		return fmt.Sprintf("cmo: %s %q: not known to be saved: CMO's answer does not say", e.Kind, e.Key)
+	case StatusNotSent:
+		return fmt.Sprintf("cmo: %s %q: not sent, as an earlier call failed", e.Kind, e.Key)
+	}
 	msg := strings.Join(e.Messages, "; ")
 	if msg == "" {
 		msg = "no reason given"
@@ -117,11 +110,15 @@ func (e *RecordError) Error() string {
 	return fmt.Sprintf("cmo: %s %q not saved: %s", e.Kind, e.Key, msg)
 }
 
-// Is reports whether target is ErrRejected or a reason CMO's messages give
-// (ErrOrgUnitNotFound, ErrBadDate, ...).
+// Is reports whether target is ErrRejected (a record CMO did not save),
+// ErrUnconfirmed (a record CMO said nothing of) or a reason CMO's messages
+// give (ErrOrgUnitNotFound, ErrBadDate, ...).
 func (e *RecordError) Is(target error) bool {
-	if target == ErrRejected {
-		return true
+	switch {
+	case target == ErrRejected:
+		return e.Status == StatusFailed
+	case target == ErrUnconfirmed:
+		return e.Status == StatusUnknown
 	}
 	for _, r := range e.reasons {
 		if r == target {
@@ -166,9 +163,11 @@ func reasonsOf(messages []string) []error {
 	return out
 }
 
-// ImportError reports an import CMO did not fully complete. Result holds
-// every record's outcome; Unwrap gives the *RecordError of each record not
-// saved, so errors.Is(err, ErrOrgUnitNotFound) works on the whole import.
+// ImportError reports an import whose records CMO did not all save, or
+// whose counts contradict its records. Result holds every record's outcome;
+// Unwrap gives the *RecordError of each record not known to be saved, so
+// errors.Is(err, ErrOrgUnitNotFound) works on the whole import. It matches
+// ErrImportFailed, and ErrCountMismatch when a call's counts are wrong.
 type ImportError struct {
 	Result *ImportResult
 }
@@ -176,10 +175,19 @@ type ImportError struct {
 func (e *ImportError) Error() string {
 	r := e.Result
 	var b strings.Builder
-	fmt.Fprintf(&b, "cmo: %s: %s", r.Operation, r.Outcome)
+	fmt.Fprintf(&b, "cmo: %s (CMO answered %q)", r.Operation, r.Outcome)
 	failed := r.failed()
 	if len(failed) > 0 {
-		fmt.Fprintf(&b, ": %d of %d %s not saved", len(failed), len(r.Records), plural(r.kind, len(r.Records)))
+		rejected := 0
+		for _, err := range failed {
+			if errors.Is(err, ErrRejected) {
+				rejected++
+			}
+		}
+		fmt.Fprintf(&b, ": of %d %s, %d not saved", len(r.Records), plural(r.kind, len(r.Records)), rejected)
+		if n := len(failed) - rejected; n > 0 {
+			fmt.Fprintf(&b, ", %d not confirmed", n)
+		}
 		for i, err := range failed {
 			if i == 3 {
 				b.WriteString(", ...")
@@ -192,13 +200,11 @@ func (e *ImportError) Error() string {
 			b.WriteString(sep)
 			b.WriteString(strings.TrimPrefix(err.Error(), "cmo: "))
 		}
-		if len(failed) > 0 {
-			b.WriteString(")")
-		}
+		b.WriteString(")")
 	}
 	for _, bt := range r.Batches {
 		if bt.mismatch() {
-			fmt.Fprintf(&b, "; call %d sent %d %s, CMO counted Total: %d", bt.Call, bt.Sent, plural(r.kind, bt.Sent), bt.Total)
+			fmt.Fprintf(&b, "; call %d sent %d %s and its log says %d saved, but CMO counted Imported: %d Total: %d", bt.Call, bt.Sent, plural(r.kind, bt.Sent), bt.saved, bt.Imported, bt.Total)
 		}
 		for _, m := range bt.Messages {
 			fmt.Fprintf(&b, "; %s", m)
@@ -207,14 +213,12 @@ func (e *ImportError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is ErrPartiallyCompleted, ErrImportFailed or
-// ErrCountMismatch, as the result says.
+// Is reports whether target is ErrImportFailed (always) or ErrCountMismatch
+// (when a call's counts are wrong).
 func (e *ImportError) Is(target error) bool {
 	switch target {
-	case ErrPartiallyCompleted:
-		return e.Result.Outcome == OutcomePartial
 	case ErrImportFailed:
-		return e.Result.Outcome == OutcomeFalse
+		return true
 	case ErrCountMismatch:
 		for _, b := range e.Result.Batches {
 			if b.mismatch() {
@@ -225,7 +229,7 @@ func (e *ImportError) Is(target error) bool {
 	return false
 }
 
-// Unwrap returns the errors of the records CMO did not save.
+// Unwrap returns the errors of the records not known to be saved.
 func (e *ImportError) Unwrap() []error { return e.Result.failed() }
 
 func plural(kind string, n int) string {

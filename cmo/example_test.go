@@ -42,7 +42,7 @@ func ExampleClient_ImportUsers() {
 	for _, r := range res.Records {
 		fmt.Println(r.Key, r.Status, r.Messages)
 	}
-	fmt.Println(errors.Is(err, cmo.ErrPartiallyCompleted), errors.Is(err, cmo.ErrOrgUnitNotFound))
+	fmt.Println(errors.Is(err, cmo.ErrImportFailed), errors.Is(err, cmo.ErrOrgUnitNotFound))
 	// Output:
 	// Partially completed - imported 1 of 2
 	// JSmith saved []
@@ -149,6 +149,59 @@ func ExampleClient_ExportUsers() {
 	// ann ann
 	// bob bob
 	// cy cy
+}
+
+// ExportUsersPage reads the export one page at a time, for a job that
+// stores where it got to (Next) and resumes from there.
+func ExampleClient_ExportUsersPage() {
+	srv, err := cmotest.Start()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	for _, login := range []string{"ann", "bob", "cy"} {
+		srv.PutUser(cmotest.User{LoginName: login, Fields: map[string]string{"FirstName": login, "LastName": "X"}})
+	}
+	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(srv.Username, srv.Password), cmo.WithInsecureHTTP())
+	if err != nil {
+		log.Fatal(err)
+	}
+	next := "" // the first page; a resumed job starts from its stored Next
+	for {
+		p, err := c.ExportUsersPage(context.Background(), cmo.ExportQuery{PerPage: 2}, next)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("a page of %d, next %q\n", len(p.Items), p.Next)
+		if p.Next == "" {
+			break
+		}
+		next = p.Next // store it: the checkpoint
+	}
+	// Output:
+	// a page of 2, next "2"
+	// a page of 1, next ""
+}
+
+// The fake over HTTPS: the client trusts its CA with WithRootCAs, as it
+// would trust a company's own.
+func ExampleWithRootCAs() {
+	srv, err := cmotest.Start(cmotest.WithTLS(), cmotest.WithLogin("hr-sync", "an0ther-secret"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := cmo.NewClient(srv.URL, cmo.WithLogin(srv.Username, srv.Password), cmo.WithRootCAs(srv.RootCAs()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := c.ImportUsers(context.Background(), []cmo.User{{LoginName: "JSmith", FirstName: cmo.Some("John"), LastName: cmo.Some("Smith")}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Records[0].Key, res.Records[0].Status)
+	// Output:
+	// JSmith saved
 }
 
 func ExampleValidationError() {

@@ -12,12 +12,13 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hrbridge/hrbridge/internal/apierr"
 	"github.com/hrbridge/hrbridge/internal/civil"
+	"github.com/hrbridge/hrbridge/internal/paging"
 	"github.com/hrbridge/hrbridge/internal/transport"
 )
 
@@ -47,11 +48,11 @@ type ExportQuery struct {
 func (q ExportQuery) perPage() (int, error) {
 	switch {
 	case !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From):
-		return 0, fmt.Errorf("cmo: export: To %s is before From %s", q.To.UTC().Format(TimeLayout), q.From.UTC().Format(TimeLayout))
+		return 0, fmt.Errorf("cmo: export: To %s is before From %s: %w", q.To.UTC().Format(TimeLayout), q.From.UTC().Format(TimeLayout), ErrInvalid)
 	case q.PerPage == 0:
 		return DefaultPerPage, nil
 	case q.PerPage < 1 || q.PerPage > MaxPerPage:
-		return 0, fmt.Errorf("cmo: export: PerPage %d is not between 1 and %d", q.PerPage, MaxPerPage)
+		return 0, fmt.Errorf("cmo: export: PerPage %d is not between 1 and %d: %w", q.PerPage, MaxPerPage, ErrInvalid)
 	}
 	return q.PerPage, nil
 }
@@ -98,66 +99,83 @@ func (u *ExportedUser) DeactivatedOn(day Date) bool {
 		(u.DeactivationEnd.IsZero() || !day.After(u.DeactivationEnd))
 }
 
-// ExportPage is one page of an export.
-type ExportPage struct {
-	Number int // from 1
-	Users  []ExportedUser
-	// More reports a full page: the API gives no total, so another page
-	// may follow. The page after the last full one is empty.
-	More bool
-}
+// Page is one page of a list: its items, what asks for the next page ("" after
+// the last), and the list's total (-1: the export API gives none).
+type Page[T any] = paging.Page[T]
 
 // ExportUsers returns every user of the export, page after page as the
 // caller ranges (GET /api/export/exportusers). It stops at the first error,
-// which it yields; a page equal to the one before it is an error (a server
-// ignoring the page parameter would otherwise loop for ever).
+// which it yields. A page the server has already sent stops it with an error
+// wrapping paging's ErrRepeatedPage: a server ignoring the page parameter
+// would otherwise make it loop for ever.
 //
 // The client obtains a token (POST /api/token with its login and password),
 // renews it shortly before the expiry its exp claim gives, and once more when
 // the API answers 401. Source: "HR Integration Instructions", "Call the API".
 func (c *Client) ExportUsers(ctx context.Context, q ExportQuery) iter.Seq2[ExportedUser, error] {
 	return func(yield func(ExportedUser, error) bool) {
-		var prev []string
-		for page := 1; ; page++ {
+		var guard paging.Guard
+		for next := ""; ; {
 			if err := ctx.Err(); err != nil {
-				yield(ExportedUser{}, fmt.Errorf("cmo: export: %w", err))
+				yield(ExportedUser{}, &APIError{Package: pkg, Op: opExport, Err: err})
 				return
 			}
-			p, err := c.ExportUsersPage(ctx, q, page)
+			p, err := c.ExportUsersPage(ctx, q, next)
 			if err != nil {
 				yield(ExportedUser{}, err)
 				return
 			}
-			keys := make([]string, len(p.Users))
-			for i := range p.Users {
-				keys[i] = p.Users[i].LoginName
-			}
-			if len(keys) > 0 && slices.Equal(keys, prev) {
-				yield(ExportedUser{}, fmt.Errorf("cmo: export: page %d repeats page %d: the server seems to ignore the page parameter", page, page-1))
+			if err := guard.Seen(pageKey(p.Items)); err != nil {
+				yield(ExportedUser{}, fmt.Errorf("cmo: %s: page %s: %w", opExport, pageNumber(next), err))
 				return
 			}
-			for _, u := range p.Users {
+			for _, u := range p.Items {
 				if !yield(u, nil) {
 					return
 				}
 			}
-			if !p.More {
+			if p.Next == "" {
 				return
 			}
-			prev = keys
+			next = p.Next
 		}
 	}
 }
 
-// ExportUsersPage returns page number page (from 1) of the export, for a
-// caller that checkpoints page by page.
-func (c *Client) ExportUsersPage(ctx context.Context, q ExportQuery, page int) (*ExportPage, error) {
+// opExport is the Op of the export's errors.
+const opExport = "GET " + ExportUsersPath
+
+// pageKey identifies a page by its users' login names, the export's keys.
+func pageKey(users []ExportedUser) string {
+	if len(users) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d:%q:%q", len(users), users[0].LoginName, users[len(users)-1].LoginName)
+}
+
+// pageNumber is the page number next asks for: "1" for "".
+func pageNumber(next string) string {
+	if next == "" {
+		return "1"
+	}
+	return next
+}
+
+// ExportUsersPage returns one page of the export, for a caller that
+// checkpoints page by page: next is "" for the first page, then the Next of
+// the page before (the export API's page number), until a page's Next is "".
+// A page shorter than PerPage is the last; the API gives no total, so Total
+// is -1, and the page after the last full one may be empty.
+func (c *Client) ExportUsersPage(ctx context.Context, q ExportQuery, next string) (*Page[ExportedUser], error) {
 	perPage, err := q.perPage()
 	if err != nil {
 		return nil, err
 	}
-	if page < 1 {
-		return nil, fmt.Errorf("cmo: export: page %d: pages count from 1", page)
+	page := 1
+	if next != "" {
+		if page, err = strconv.Atoi(next); err != nil || page < 1 {
+			return nil, fmt.Errorf("cmo: export: next %q is not a page number (pages count from 1): %w", truncate(next, 40), ErrInvalid)
+		}
 	}
 	query := url.Values{"page": {strconv.Itoa(page)}, "perPage": {strconv.Itoa(perPage)}}
 	if !q.From.IsZero() {
@@ -170,24 +188,43 @@ func (c *Client) ExportUsersPage(ctx context.Context, q ExportQuery, page int) (
 	// failure to authorize as text.
 	slot := new(tokenError)
 	ctx = context.WithValue(ctx, tokenErrorKey{}, slot)
-	const op = "GET " + ExportUsersPath
 	resp, err := c.t.Do(ctx, &transport.Request{Method: http.MethodGet, Path: ExportUsersPath, Query: query, Header: http.Header{"Accept": {"application/json"}}})
 	if err != nil {
 		if slot.err != nil {
 			return nil, slot.err
 		}
-		return nil, c.apiError(op, err)
+		return nil, c.apiError(opExport, err)
 	}
 	defer resp.Body.Close()
+	if err := apierr.CheckContent(pkg, opExport, resp, "JSON"); err != nil {
+		return nil, err
+	}
 	users, err := decodeExportPage(resp.Body)
 	if err != nil {
-		var tooLarge *transport.BodyTooLargeError
-		if errors.As(err, &tooLarge) {
-			return nil, fmt.Errorf("cmo: %s: %w", op, tooLarge)
-		}
-		return nil, fmt.Errorf("cmo: %s: page %d: %s", op, page, c.t.Redact(err.Error()))
+		return nil, c.badAnswer(opExport, resp, fmt.Sprintf("page %d", page), err)
 	}
-	return &ExportPage{Number: page, Users: users, More: len(users) >= perPage}, nil
+	p := &Page[ExportedUser]{Items: users, Total: -1}
+	if len(users) >= perPage {
+		p.Next = strconv.Itoa(page + 1)
+	}
+	return p, nil
+}
+
+// badAnswer is the *APIError of a successful response whose body could not
+// be read: ErrUnexpectedContent, or the body's *transport.BodyTooLargeError.
+func (c *Client) badAnswer(op string, resp *http.Response, what string, err error) *APIError {
+	e := &APIError{
+		Package: pkg, Op: op, StatusCode: resp.StatusCode, RequestID: apierr.RequestID(resp.Header),
+		Message: apierr.Snippet(what + ": " + c.t.Redact(err.Error())), Kind: ErrUnexpectedContent,
+	}
+	if resp.Request != nil {
+		e.Method, e.URL = resp.Request.Method, resp.Request.URL.Redacted()
+	}
+	var tl *transport.BodyTooLargeError
+	if errors.As(err, &tl) {
+		e.Kind, e.Err, e.Message = nil, tl, ""
+	}
+	return e
 }
 
 type tokenErrorKey struct{}
@@ -219,16 +256,20 @@ func (c *Client) fetchToken(ctx context.Context) (tok string, exp time.Time, err
 		return "", time.Time{}, c.apiError(op, err)
 	}
 	defer resp.Body.Close()
+	if err := apierr.CheckContent(pkg, op, resp, "a token"); err != nil {
+		return "", time.Time{}, err
+	}
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxTokenBytes+1))
 	if err != nil {
 		return "", time.Time{}, c.apiError(op, err)
 	}
 	if len(b) > maxTokenBytes {
-		return "", time.Time{}, fmt.Errorf("cmo: %s: the answer exceeds %d bytes", op, maxTokenBytes)
+		err = fmt.Errorf("the answer exceeds %d bytes", maxTokenBytes)
+	} else {
+		tok, err = parseToken(b)
 	}
-	tok, err = parseToken(b)
 	if err != nil {
-		return "", time.Time{}, fmt.Errorf("cmo: %s: %s", op, c.t.Redact(err.Error()))
+		return "", time.Time{}, c.badAnswer(op, resp, "the token", err)
 	}
 	exp, ok := tokenExpiry(tok)
 	if !ok {
@@ -504,7 +545,7 @@ func parseExportDate(s string) (Date, error) {
 	case s == "":
 		return Date{}, nil
 	case len(s) == 10 && s[2] == '.':
-		return ParseDate(s)
+		return ParseDMYDate(s)
 	case len(s) > 10 && (s[10] == 'T' || s[10] == ' '):
 		s = s[:10]
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hrbridge/hrbridge/cmo"
 	"github.com/hrbridge/hrbridge/cmo/cmotest"
+	"github.com/hrbridge/hrbridge/internal/paging"
 )
 
 // putUsers stores n users in srv directly.
@@ -134,7 +135,7 @@ func TestExportQueryValidation(t *testing.T) {
 			t.Errorf("%+v accepted", q)
 		}
 	}
-	if _, err := c.ExportUsersPage(context.Background(), cmo.ExportQuery{}, 0); err == nil {
+	if _, err := c.ExportUsersPage(context.Background(), cmo.ExportQuery{}, "0"); err == nil {
 		t.Error("page 0 accepted")
 	}
 	if n := len(srv.Requests()); n != 0 {
@@ -146,7 +147,7 @@ func TestExportQueryValidation(t *testing.T) {
 // sooner than the client's margin) is renewed before a request, not after a
 // refusal.
 func TestTokenRenewedBeforeExpiry(t *testing.T) {
-	srv := cmotest.NewServer(t, cmotest.WithTokenExpiry(10*time.Second))
+	srv := cmotest.NewServer(t, cmotest.WithTokenLifetime(10*time.Second))
 	putUsers(srv, 5)
 	if _, err := collect(t, newClient(t, srv), cmo.ExportQuery{PerPage: 2}); err != nil {
 		t.Fatal(err)
@@ -164,12 +165,12 @@ func TestExpiredToken(t *testing.T) {
 	putUsers(srv, 4)
 	c := newClient(t, srv)
 	ctx := context.Background()
-	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{PerPage: 2}, 1); err != nil {
+	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{PerPage: 2}, ""); err != nil {
 		t.Fatal(err)
 	}
-	srv.Advance(cmotest.DefaultTokenExpiry + time.Minute)
-	p, err := c.ExportUsersPage(ctx, cmo.ExportQuery{PerPage: 2}, 2)
-	if err != nil || len(p.Users) != 2 || p.Users[0].LoginName != "u0002" {
+	srv.Advance(cmotest.DefaultTokenLifetime + time.Minute)
+	p, err := c.ExportUsersPage(ctx, cmo.ExportQuery{PerPage: 2}, "2")
+	if err != nil || len(p.Items) != 2 || p.Items[0].LoginName != "u0002" {
 		t.Fatalf("%+v, %v", p, err)
 	}
 	if calls := exportCalls(srv); len(calls) != 3 || srv.TokensIssued() != 2 {
@@ -183,11 +184,11 @@ func TestRejectedToken(t *testing.T) {
 	putUsers(srv, 3)
 	c := newClient(t, srv)
 	ctx := context.Background()
-	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, 1); err != nil {
+	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	srv.RotateSecret()
-	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, 1); err != nil {
+	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if srv.TokensIssued() != 2 {
@@ -201,7 +202,7 @@ func TestTokenRefusedTwice(t *testing.T) {
 	c := newClient(t, srv)
 	srv.Faults.Push(cmotest.Fault{Status: 401, Body: `{"Message":"Authorization has been denied for this request."}`, Times: 2,
 		Match: func(r *http.Request) bool { return r.URL.Path == cmo.ExportUsersPath }})
-	_, err := c.ExportUsersPage(context.Background(), cmo.ExportQuery{}, 1)
+	_, err := c.ExportUsersPage(context.Background(), cmo.ExportQuery{}, "")
 	var ae *cmo.APIError
 	if !errors.As(err, &ae) || !errors.Is(err, cmo.ErrUnauthorized) || ae.StatusCode != 401 || ae.Op != "GET /api/export/exportusers" {
 		t.Errorf("err = %v", err)
@@ -259,7 +260,7 @@ func TestExportRepeatedPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	users, err := collect(t, c, cmo.ExportQuery{PerPage: 2})
-	if err == nil || !strings.Contains(err.Error(), "page 2 repeats page 1") || len(users) != 2 {
+	if !errors.Is(err, paging.ErrRepeatedPage) || !strings.Contains(err.Error(), "page 2") || len(users) != 2 {
 		t.Errorf("%d users, err %v", len(users), err)
 	}
 }

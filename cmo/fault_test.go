@@ -56,8 +56,8 @@ func TestImportBadAnswers(t *testing.T) {
 	}{
 		{cmotest.Fault{Truncate: true}, "malformed"},
 		{cmotest.Fault{Garble: true}, "malformed"},
-		{cmotest.Fault{Status: 500, Body: "<html><body>Runtime Error</body></html>"}, "HTTP 500: <html><body>Runtime Error"},
-		{cmotest.Fault{Status: 404, Body: "Not Found"}, "HTTP 404"},
+		{cmotest.Fault{Status: 500, Body: "<html><head><title>Runtime Error</title></head><body>Runtime Error</body></html>"}, "500 Internal Server Error: an HTML page (Runtime Error)"},
+		{cmotest.Fault{Status: 404, Body: "Not Found"}, "404 Not Found: Not Found"},
 	} {
 		srv := cmotest.NewServer(t)
 		srv.Faults.Push(tc.fault)
@@ -115,7 +115,7 @@ func TestExportFaults(t *testing.T) {
 		{cmotest.Fault{Drop: true, Match: isExport}, true, ""},
 		{cmotest.Fault{Truncate: true, Match: isExport}, false, "page 1"},
 		{cmotest.Fault{Garble: true, Match: isExport}, false, "page 1"},
-		{cmotest.Fault{Status: 500, Body: `{"Message":"An error has occurred."}`, Match: isExport}, false, "HTTP 500"},
+		{cmotest.Fault{Status: 500, Body: `{"Message":"An error has occurred."}`, Match: isExport}, false, `500 Internal Server Error: {"Message":"An error has occurred."}`},
 	} {
 		srv := cmotest.NewServer(t)
 		putUsers(srv, 3)

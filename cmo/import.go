@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/hrbridge/hrbridge/cmo/internal/hrimport"
+	"github.com/hrbridge/hrbridge/internal/apierr"
 	"github.com/hrbridge/hrbridge/internal/soap"
 )
 
@@ -145,10 +147,11 @@ func (c *Client) run(ctx context.Context, j job) (*ImportResult, error) {
 	for i := range res.Records {
 		res.Records[i] = RecordResult{Key: j.key(i), Status: StatusNotSent}
 	}
+	defer res.explain()
 	bt := &batcher{j: j, size: c.cfg.batchSize}
 	for call := 1; ; call++ {
 		if err := ctx.Err(); err != nil {
-			return res, fmt.Errorf("cmo: %s: %w", j.op, err)
+			return res, &APIError{Package: pkg, Op: j.op, Err: err}
 		}
 		xmlData, batch, err := bt.next()
 		if err != nil {
@@ -173,9 +176,7 @@ func (c *Client) run(ctx context.Context, j job) (*ImportResult, error) {
 			c.cfg.progress(bt.pos, j.n)
 		}
 	}
-	if j.n == 0 {
-		return res, nil
-	}
+	res.explain()
 	if err := res.Err(); err != nil {
 		return res, err
 	}
@@ -246,18 +247,28 @@ func (c *Client) send(ctx context.Context, j job, res *ImportResult, call int, b
 				for _, i := range batch {
 					r := &res.Records[i]
 					r.Status = StatusFailed
-					r.Err = &RecordError{Kind: j.kind, Key: r.Key, Messages: []string{m}, reasons: []error{ErrUnauthorized}}
+					r.Err = &RecordError{Kind: j.kind, Key: r.Key, Status: StatusFailed, Messages: []string{m}, reasons: []error{ErrUnauthorized}}
 				}
-				return b, &APIError{Op: j.op, StatusCode: 200, Code: string(OutcomeFalse), Message: c.t.Redact(m), sentinel: ErrUnauthorized}
+				return b, &APIError{
+					Package: pkg, Op: j.op, Method: http.MethodPost, URL: c.serviceURL, StatusCode: http.StatusOK,
+					Code: string(OutcomeFalse), Message: apierr.Snippet(c.t.Redact(m)), Kind: ErrUnauthorized,
+				}
 			}
 		}
 	}
-	index := make(map[string]int, len(batch))
+	// A record's key is matched as CMO echoes it, and then without regard
+	// to case (CMO matches LoginName so).
+	exact := make(map[string]int, len(batch))
+	folded := make(map[string]int, len(batch))
 	for _, i := range batch {
-		index[strings.ToLower(res.Records[i].Key)] = i
+		exact[res.Records[i].Key] = i
+		folded[strings.ToLower(res.Records[i].Key)] = i
 	}
 	for _, blk := range p.blocks {
-		i, ok := index[strings.ToLower(strings.TrimSpace(blk.key))]
+		i, ok := exact[blk.key]
+		if !ok {
+			i, ok = folded[strings.ToLower(blk.key)]
+		}
 		if !ok {
 			b.Messages = append(b.Messages, fmt.Sprintf("CMO reported on %s %q, which this call did not carry: %s",
 				j.kind, blk.key, strings.Join(append([]string{string(blk.status)}, blk.messages...), "; ")))
@@ -266,7 +277,9 @@ func (c *Client) send(ctx context.Context, j job, res *ImportResult, call int, b
 		r := &res.Records[i]
 		r.Status, r.Messages, r.Err = blk.status, blk.messages, nil
 		if blk.status == StatusFailed {
-			r.Err = &RecordError{Kind: j.kind, Key: r.Key, Messages: blk.messages, reasons: reasonsOf(blk.messages)}
+			r.Err = &RecordError{Kind: j.kind, Key: r.Key, Status: StatusFailed, Messages: blk.messages, reasons: reasonsOf(blk.messages)}
+		} else {
+			b.saved++
 		}
 	}
 	return b, nil
@@ -278,7 +291,8 @@ func (c *Client) call(ctx context.Context, op string, xmlData []byte) (*parsedLo
 	out := &response{op: op}
 	// Not Idempotent: CMO adds the assignments it is sent, and the seed does
 	// not say that it ignores one it has already.
-	if err := c.soap.Do(ctx, soap.Call{Action: Namespace + op, Body: c.request(op, xmlData)}, out); err != nil {
+	check := func(resp *http.Response) error { return apierr.CheckContent(pkg, op, resp, "a SOAP envelope") }
+	if err := c.soap.Do(ctx, soap.Call{Action: Namespace + op, Body: c.request(op, xmlData), Check: check}, out); err != nil {
 		return nil, c.apiError(op, err)
 	}
 	doc, err := out.document()
@@ -287,7 +301,10 @@ func (c *Client) call(ctx context.Context, op string, xmlData []byte) (*parsedLo
 		p, err = parseLog(doc)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cmo: %s: malformed response: %s", op, c.t.Redact(err.Error()))
+		return nil, &APIError{
+			Package: pkg, Op: op, Method: http.MethodPost, URL: c.serviceURL, StatusCode: http.StatusOK,
+			Message: apierr.Snippet("malformed result document: " + c.t.Redact(err.Error())), Kind: ErrUnexpectedContent,
+		}
 	}
 	return p, nil
 }
@@ -334,7 +351,7 @@ func (r renamed) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
 type response struct {
 	op      string
 	found   bool
-	results *hrimport.UsersImportResults
+	results *resultDoc
 	text    strings.Builder
 }
 
@@ -380,13 +397,9 @@ func (r *response) readResult(d *xml.Decoder) error {
 				}
 				continue
 			}
-			if !strings.HasSuffix(t.Name.Local, "ImportResults") {
-				return fmt.Errorf("the result is <%s>, not <UsersImportResults>", truncate(t.Name.Local, 80))
-			}
-			// The seed shows only the users import's document: take any
-			// "...ImportResults" root.
-			t.Name.Local = "UsersImportResults"
-			r.results = new(hrimport.UsersImportResults)
+			// The seed shows only the users import's document: take its
+			// root whatever its name (see resultDoc).
+			r.results = new(resultDoc)
 			if err := d.DecodeElement(r.results, &t); err != nil {
 				return err
 			}
@@ -401,7 +414,7 @@ func (r *response) readResult(d *xml.Decoder) error {
 }
 
 // document returns the result document the answer carried.
-func (r *response) document() (*hrimport.UsersImportResults, error) {
+func (r *response) document() (*resultDoc, error) {
 	switch {
 	case !r.found:
 		return nil, fmt.Errorf("the answer has no <%sResult>", r.op)

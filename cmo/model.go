@@ -24,16 +24,17 @@ func Some[T any](v T) Opt[T] { return opt.Of(v) }
 // time package. The seed: "all date fields must be in the format DD.MM.YYYY".
 const DateLayout = "02.01.2006"
 
-// ParseDate parses a DD.MM.YYYY date, with two-digit day and month and a
-// four-digit year.
-func ParseDate(s string) (Date, error) { return civil.Parse(DateLayout, s) }
+// ParseDMYDate parses a DD.MM.YYYY date, with two-digit day and month and a
+// four-digit year. A day the month does not have (30.02.2024) is an error,
+// never another day.
+func ParseDMYDate(s string) (Date, error) { return civil.Parse(DateLayout, s) }
 
 // DateOf returns the date on which t falls in t's location: DateOf(time.Now())
 // is today where the program runs.
 func DateOf(t time.Time) Date { return civil.DateOf(t) }
 
-// FormatDate formats d as DD.MM.YYYY; the zero Date formats as "".
-func FormatDate(d Date) string { return d.Format(DateLayout) }
+// FormatDMYDate formats d as DD.MM.YYYY; the zero Date formats as "".
+func FormatDMYDate(d Date) string { return d.Format(DateLayout) }
 
 // User is one <User> block of the HR import, with every field of the seed's
 // "Fields to integrate" table. Only LoginName is always sent; every other

@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/hrbridge/hrbridge/cmo/internal/hrimport"
 )
 
 // Outcome is the overall result CMO gives an import, in <UsersImportResult>.
@@ -35,8 +33,10 @@ const (
 	// StatusFailed: CMO processed the record and did not save it; the
 	// record's Err says why.
 	StatusFailed Status = "failed"
-	// StatusUnknown: CMO's log does not mention the record, as an
-	// asynchronous import may not.
+	// StatusUnknown: CMO's answer does not say what became of the record
+	// (its log does not name it, as an asynchronous import may not), or the
+	// call got no answer (an outage, a dropped connection). The record's Err
+	// matches ErrUnconfirmed.
 	StatusUnknown Status = "unknown"
 	// StatusNotSent: the call that would have carried the record was not
 	// made, because an earlier call failed.
@@ -50,7 +50,8 @@ type RecordResult struct {
 	// Messages are the lines CMO logged about the record besides its
 	// progress lines: warnings for a saved record, reasons for a failed one.
 	Messages []string
-	// Err is the *RecordError of a record with StatusFailed, else nil.
+	// Err is nil for a record CMO saved (StatusSaved, StatusUpdated), else
+	// a *RecordError saying why it is not known to be saved.
 	Err error
 }
 
@@ -72,15 +73,23 @@ type BatchResult struct {
 	// Messages are the lines about no record in particular, other than
 	// progress and count lines ("Login or password is incorrect.").
 	Messages []string
+
+	saved int // records the log says were saved or updated
 }
 
-func (b *BatchResult) mismatch() bool { return b.Counted && b.Total != b.Sent }
+// mismatch reports counts that contradict the call: a Total other than the
+// records sent, or an Imported other than the records the log says saved.
+func (b *BatchResult) mismatch() bool {
+	return b.Counted && (b.Total != b.Sent || b.Imported != b.saved)
+}
 
 // ImportResult is the typed result of an import, over all its calls.
 type ImportResult struct {
 	Operation string // the SOAP operation used
-	// Outcome is True if every call's was, False if every call's was, and
-	// Partially completed otherwise.
+	// Outcome is CMO's word for the import: True if every call's was,
+	// False if every call's was, and Partially completed otherwise. It does
+	// not say whether the import succeeded (the seed's successful import
+	// answers "Partially completed"): Err does, from the records and counts.
 	Outcome Outcome
 	// The sums of the calls' counts.
 	Imported, Selected, Total, Reported int
@@ -91,23 +100,35 @@ type ImportResult struct {
 	kind string
 }
 
-// Err returns nil if CMO completed the import, else an *ImportError. The
-// methods that import return it already; Err serves a stored result.
+// Err returns nil if CMO saved every record (StatusSaved or StatusUpdated)
+// and its counts agree, else an *ImportError. The methods that import return
+// it already, unless a call failed (they then return the call's error); Err
+// serves a stored result.
 func (r *ImportResult) Err() error {
-	if r.Outcome == OutcomeTrue {
-		for i := range r.Batches {
-			if r.Batches[i].mismatch() {
-				return &ImportError{Result: r}
-			}
-		}
-		if len(r.failed()) == 0 {
-			return nil
+	for i := range r.Batches {
+		if r.Batches[i].mismatch() {
+			return &ImportError{Result: r}
 		}
 	}
-	return &ImportError{Result: r}
+	if len(r.failed()) > 0 {
+		return &ImportError{Result: r}
+	}
+	return nil
 }
 
-// failed returns the errors of the records CMO did not save.
+// explain gives every record not known to be saved a *RecordError, unless
+// it has one: a record CMO did not name, or a call never made, is never
+// left without an error.
+func (r *ImportResult) explain() {
+	for i := range r.Records {
+		rec := &r.Records[i]
+		if rec.Err == nil && rec.Status != StatusSaved && rec.Status != StatusUpdated {
+			rec.Err = &RecordError{Kind: r.kind, Key: rec.Key, Status: rec.Status}
+		}
+	}
+}
+
+// failed returns the errors of the records not known to be saved.
 func (r *ImportResult) failed() []error {
 	var errs []error
 	for _, rec := range r.Records {
@@ -173,11 +194,86 @@ type parsedLog struct {
 	blocks                              []logBlock
 }
 
+// resultDoc is a result document: CMO's outcome and its log lines. The seed
+// shows only the users import's (<UsersImportResults><UsersImportResult>
+// <Exceptions><Exception>); the element names of the other imports are not
+// documented, so they are read by shape, whatever their names: the child
+// named ...ImportResult, or else the first child holding only text, is the
+// outcome; the child named Exceptions, or else one holding elements, is the
+// log, one line per element it holds.
+type resultDoc struct {
+	outcome string
+	lines   []string
+}
+
+func (r *resultDoc) UnmarshalXML(d *xml.Decoder, _ xml.StartElement) error {
+	var outcomes []string // the text-only children, the ...ImportResult one first
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			text, lines, err := readChild(d)
+			if err != nil {
+				return err
+			}
+			switch {
+			case t.Name.Local == "Exceptions" || lines != nil:
+				r.lines = append(r.lines, lines...)
+			case strings.HasSuffix(t.Name.Local, "ImportResult"):
+				outcomes = append([]string{text}, outcomes...)
+			default:
+				outcomes = append(outcomes, text)
+			}
+		case xml.EndElement:
+			if len(outcomes) > 0 {
+				r.outcome = outcomes[0]
+			}
+			return nil
+		}
+	}
+}
+
+// readChild reads a child of the result document: its text, or, when it
+// holds elements, the text of each (nil lines when it holds none).
+func readChild(d *xml.Decoder) (string, []string, error) {
+	var text strings.Builder
+	var lines []string
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return "", nil, err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			text.Write(t)
+		case xml.StartElement:
+			var line struct {
+				Text string `xml:",chardata"`
+			}
+			if err := d.DecodeElement(&line, &t); err != nil {
+				return "", nil, err
+			}
+			lines = append(lines, line.Text)
+		case xml.EndElement:
+			return text.String(), lines, nil
+		}
+	}
+}
+
+// reBegin is the line that opens a record's part of the log, "Begin
+// Processing user: cmotest". The key is taken as written, but for the white
+// space around it: a LoginName with a run of inner spaces ("anne  marie")
+// is echoed with it.
+var reBegin = regexp.MustCompile(`(?i)^begin\s+processing\s+(\S[^:]*):(.*)$`)
+
 // parseLog reads a result document: its outcome, its log lines, the
 // records they tell of.
-func parseLog(v *hrimport.UsersImportResults) (*parsedLog, error) {
+func parseLog(v *resultDoc) (*parsedLog, error) {
 	p := &parsedLog{}
-	switch oc := strings.Join(strings.Fields(v.UsersImportResult), " "); {
+	switch oc := strings.Join(strings.Fields(v.outcome), " "); {
 	case strings.EqualFold(oc, string(OutcomeTrue)):
 		p.outcome = OutcomeTrue
 	case strings.EqualFold(oc, string(OutcomeFalse)):
@@ -188,18 +284,17 @@ func parseLog(v *hrimport.UsersImportResults) (*parsedLog, error) {
 		return nil, fmt.Errorf("the result %q is not True, False or Partially completed", truncate(oc, 80))
 	}
 	var cur *logBlock
-	for _, raw := range v.Exceptions.Exception {
+	for _, raw := range v.lines {
 		line := strings.TrimSpace(raw)
 		p.log = append(p.log, line)
-		l := collapse(line)
-		// "Begin Processing user: cmotest"
-		if rest, ok := cutPrefixFold(l, "begin processing "); ok {
-			if kind, key, ok := strings.Cut(rest, ":"); ok && kind != "" {
-				p.blocks = append(p.blocks, logBlock{key: strings.TrimSpace(key), status: StatusFailed})
+		if _, begin := cutPrefixFold(line, "begin"); begin { // spares most lines the regular expression
+			if m := reBegin.FindStringSubmatch(line); m != nil {
+				p.blocks = append(p.blocks, logBlock{key: strings.TrimSpace(m[2]), status: StatusFailed})
 				cur = &p.blocks[len(p.blocks)-1]
 				continue
 			}
 		}
+		l := collapse(line)
 		if strings.Contains(l, "mported:") || strings.Contains(l, "MPORTED:") {
 			if m := reCounts.FindStringSubmatch(l); m != nil {
 				var errs [3]error
@@ -254,9 +349,8 @@ func parseLog(v *hrimport.UsersImportResults) (*parsedLog, error) {
 }
 
 // decodeResults decodes a result document that came escaped in text,
-// through the type generated from the WSDL. Any root element named
-// "...ImportResults" is taken, since the seed shows only the users import's.
-func decodeResults(doc string) (*hrimport.UsersImportResults, error) {
+// whatever its root element's name.
+func decodeResults(doc string) (*resultDoc, error) {
 	dec := xml.NewDecoder(strings.NewReader(doc))
 	for {
 		tok, err := dec.Token()
@@ -267,11 +361,7 @@ func decodeResults(doc string) (*hrimport.UsersImportResults, error) {
 			return nil, fmt.Errorf("the result document: %v", err)
 		}
 		if t, ok := tok.(xml.StartElement); ok {
-			if !strings.HasSuffix(t.Name.Local, "ImportResults") {
-				return nil, fmt.Errorf("the result is <%s>, not <UsersImportResults>", truncate(t.Name.Local, 80))
-			}
-			t.Name.Local = "UsersImportResults"
-			v := new(hrimport.UsersImportResults)
+			v := new(resultDoc)
 			if err := dec.DecodeElement(v, &t); err != nil {
 				return nil, fmt.Errorf("the result document: %v", err)
 			}

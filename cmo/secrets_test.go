@@ -72,24 +72,24 @@ func TestSecretsNeverAppear(t *testing.T) {
 	w := client(login, wrong)
 	_, err = w.ImportUsers(ctx, []cmo.User{ann})
 	note(err)
-	_, err = w.ExportUsersPage(ctx, cmo.ExportQuery{}, 1)
+	_, err = w.ExportUsersPage(ctx, cmo.ExportQuery{}, "")
 	note(err)
 	// The export: a token refused twice, a token endpoint echoing, a
 	// forbidden account.
-	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, 1); err != nil {
+	if _, err := c.ExportUsersPage(ctx, cmo.ExportQuery{}, ""); err != nil {
 		t.Fatal(err)
 	}
 	srv.RotateSecret()
 	srv.Faults.Push(cmotest.Fault{Status: 401, Body: `{"Message":"denied"}`, Times: 2, Match: isExport})
-	_, err = c.ExportUsersPage(ctx, cmo.ExportQuery{}, 1)
+	_, err = c.ExportUsersPage(ctx, cmo.ExportQuery{}, "")
 	note(err)
 	srv.Faults.Push(cmotest.Fault{Status: 400, Body: `{"login":"` + login + `","password":"` + password + `"}`, Match: func(r *http.Request) bool { return r.URL.Path == cmo.TokenPath }})
-	_, err = client(login, password).ExportUsersPage(ctx, cmo.ExportQuery{}, 1)
+	_, err = client(login, password).ExportUsersPage(ctx, cmo.ExportQuery{}, "")
 	note(err)
-	_, err = client("reader", password+"-r").ExportUsersPage(ctx, cmo.ExportQuery{}, 1)
+	_, err = client("reader", password+"-r").ExportUsersPage(ctx, cmo.ExportQuery{}, "")
 	note(err)
 	srv.Faults.Push(cmotest.Fault{Garble: true, Match: isExport})
-	_, err = c.ExportUsersPage(ctx, cmo.ExportQuery{}, 1)
+	_, err = c.ExportUsersPage(ctx, cmo.ExportQuery{}, "")
 	note(err)
 
 	secrets := []string{login, password, wrong, userPassword, "reader"}

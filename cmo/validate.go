@@ -183,7 +183,7 @@ func validateUsers(users []User, requireNames bool) error {
 		start, okStart := u.DeactivationStart.Get()
 		end, okEnd := u.DeactivationEnd.Get()
 		if okStart && okEnd && !start.IsZero() && !end.IsZero() && end.Before(start) {
-			v.add("DeactivationEnd", "%s is before DeactivationStart %s", FormatDate(end), FormatDate(start))
+			v.add("DeactivationEnd", "%s is before DeactivationStart %s", FormatDMYDate(end), FormatDMYDate(start))
 		}
 		for k, f := range u.Info {
 			switch {

@@ -20,6 +20,13 @@
 //     completed". The answer is the seed's result document, with its log
 //     lines ("Begin Processing user: ...", "Imported: 1 Selected: 1 Total: 1",
 //     "Users imported: 1").
+//   - the WSDL at /webservice/HRImport.asmx?WSDL (the seed: "available by
+//     appending ?WSDL"), the one the cmo models are generated from, with the
+//     server's own address and entities operation: SoapUI, Python's zeep or
+//     another team's service can be pointed at the fake. It describes xmlData
+//     as .NET describes an XmlNode (mixed content holding any element), so
+//     that a toolkit sends the users inline. GET HRImport.asmx lists the
+//     operations, as ASMX's help page does.
 //   - the export API: POST /api/token issues an HS256 JWT whose claims are
 //     those of the seed's sample token ({"subject":2,"exp":1495795178.0}),
 //     signed with the server's secret and expiring after the configured time
@@ -37,6 +44,7 @@ package cmotest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"fmt"
 	"net"
 	"net/http"
@@ -63,22 +71,28 @@ const (
 
 // Defaults of a Server.
 const (
-	// DefaultTokenExpiry is the lifetime of a token: the
+	// DefaultTokenLifetime is the lifetime of a token: the
 	// Authentication.Jwt.Expire of the seed's web.config sample.
-	DefaultTokenExpiry = 20 * time.Minute
+	DefaultTokenLifetime = 20 * time.Minute
 	// DefaultMaxRequestBytes is ASP.NET's default maxRequestLength, 4 MiB.
 	DefaultMaxRequestBytes = 4 << 20
 )
 
 // Server is a fake CMO tenant. Its methods are safe for concurrent use.
 type Server struct {
-	// URL is the tenant's base URL, such as http://127.0.0.1:41234.
+	// URL is the tenant's base URL, such as http://127.0.0.1:41234 (https
+	// with WithTLS): what cmo.NewClient takes.
 	URL string
+	// Username and Password are the credentials of the account the server
+	// accepts (DefaultLogin and DefaultPassword unless WithLogin); it may
+	// use the export API. They are what cmo.WithLogin takes.
+	Username, Password string
 	// Faults wraps the handler: push faults to it to make the server
 	// misbehave.
 	Faults *fault.Injector
 
 	srv *httptest.Server
+	tls bool
 
 	mu          sync.Mutex
 	accounts    []account
@@ -92,7 +106,10 @@ type Server struct {
 	tokenExpiry time.Duration
 	maxRequest  int64
 	secret      []byte
+	clock       func() time.Time
 	offset      time.Duration
+	trueOutcome bool
+	resultNames map[string]string // the result document's name prefix by kind
 	optErr      error
 
 	users    []*User
@@ -172,6 +189,69 @@ type Request struct {
 // An Option configures a Server.
 type Option func(*Server)
 
+// WithLogin sets the login and password of the server's account (Username
+// and Password), the option named like cmo.WithLogin. The default is the
+// seed's example call's, DefaultLogin and DefaultPassword.
+func WithLogin(login, password string) Option {
+	return func(s *Server) {
+		if login == "" || password == "" {
+			s.fail(fmt.Errorf("cmotest: WithLogin(%q, ...): empty login or password", login))
+		}
+		s.accounts[0].login, s.accounts[0].password = login, password
+	}
+}
+
+// WithClock sets the server's clock (time.Now by default), which tokens
+// expire by and the export filters on; Advance moves it further.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) {
+		if now == nil {
+			s.fail(fmt.Errorf("cmotest: WithClock: nil function"))
+		}
+		s.clock = now
+	}
+}
+
+// WithTLS serves HTTPS, with a certificate for 127.0.0.1 from a CA of the
+// server's own: give the client cmo.WithRootCAs(s.RootCAs()).
+func WithTLS() Option { return func(s *Server) { s.tls = true } }
+
+// WithTrueOutcome makes the server answer "True" to an import whose every
+// record it saved, as a tenant may. By default it answers as the seed's
+// successful sample does, "Partially completed", whenever it saved a record
+// (and "False" when it saved none).
+func WithTrueOutcome() Option { return func(s *Server) { s.trueOutcome = true } }
+
+// WithResultNames names the result document of the org units and entities
+// imports <{orgUnits}ImportResults><{orgUnits}ImportResult>... and
+// <{entities}ImportResults>..., as a tenant may (WithResultNames("Groups",
+// "Auditees")). The seed shows only the users import's,
+// <UsersImportResults><UsersImportResult>, which every import answers by
+// default.
+func WithResultNames(orgUnits, entities string) Option {
+	return func(s *Server) {
+		for _, n := range []string{orgUnits, entities} {
+			if !xmlName(n) {
+				s.fail(fmt.Errorf("cmotest: WithResultNames(%q, %q): not element names", orgUnits, entities))
+			}
+		}
+		s.resultNames = map[string]string{"org unit": orgUnits, "entity": entities}
+	}
+}
+
+// xmlName reports whether s is a plain XML element name.
+func xmlName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '_' || i > 0 && (r >= '0' && r <= '9' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
 // WithAccount adds an account, which may use the export API if canExport
 // (the permissions "Allow Edit Users" and "Allow Edit User Assignments").
 func WithAccount(login, password string, canExport bool) Option {
@@ -237,16 +317,19 @@ func WithAssignmentsReplaced() Option { return func(s *Server) { s.replaceAsg = 
 // "appended" to the seed's "User Manager Logic".
 func WithManagersAppended() Option { return func(s *Server) { s.appendMgrs = true } }
 
-// WithStringXMLData makes the server behave as a tenant whose WSDL types
-// xmlData and the results as s:string: it expects the payload escaped in
-// text (inline elements are a Fault) and answers the result escaped.
-func WithStringXMLData() Option { return func(s *Server) { s.asString = true } }
+// WithXMLDataAsString makes the server behave as a tenant whose WSDL types
+// xmlData and the results as s:string, the counterpart of the client's
+// option of that name: it expects the payload escaped in text (inline
+// elements are a Fault) and answers the result escaped.
+func WithXMLDataAsString() Option { return func(s *Server) { s.asString = true } }
 
-// WithTokenExpiry sets the lifetime of export API tokens.
-func WithTokenExpiry(d time.Duration) Option {
+// WithTokenLifetime sets the lifetime of export API tokens (the tenant's
+// Authentication.Jwt.Expire), the counterpart of the client's option of that
+// name.
+func WithTokenLifetime(d time.Duration) Option {
 	return func(s *Server) {
 		if d <= 0 {
-			s.fail(fmt.Errorf("cmotest: WithTokenExpiry(%v): must be positive", d))
+			s.fail(fmt.Errorf("cmotest: WithTokenLifetime(%v): must be positive", d))
 		}
 		s.tokenExpiry = d
 	}
@@ -292,9 +375,10 @@ func Start(opts ...Option) (*Server, error) {
 		groups:      names{},
 		infoFields:  names{},
 		entitiesOp:  cmo.OpAsyncAuditeesImport,
-		tokenExpiry: DefaultTokenExpiry,
+		tokenExpiry: DefaultTokenLifetime,
 		maxRequest:  DefaultMaxRequestBytes,
 		secret:      newSecret(),
+		clock:       time.Now,
 	}
 	s.accounts = []account{{id: 1, login: DefaultLogin, password: DefaultPassword, canExport: true}}
 	s.roles.add("Super User")
@@ -307,6 +391,9 @@ func Start(opts ...Option) (*Server, error) {
 	if s.optErr != nil {
 		return nil, s.optErr
 	}
+	for _, n := range append(slices.Clone(s.orgUnits), s.entities...) {
+		n.modified = s.now() // on the clock WithClock gave
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", s.route)
 	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(mux))
@@ -317,9 +404,25 @@ func Start(opts ...Option) (*Server, error) {
 			s.mu.Unlock()
 		}
 	}
-	s.srv.Start()
+	if s.tls {
+		s.srv.StartTLS()
+	} else {
+		s.srv.Start()
+	}
 	s.URL = s.srv.URL
+	s.Username, s.Password = s.accounts[0].login, s.accounts[0].password
 	return s, nil
+}
+
+// RootCAs returns the certificate authority of a server started WithTLS,
+// for cmo.WithRootCAs; nil without WithTLS.
+func (s *Server) RootCAs() *x509.CertPool {
+	if !s.tls {
+		return nil
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(s.srv.Certificate())
+	return pool
 }
 
 // Close shuts the server down, closing its connections.
@@ -336,6 +439,14 @@ func newSecret() []byte {
 func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	switch p := strings.ToLower(r.URL.Path); p {
 	case strings.ToLower(cmo.ServicePath):
+		switch {
+		case r.Method == http.MethodGet && strings.EqualFold(r.URL.RawQuery, "wsdl"):
+			s.serveWSDL(w, r)
+			return
+		case r.Method == http.MethodGet:
+			s.serveHelp(w, r)
+			return
+		}
 		s.serveSOAP(w, r)
 	case strings.ToLower(cmo.TokenPath):
 		s.serveToken(w, r)
@@ -378,14 +489,15 @@ func (s *Server) TokensIssued() int {
 	return s.tokens
 }
 
-// Now returns the time on the server's clock, which Advance moves.
+// Now returns the time on the server's clock (WithClock), which Advance
+// moves.
 func (s *Server) Now() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.now()
 }
 
-func (s *Server) now() time.Time { return time.Now().Add(s.offset).UTC() }
+func (s *Server) now() time.Time { return s.clock().Add(s.offset).UTC() }
 
 // Advance moves the server's clock forward by d: tokens expire, later
 // imports are later for the export's filter.

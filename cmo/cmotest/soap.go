@@ -22,6 +22,42 @@ const (
 	envelope12NS = "http://www.w3.org/2003/05/soap-envelope"
 )
 
+// wsdlAddress is the service address written in HRImport.wsdl.
+const wsdlAddress = "https://clientname.cmo-compliance.com/webservice/HRImport.asmx"
+
+// serveWSDL answers GET HRImport.asmx?WSDL (or ?wsdl, as ASMX takes both)
+// with the WSDL the cmo models are generated from, its address the server's
+// own URL and its entities operation the server's, as ASMX writes the
+// address the request came to.
+func (s *Server) serveWSDL(w http.ResponseWriter, r *http.Request) {
+	s.record(r, nil)
+	s.mu.Lock()
+	op := s.entitiesOp
+	s.mu.Unlock()
+	b := bytes.ReplaceAll(hrimport.WSDL, []byte(wsdlAddress), []byte(s.URL+cmo.ServicePath))
+	b = bytes.ReplaceAll(b, []byte(cmo.OpAsyncAuditeesImport), []byte(op))
+	writeXML(w, http.StatusOK, b)
+}
+
+// serveHelp answers GET HRImport.asmx with the list of the service's
+// operations, as ASMX's help page does (its "Documentation" protocol, on by
+// default).
+func (s *Server) serveHelp(w http.ResponseWriter, r *http.Request) {
+	s.record(r, nil)
+	s.mu.Lock()
+	ops := []string{cmo.OpUserControlledImport, cmo.OpUserImport, cmo.OpAsyncUsersImport, cmo.OpAsyncGroupsImport, s.entitiesOp}
+	s.mu.Unlock()
+	var b bytes.Buffer
+	b.WriteString(`<html><head><title>HRImport Web Service</title></head><body><h1>HRImport</h1>` +
+		`<p>The following operations are supported. For a formal definition, please review the <a href="HRImport.asmx?WSDL">Service Description</a>.</p><ul>`)
+	for _, op := range ops {
+		fmt.Fprintf(&b, `<li><a href="HRImport.asmx?op=%s">%s</a></li>`, op, op)
+	}
+	b.WriteString(`</ul></body></html>`)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Write(b.Bytes())
+}
+
 // serveSOAP answers a call of HRImport.asmx as ASMX would.
 func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -64,6 +100,13 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var outcome string
 	var lines []string
+	results := "Users" // the result document's name: <UsersImportResults>
+	if op == cmo.OpAsyncGroupsImport && s.resultNames != nil {
+		results = s.resultNames["org unit"]
+	}
+	if op == s.entitiesOp && s.resultNames != nil {
+		results = s.resultNames["entity"]
+	}
 	if _, ok := s.checkLogin(call.login, call.password); !ok {
 		outcome, lines = string(cmo.OutcomeFalse), []string{"Login or password is incorrect."}
 	} else {
@@ -78,7 +121,7 @@ func (s *Server) serveSOAP(w http.ResponseWriter, r *http.Request) {
 	}
 	asString := s.asString
 	s.mu.Unlock()
-	s.answer(w, op, outcome, lines, asString)
+	s.answer(w, op, results, outcome, lines, asString)
 }
 
 func (s *Server) maxRequestBytes() int64 {
@@ -304,7 +347,7 @@ func validDate(s string) bool {
 	if !cmoDate.MatchString(s) {
 		return false
 	}
-	_, err := cmo.ParseDate(s)
+	_, err := cmo.ParseDMYDate(s)
 	return err == nil
 }
 
@@ -377,7 +420,7 @@ func (s *Server) run(k kind, data *node) (string, []string) {
 		lines = append(lines, k.title+": "+key+" "+verb+" in database.")
 		lines = append(lines, k.save(key, rec)...)
 	}
-	return outcome(imported, total), end(imported, selected, total)
+	return s.outcome(imported, total), end(imported, selected, total)
 }
 
 // importUsers imports the <User> blocks of a <Users> element, bare or in a
@@ -458,11 +501,13 @@ func containsAssignment(list []cmo.Assignment, a cmo.Assignment) bool {
 	return false
 }
 
-// outcome is True when every record was saved, False when none was, and
-// "Partially completed" otherwise.
-func outcome(imported, total int) string {
+// outcome is CMO's word for an import: "Partially completed" when a record
+// was saved, as the seed's successful sample answers ("Imported: 1 Selected:
+// 1 Total: 1"), or with WithTrueOutcome "True" when every record was; False
+// when none was. s.mu is held.
+func (s *Server) outcome(imported, total int) string {
 	switch {
-	case imported == total:
+	case imported == total && imported > 0 && s.trueOutcome:
 		return string(cmo.OutcomeTrue)
 	case imported == 0:
 		return string(cmo.OutcomeFalse)
@@ -596,16 +641,18 @@ func recordFields(rec record, key string) map[string]string {
 
 // answer writes the result document in the envelope ASMX writes, as the
 // seed's sample responses show it.
-func (s *Server) answer(w http.ResponseWriter, op, outcome string, lines []string, asString bool) {
+// The document is <{results}ImportResults><{results}ImportResult>.
+func (s *Server) answer(w http.ResponseWriter, op, results, outcome string, lines []string, asString bool) {
 	var doc bytes.Buffer
-	res := hrimport.UsersImportResults{UsersImportResult: outcome}
-	res.Exceptions.Exception = lines
-	enc := xml.NewEncoder(&doc)
-	start := xml.StartElement{Name: xml.Name{Local: "UsersImportResults"}, Attr: []xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: ""}}}
-	if err := enc.EncodeElement(&res, start); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	doc.WriteString(`<` + results + `ImportResults xmlns=""><` + results + `ImportResult>`)
+	xml.EscapeText(&doc, []byte(outcome))
+	doc.WriteString(`</` + results + `ImportResult><Exceptions>`)
+	for _, l := range lines {
+		doc.WriteString("<Exception>")
+		xml.EscapeText(&doc, []byte(l))
+		doc.WriteString("</Exception>")
 	}
+	doc.WriteString(`</Exceptions></` + results + `ImportResults>`)
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><soap:Body>`)
 	fmt.Fprintf(&b, `<%sResponse xmlns="%s"><%sResult>`, op, cmo.Namespace, op)

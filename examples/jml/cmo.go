@@ -20,7 +20,10 @@ func cmoStep(ctx context.Context, w io.Writer, today, inCMO []canonical.Person, 
 	// The tenant answered the guide's questions as the policy does:
 	// assignments and managers fully redefined with each call.
 	srv, err := cmotest.Start(cmotest.WithRoles("Employee"), cmotest.WithOrgUnits("Board", "Finance", "Sales"),
-		cmotest.WithEntities("Acme SA"), cmotest.WithAssignmentsReplaced())
+		cmotest.WithEntities("Acme SA"), cmotest.WithAssignmentsReplaced(),
+		// A tenant answering "True" when every user is saved; by default the
+		// fake answers as the seed's sample does, "Partially completed".
+		cmotest.WithTrueOutcome())
 	if err != nil {
 		return err
 	}

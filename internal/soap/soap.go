@@ -49,6 +49,11 @@ type Call struct {
 	// Idempotent marks a call that is safe to send again (a read), so that
 	// the transport retries it on 502, 503, 504 and broken connections.
 	Idempotent bool
+	// Check, when not nil, is called with a successful response before its
+	// body is decoded, and an error it returns is Do's: a package passes
+	// apierr.CheckContent, so that an HTML page (a login page, a proxy)
+	// answered with 200 is reported as such rather than as bad XML.
+	Check func(*http.Response) error
 }
 
 // Do sends call and decodes the first element of the response Body into out
@@ -74,6 +79,7 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		if errors.As(err, &he) {
 			if f, ok := ParseFault(he.Body); ok {
 				f.Action, f.HTTPStatus = call.Action, he.StatusCode
+				f.Header, f.Attempts = he.Header, he.Attempts
 				f.redact = c.t.Redact
 				return f
 			}
@@ -81,10 +87,16 @@ func (c *Client) Do(ctx context.Context, call Call, out any) error {
 		return err
 	}
 	defer resp.Body.Close() // reads the rest, so the connection is reused
+	if call.Check != nil {
+		if err := call.Check(resp); err != nil {
+			return err
+		}
+	}
 	if err := Unmarshal(resp.Body, out); err != nil {
 		var f *Fault
 		if errors.As(err, &f) {
 			f.Action, f.HTTPStatus = call.Action, resp.StatusCode
+			f.Header = resp.Header
 			f.redact = c.t.Redact
 			return f
 		}
@@ -242,6 +254,12 @@ type Fault struct {
 	Action string `xml:"-"`
 	// HTTPStatus is the HTTP status the fault came with (usually 500).
 	HTTPStatus int `xml:"-"`
+	// Header holds the headers of the response the fault came in
+	// (Retry-After, a request id).
+	Header http.Header `xml:"-"`
+	// Attempts is how many times the call was sent, when known (a fault
+	// with an HTTP error status); 0 otherwise.
+	Attempts int `xml:"-"`
 
 	redact func(string) string
 }
@@ -260,6 +278,15 @@ func (f *Fault) Error() string {
 		return f.redact(s)
 	}
 	return (*transport.Redactor)(nil).Redact(s)
+}
+
+// UnknownAction reports whether the fault says the service has no operation
+// of the call's SOAPAction: ASP.NET's ASMX answers "Server did not recognize
+// the value of HTTP Header SOAPAction: ..." (a soap:Client fault), which is
+// a call to an operation the service does not have, not a failure of the
+// service.
+func (f *Fault) UnknownAction() bool {
+	return strings.Contains(strings.ToLower(f.String), "did not recognize the value of http header soapaction")
 }
 
 // DecodeDetail decodes the fault's detail content into v, which names the

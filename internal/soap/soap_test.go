@@ -270,3 +270,40 @@ func TestChunkedAnswersKeepTheConnection(t *testing.T) {
 		t.Errorf("5 calls opened %d connections", n)
 	}
 }
+
+// TestUnknownAction: ASMX's answer to a SOAPAction it does not have is told
+// apart from other faults; the fault keeps its response's headers and the
+// attempts made.
+func TestUnknownAction(t *testing.T) {
+	var n atomic.Int32
+	c, _ := newClient(t, greeterServer(t, &n, nil))
+	err := c.Do(context.Background(), Call{Action: "http://example.com/greeter/Wave", Body: &greeter.Greet{Name: "Ada"}}, &greeter.GreetResponse{})
+	var f *Fault
+	if !errors.As(err, &f) || !f.UnknownAction() || f.Attempts != 1 || f.Header.Get("Content-Type") != "text/xml; charset=utf-8" {
+		t.Fatalf("err = %v (%+v)", err, f)
+	}
+	err = c.Do(context.Background(), Call{Action: greetAction, Body: &greeter.Greet{Name: "Ada", Password: "wrong horse"}}, &greeter.GreetResponse{})
+	if !errors.As(err, &f) || f.UnknownAction() {
+		t.Errorf("a fault of a known action: %v", err)
+	}
+}
+
+// TestCheckSeesTheResponseFirst: Call.Check gets a successful response
+// before it is decoded, and its error is Do's.
+func TestCheckSeesTheResponseFirst(t *testing.T) {
+	c, _ := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, "<html><title>Sign in</title></html>")
+	}))
+	sentinel := errors.New("an HTML page")
+	check := func(resp *http.Response) error {
+		if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			return sentinel
+		}
+		return nil
+	}
+	err := c.Do(context.Background(), Call{Action: greetAction, Body: &greeter.Greet{}, Check: check}, &greeter.GreetResponse{})
+	if err != sentinel {
+		t.Errorf("err = %v", err)
+	}
+}
