@@ -197,8 +197,14 @@ func TestHTMLPageIsUnexpectedContent(t *testing.T) {
 			f.Status = status
 			srv.Faults.Push(f)
 			err := call()
-			if !errors.Is(err, hcmscim.ErrUnexpectedContent) || !strings.Contains(err.Error(), "Sign In") {
-				t.Errorf("%s, HTML page with %d: %v", name, status, err)
+			// On a 200 the page is what is wrong; on an error status, the
+			// status says what happened and the message what came.
+			want := hcmscim.ErrUnexpectedContent
+			if status == 401 {
+				want = hcmscim.ErrUnauthorized
+			}
+			if !errors.Is(err, want) || !strings.Contains(err.Error(), "Sign In") {
+				t.Errorf("%s, HTML page with %d: %v, want %v", name, status, err, want)
 			}
 		}
 	}

@@ -120,12 +120,15 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is the error's Kind, or the sentinel its status
-// says: 401 ErrUnauthorized, 403 ErrForbidden, 404 and 410 ErrNotFound, 409
-// ErrConflict, 429 ErrRateLimited, 5xx and no response ErrUnavailable.
+// Is reports whether target is the error's Kind when its package set one, or
+// else the sentinel its status says: 401 ErrUnauthorized, 403 ErrForbidden,
+// 404 and 410 ErrNotFound, 409 ErrConflict, 429 ErrRateLimited, 5xx and no
+// response ErrUnavailable. A Kind replaces the status's sentinel: SOAP 1.1
+// sends every fault with a 500, so a client fault ("no such operation") must
+// not also read as the service being unavailable.
 func (e *Error) Is(target error) bool {
-	if e.Kind != nil && target == e.Kind {
-		return true
+	if e.Kind != nil {
+		return target == e.Kind
 	}
 	switch target {
 	case ErrUnauthorized:
@@ -175,8 +178,8 @@ func FromTransport(pkg, op string, err error) error {
 }
 
 // FromHTTP turns an HTTP error status into an *Error. Message is a snippet
-// of the body, or what an HTML page is ("an HTML page: Sign In"), which
-// also makes the error ErrUnexpectedContent.
+// of the body, or what an HTML page is ("an HTML page (Sign In), not the
+// service's answer..."); the sentinel is the status's.
 func FromHTTP(pkg, op string, he *transport.HTTPError) *Error {
 	e := &Error{
 		Package:    pkg,
@@ -192,7 +195,8 @@ func FromHTTP(pkg, op string, he *transport.HTTPError) *Error {
 		e.RetryAfter = d
 	}
 	if IsHTML(he.Header.Get("Content-Type"), he.Body) {
-		e.Kind = ErrUnexpectedContent
+		// The status says what happened (a proxy's 502 is the service
+		// being unavailable); the message says what came.
 		e.Message = describeHTML(he.Body)
 	}
 	return e

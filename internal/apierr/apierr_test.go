@@ -71,7 +71,13 @@ func TestHTMLIsUnexpectedContent(t *testing.T) {
 		t.Errorf("body after the check = %q", b)
 	}
 	he := &transport.HTTPError{StatusCode: 502, Header: http.Header{"Content-Type": {"text/html"}}, Body: []byte(page)}
-	if err := FromHTTP("cmo", "Import", he); !errors.Is(err, ErrUnexpectedContent) || !errors.Is(err, ErrUnavailable) {
+	if err := FromHTTP("cmo", "Import", he); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "Sign In") {
 		t.Errorf("502 page: %v", err)
+	}
+	// A Kind replaces the status's sentinel: a SOAP client fault comes
+	// with a 500 and is not the service being unavailable.
+	fault := &Error{Package: "cmo", StatusCode: 500, Kind: ErrNotFound}
+	if !errors.Is(fault, ErrNotFound) || errors.Is(fault, ErrUnavailable) {
+		t.Errorf("a kinded 500: %v", fault)
 	}
 }
