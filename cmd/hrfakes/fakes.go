@@ -1,0 +1,95 @@
+package main
+
+import (
+	"net"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hrbridge/hrbridge/cmo/cmotest"
+	"github.com/hrbridge/hrbridge/hcmatom"
+	"github.com/hrbridge/hrbridge/hcmatom/hcmatomtest"
+	"github.com/hrbridge/hrbridge/hcmscim"
+	"github.com/hrbridge/hrbridge/hcmscim/hcmscimtest"
+	"github.com/hrbridge/hrbridge/ohris/ohristest"
+)
+
+// The demo company: Oracle's guide's Mary King (a manager) and Joe Green,
+// who reports to her, with the guide's person numbers and ids.
+var demo = []hcmatomtest.Worker{
+	{PersonNumber: "966169008890236", PersonID: "300100591078054", Name: "King, Mary", WorkEmail: "mary.king@acme.example",
+		OrganizationID: "300100037658514", LocationID: "300100037658196", JobID: "300100037658485"},
+	{PersonNumber: "966169008890736", PersonID: "300100591016270", Name: "Green, Joe", WorkEmail: "joe.green@acme.example",
+		OrganizationID: "300100037658514", LocationID: "300100037658196", ManagerID: "300100591078054"},
+}
+
+// startHCMAtom starts a fake HCM pod whose employee feeds hold the demo
+// company's hires of the last week.
+func startHCMAtom() (*fake, error) {
+	pod, err := hcmatomtest.Start()
+	if err != nil {
+		return nil, err
+	}
+	at := time.Now().UTC().AddDate(0, 0, -7)
+	for _, w := range demo {
+		w.Start = hcmatom.DateOf(at)
+		pod.Hire(at, w)
+		at = at.Add(time.Hour)
+	}
+	feeds := pod.URL + hcmatom.DefaultPathPrefix + "/atomservlet/employee/"
+	return &fake{Name: "hcmatom", System: "Oracle HCM Cloud ATOM feeds and extract", URL: pod.URL,
+		Username: pod.Username, Password: pod.Password,
+		Extra: map[string]string{"newhire feed": feeds + "newhire", "empupdate feed": feeds + "empupdate"},
+		close: pod.Close}, nil
+}
+
+// startHCMSCIM starts a fake HCM SCIM API holding the demo company's users
+// and the employee and line manager roles.
+func startHCMSCIM() (*fake, error) {
+	srv, err := hcmscimtest.Start()
+	if err != nil {
+		return nil, err
+	}
+	emp := srv.AddRole(hcmscim.Role{Name: "ORA_PER_EMPLOYEE_ABSTRACT", DisplayName: "Employee", Category: "ABSTRACT"})
+	srv.AddRole(hcmscim.Role{Name: "ORA_PER_LINE_MANAGER_ABSTRACT", DisplayName: "Line Manager", Category: "ABSTRACT"})
+	for _, w := range demo {
+		u := srv.AddUser(hcmscim.User{UserName: w.WorkEmail, DisplayName: w.Name,
+			FA: hcmscim.FAUser{WorkerInformation: hcmscim.WorkerInformation{PersonNumber: w.PersonNumber}, AccountType: "Person"}})
+		srv.GrantRole(emp.ID, u.ID)
+	}
+	return &fake{Name: "hcmscim", System: "Oracle HCM SCIM API", URL: srv.URL, Username: srv.Username, Password: srv.Password,
+		Extra: map[string]string{"users": srv.URL + "/hcmRestApi/scim/Users"}, close: srv.Close}, nil
+}
+
+// startCMO starts a fake CMO Compliance tenant with the role, org unit and
+// entity the demo company's users need.
+func startCMO() (*fake, error) {
+	srv, err := cmotest.Start(cmotest.WithRoles("Employee"), cmotest.WithOrgUnits("Finance"), cmotest.WithEntities("Acme SA"))
+	if err != nil {
+		return nil, err
+	}
+	return &fake{Name: "cmo", System: "CMO Compliance HR import (SOAP) and export (REST)", URL: srv.URL,
+		Username: srv.Username, Password: srv.Password,
+		Extra: map[string]string{"wsdl": srv.URL + "/HRImport.asmx?WSDL"}, close: srv.Close}, nil
+}
+
+// startOHRIS starts a fake oHRis SFTP exchange space.
+func startOHRIS() (*fake, error) {
+	srv, err := ohristest.Start()
+	if err != nil {
+		return nil, err
+	}
+	pub, err := ssh.NewPublicKey(srv.HostKey)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	host, port, _ := net.SplitHostPort(srv.Addr)
+	return &fake{Name: "ohris", System: "oHRis user flux over SFTP", URL: srv.URL, Username: srv.Username, Password: srv.Password,
+		Extra: map[string]string{
+			"host key":    ssh.FingerprintSHA256(pub),
+			"known_hosts": "[" + host + "]:" + port + " " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))),
+		},
+		close: srv.Close}, nil
+}
