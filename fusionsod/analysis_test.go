@@ -263,9 +263,9 @@ func TestEndlessHasMoreIsBounded(t *testing.T) {
 	c := newClient(t, srv)
 	ctx := context.Background()
 	finder := func(r *http.Request) bool { return r.Method == http.MethodGet }
-	json := http.Header{"Content-Type": {"application/json"}}
+	jsonCT := http.Header{"Content-Type": {"application/json"}}
 	// The same page again and again, each saying there is more.
-	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Times: 1000, Status: 200, Header: json,
+	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Times: 1000, Status: 200, Header: jsonCT,
 		Body: `{"items":[{"advancedControlsRolesProvisioningUniqID":14,"controlId":86731,"inputRoleCode":"A","conflictingRole":"B"}],"count":1,"hasMore":true}`})
 	var err error
 	n := 0
@@ -280,7 +280,7 @@ func TestEndlessHasMoreIsBounded(t *testing.T) {
 	}
 	srv.Faults.Reset()
 	// An empty page that says there is more.
-	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Status: 200, Header: json, Body: `{"items":[],"count":0,"hasMore":true}`})
+	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Status: 200, Header: jsonCT, Body: `{"items":[],"count":0,"hasMore":true}`})
 	for _, err = range c.Conflicts(ctx, "1") {
 		break
 	}
@@ -288,7 +288,7 @@ func TestEndlessHasMoreIsBounded(t *testing.T) {
 		t.Errorf("empty page with hasMore: %v", err)
 	}
 	// A page that starts elsewhere than asked.
-	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Status: 200, Header: json, Body: `{"items":[],"offset":50,"hasMore":false}`})
+	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Status: 200, Header: jsonCT, Body: `{"items":[],"offset":50,"hasMore":false}`})
 	if _, err := c.ConflictsPage(ctx, "1", ""); !errors.Is(err, fusionsod.ErrUnexpectedContent) {
 		t.Errorf("wrong offset: %v", err)
 	}
