@@ -83,11 +83,19 @@ func getPage[J, T any](ctx context.Context, c *Client, op, p string, q url.Value
 	if err := c.do(ctx, request{op: op, method: http.MethodGet, path: p, query: v}, &col); err != nil {
 		return nil, "", err
 	}
-	if col.Offset != nil && *col.Offset != offset {
-		return nil, "", &APIError{Package: pkg, Op: op, Method: http.MethodGet, Kind: ErrUnexpectedContent,
-			Message: fmt.Sprintf("asked for offset %d, the answer starts at %d", offset, *col.Offset)}
+	return pageOf(op, &col, offset, conv, key)
+}
+
+// pageOf checks an answer to the request for the page at offset and says
+// where the next page starts; pageKey identifies the page for a Guard.
+func pageOf[J, T any](op string, col *collection[J], offset int, conv func(*J) T, key func(*J) string) (page *Page[T], pageKey string, err error) {
+	bad := func(format string, args ...any) error {
+		return &APIError{Package: pkg, Op: op, Method: http.MethodGet, Kind: ErrUnexpectedContent, Message: fmt.Sprintf(format, args...)}
 	}
-	page := &Page[T]{Items: make([]T, 0, len(col.Items)), Total: -1}
+	if col.Offset != nil && *col.Offset != offset {
+		return nil, "", bad("asked for offset %d, the answer starts at %d", offset, *col.Offset)
+	}
+	page = &Page[T]{Items: make([]T, 0, len(col.Items)), Total: -1}
 	if col.TotalResults != nil && *col.TotalResults >= 0 {
 		page.Total = *col.TotalResults
 	}
@@ -96,12 +104,10 @@ func getPage[J, T any](ctx context.Context, c *Client, op, p string, q url.Value
 	}
 	if col.HasMore {
 		if len(col.Items) == 0 {
-			return nil, "", &APIError{Package: pkg, Op: op, Method: http.MethodGet, Kind: ErrUnexpectedContent,
-				Message: fmt.Sprintf("the page at offset %d is empty and says hasMore", offset)}
+			return nil, "", bad("the page at offset %d is empty and says hasMore", offset)
 		}
 		page.Next = strconv.Itoa(offset + len(col.Items))
 	}
-	pageKey := ""
 	if n := len(col.Items); n > 0 {
 		pageKey = key(&col.Items[0]) + "\x00" + key(&col.Items[n-1]) + "\x00" + strconv.Itoa(n)
 	}
