@@ -38,7 +38,7 @@ const (
 const (
 	DefaultPageSize     = 100
 	DefaultMaxResults   = 100_000
-	DefaultPollFirst    = 250 * time.Millisecond
+	DefaultPollFirst    = 100 * time.Millisecond
 	DefaultPollMax      = 15 * time.Second
 	DefaultAnalysisWait = 15 * time.Minute
 )
@@ -227,7 +227,7 @@ func WithMaxResults(n int) Option {
 // WithPolling sets how Wait polls getRequestStatus: first is the wait
 // before the first poll, doubled after each one up to max; an analysis
 // that has not ended after wait fails with ErrAnalysisTimeout (the
-// context can end it sooner). Defaults: 250 ms, 15 s, 15 minutes.
+// context can end it sooner). Defaults: 100 ms, 15 s, 15 minutes.
 func WithPolling(first, max, wait time.Duration) Option {
 	return func(c *config) error {
 		if first <= 0 || max < first || wait <= 0 {
