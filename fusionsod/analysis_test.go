@@ -315,3 +315,20 @@ func TestValidationSendsNothing(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+func TestParseStatusForms(t *testing.T) {
+	for text, want := range map[string]fusionsod.Status{
+		"Job Completed>": fusionsod.StatusCompleted, "Completed": fusionsod.StatusCompleted, " job\tcompleted > ": fusionsod.StatusCompleted,
+		"Queued": fusionsod.StatusQueued, "Job Queued>": fusionsod.StatusQueued, "STARTED": fusionsod.StatusStarted,
+		"Failed": fusionsod.StatusFailed, "Job Failed>": fusionsod.StatusFailed,
+	} {
+		if got, err := fusionsod.ParseStatus(text); err != nil || got != want {
+			t.Errorf("%q: %q, %v; want %q", text, got, err, want)
+		}
+	}
+	for _, text := range []string{"", "Job>", "Completed with errors", "Jobs Completed", "Running"} {
+		if got, err := fusionsod.ParseStatus(text); !errors.Is(err, fusionsod.ErrUnknownStatus) {
+			t.Errorf("%q: %q, %v; want ErrUnknownStatus", text, got, err)
+		}
+	}
+}

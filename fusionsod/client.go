@@ -49,7 +49,12 @@ const pkg = "fusionsod"
 // Client calls one Oracle Fusion pod's Advanced Access Controls REST API. It
 // is immutable and safe for concurrent use.
 type Client struct {
-	tc         *transport.Client
+	tc *transport.Client
+	settings
+}
+
+// settings are what the options set beside the transport's configuration.
+type settings struct {
 	rolesField RolesField
 	idForm     IDForm
 	statuses   map[string]Status
@@ -65,16 +70,8 @@ type Client struct {
 type Option func(*config) error
 
 type config struct {
-	tc         transport.Config
-	rolesField RolesField
-	idForm     IDForm
-	statuses   map[string]Status
-	approveKey string
-	pageSize   int
-	maxResults int
-	pollFirst  time.Duration
-	pollMax    time.Duration
-	wait       time.Duration
+	tc transport.Config
+	settings
 }
 
 // NewClient returns a client for the pod at baseURL. A base URL without a
@@ -82,8 +79,7 @@ type config struct {
 // path is used as it is. Credentials are required: WithBasicAuth,
 // WithFusionJWT or WithTokenSource.
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := config{
-		tc:         transport.Config{BaseURL: baseURL},
+	cfg := config{tc: transport.Config{BaseURL: baseURL}, settings: settings{
 		rolesField: RolesFieldReference,
 		idForm:     IDNumber,
 		approveKey: DefaultApprovedRoleKey,
@@ -92,7 +88,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		pollFirst:  DefaultPollFirst,
 		pollMax:    DefaultPollMax,
 		wait:       DefaultAnalysisWait,
-	}
+	}}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -109,9 +105,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{tc: tc, rolesField: cfg.rolesField, idForm: cfg.idForm, statuses: cfg.statuses,
-		approveKey: cfg.approveKey, pageSize: cfg.pageSize, maxResults: cfg.maxResults,
-		pollFirst: cfg.pollFirst, pollMax: cfg.pollMax, wait: cfg.wait}, nil
+	return &Client{tc: tc, settings: cfg.settings}, nil
 }
 
 // WithHTTPClient sends requests through a copy of hc (its Transport and

@@ -166,8 +166,8 @@ func (s Status) Ended() bool { return s == StatusCompleted || s == StatusFailed 
 // and spaces.
 func normStatus(s string) string {
 	s = strings.ToLower(strings.TrimFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }))
-	s = strings.TrimPrefix(s, "job ")
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	return strings.TrimPrefix(s, "job ")
 }
 
 // ParseStatus reads a getRequestStatus answer in either form: the

@@ -199,10 +199,10 @@ func WithConcurrency(n int) GateOption {
 	}
 }
 
-// WithGateProgress calls f after each request DecideAll has decided, with
-// the number decided so far (total is -1: the requests are a stream).
-// Calls come one at a time.
-func WithGateProgress(f func(done, total int)) GateOption {
+// WithProgress calls f after each request DecideAll has decided, with the
+// number decided so far (total is -1: the requests are a stream). Calls
+// come one at a time, from the goroutine ranging over DecideAll.
+func WithProgress(f func(done, total int)) GateOption {
 	return func(g *Gate) error {
 		g.progress = f
 		return nil

@@ -166,7 +166,10 @@ func TestGateApprovalFailureGrantsNothing(t *testing.T) {
 func TestDecideAll(t *testing.T) {
 	srv, _, _ := payables(t)
 	var calls atomic.Int32
-	g, _ := fusionsod.NewGate(newClient(t, srv), fusionsod.WithConcurrency(3), fusionsod.WithApprover(fusionsod.ApproverFunc(
+	var progress []int
+	g, _ := fusionsod.NewGate(newClient(t, srv), fusionsod.WithConcurrency(3), fusionsod.WithProgress(func(done, total int) {
+		progress = append(progress, done)
+	}), fusionsod.WithApprover(fusionsod.ApproverFunc(
 		func(context.Context, fusionsod.Review) (fusionsod.Verdict, error) {
 			calls.Add(1)
 			return fusionsod.Verdict{}, nil // undecided
@@ -190,8 +193,8 @@ func TestDecideAll(t *testing.T) {
 		}
 		seen[o.ID] = true
 	}
-	if len(seen) != 20 || calls.Load() != 20 {
-		t.Errorf("%d outcomes, %d reviews", len(seen), calls.Load())
+	if len(seen) != 20 || calls.Load() != 20 || len(progress) != 20 || progress[19] != 20 {
+		t.Errorf("%d outcomes, %d reviews, progress %v", len(seen), calls.Load(), progress)
 	}
 	// Breaking out early stops the rest.
 	n := 0
@@ -201,5 +204,28 @@ func TestDecideAll(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d outcomes after break", n)
+	}
+}
+
+// A role code with spaces and quotes travels as data, never as syntax, and
+// the gate still ties each conflict to its role.
+func TestGateOddRoleCodes(t *testing.T) {
+	srv := fusionsodtest.NewServer(t)
+	odd := `AP "SPECIAL" ROLE; x=1`
+	srv.AddControl(fusionsodtest.Control{Name: "Odd", Roles: [2]string{odd, "HELD ROLE"}})
+	srv.AddUser(`Zoë "Z" O'Neil`, fusionsodtest.Grant{Role: "HELD ROLE"})
+	g, _ := fusionsod.NewGate(newClient(t, srv), fusionsod.WithApprover(fusionsod.ApproverFunc(
+		func(context.Context, fusionsod.Review) (fusionsod.Verdict, error) {
+			return fusionsod.Verdict{Decision: fusionsod.Approved, By: "CISO", Justification: "Zoë's project, signed off"}, nil
+		})))
+	o, err := g.Decide(context.Background(), req(`Zoë "Z" O'Neil`, odd, "PLAIN"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Roles[0].Decision != fusionsod.Approved || o.Roles[1].Decision != fusionsod.Grant {
+		t.Errorf("%s", o)
+	}
+	if incs := srv.Incidents(); len(incs) != 1 || incs[0].Role != odd || len(incs[0].Comments) != 1 {
+		t.Errorf("incidents %+v", incs)
 	}
 }
