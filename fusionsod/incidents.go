@@ -104,7 +104,8 @@ type IncidentQuery struct {
 }
 
 // values returns the ADF q parameter: Attr=value pairs joined by ";",
-// each value quoted when it needs to be (see finderValue).
+// each value quoted when it needs to be (see finderValue). It does not ask
+// for onlyData: an incident's key is only in its self link.
 func (q IncidentQuery) values() url.Values {
 	var parts []string
 	for _, kv := range [][2]string{{"GlobalUserName", q.User}, {"Role", q.Role}, {"Status", string(q.Status)}} {
@@ -112,7 +113,7 @@ func (q IncidentQuery) values() url.Values {
 			parts = append(parts, kv[0]+"="+finderValue(kv[1]))
 		}
 	}
-	v := url.Values{"onlyData": {"true"}}
+	v := url.Values{}
 	if len(parts) > 0 {
 		v.Set("q", strings.Join(parts, ";"))
 	}

@@ -349,7 +349,7 @@ func (s *Server) route(r *http.Request, path string, body []byte, user string) (
 	case len(seg) == 5 && seg[0] == "advancedControls" && seg[2] == "child" && seg[3] == "incidents":
 		switch r.Method {
 		case http.MethodGet:
-			return s.getIncident(seg[1], seg[4])
+			return s.getIncident(seg[1], seg[4], q)
 		case http.MethodPatch:
 			if err := checkType(r, fusionsod.ItemContentType, "application/json"); err != nil {
 				return 0, nil, err

@@ -587,7 +587,9 @@ func (s *Server) roleCheck(body []byte) (int, any, *adfError) {
 	return http.StatusOK, map[string]any{"result": found}, nil
 }
 
-func (s *Server) incidentJSON(inc *Incident) map[string]any {
+// incidentJSON writes an incident; links (where its key is) are left out
+// when onlyData is asked for, as ADF does.
+func (s *Server) incidentJSON(inc *Incident, onlyData bool) map[string]any {
 	it := map[string]any{
 		"Id": inc.ID, "ControlId": inc.ControlID, "ControlName": inc.ControlName, "ControlType": "SOD",
 		"Status": inc.Status, "State": "Open", "ResultInvestigator": inc.Investigator,
@@ -595,9 +597,9 @@ func (s *Server) incidentJSON(inc *Incident) map[string]any {
 		"CreationDate":   inc.Created.UTC().Format("2006-01-02T15:04:05.000+00:00"),
 		"LastUpdateDate": inc.Updated.UTC().Format("2006-01-02T15:04:05.000+00:00"),
 	}
-	// The key is in the self link even with onlyData: the client needs it
-	// to address the incident, and Oracle's key is not a field.
-	it["links"] = s.links(fmt.Sprintf("advancedControls/%d/child/incidents/%s", inc.ControlID, inc.Key), "incidents")[:1]
+	if !onlyData {
+		it["links"] = s.links(fmt.Sprintf("advancedControls/%d/child/incidents/%s", inc.ControlID, inc.Key), "incidents")
+	}
 	return it
 }
 
@@ -650,7 +652,7 @@ func (s *Server) listIncidents(cid string, q url.Values) (int, any, *adfError) {
 	}
 	items := make([]map[string]any, len(sel))
 	for i, inc := range sel {
-		items[i] = s.incidentJSON(inc)
+		items[i] = s.incidentJSON(inc, q.Get("onlyData") == "true")
 	}
 	meta["items"] = items
 	return http.StatusOK, meta, nil
@@ -669,12 +671,12 @@ func (s *Server) findIncident(cid, key string) (*Incident, *adfError) {
 	return nil, errorf(http.StatusNotFound, "", "no incident %s of control %s", key, cid)
 }
 
-func (s *Server) getIncident(cid, key string) (int, any, *adfError) {
+func (s *Server) getIncident(cid, key string, q url.Values) (int, any, *adfError) {
 	inc, err := s.findIncident(cid, key)
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, s.incidentJSON(inc), nil
+	return http.StatusOK, s.incidentJSON(inc, q.Get("onlyData") == "true"), nil
 }
 
 func (s *Server) patchIncident(cid, key string, body []byte, _ string) (int, any, *adfError) {
@@ -707,7 +709,7 @@ func (s *Server) patchIncident(cid, key string, body []byte, _ string) (int, any
 		}
 	}
 	inc.Status, inc.Investigator, inc.Updated = status, investigator, s.now()
-	return http.StatusOK, s.incidentJSON(inc), nil
+	return http.StatusOK, s.incidentJSON(inc, false), nil
 }
 
 func (s *Server) addComment(cid, key string, body []byte, by string) (int, any, *adfError) {
