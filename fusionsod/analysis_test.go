@@ -287,6 +287,11 @@ func TestEndlessHasMoreIsBounded(t *testing.T) {
 	if !errors.Is(err, fusionsod.ErrUnexpectedContent) {
 		t.Errorf("empty page with hasMore: %v", err)
 	}
+	// An answer that is not a collection is no "no conflicts".
+	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Status: 200, Header: jsonCT, Body: `{"status":"ok"}`})
+	if _, err := c.ConflictsPage(ctx, "1", ""); !errors.Is(err, fusionsod.ErrUnexpectedContent) {
+		t.Errorf("not a collection: %v", err)
+	}
 	// A page that starts elsewhere than asked.
 	srv.Faults.Push(fusionsodtest.Fault{Match: finder, Status: 200, Header: jsonCT, Body: `{"items":[],"offset":50,"hasMore":false}`})
 	if _, err := c.ConflictsPage(ctx, "1", ""); !errors.Is(err, fusionsod.ErrUnexpectedContent) {

@@ -92,6 +92,11 @@ func pageOf[J, T any](op string, col *collection[J], offset int, conv func(*J) T
 	bad := func(format string, args ...any) error {
 		return &APIError{Package: pkg, Op: op, Method: http.MethodGet, Kind: ErrUnexpectedContent, Message: fmt.Sprintf(format, args...)}
 	}
+	if col.Items == nil {
+		// Not a collection: a proxy's {"status": "ok"} must not read as
+		// "no conflicts".
+		return nil, "", bad("the answer has no items: not an ADF collection")
+	}
 	if col.Offset != nil && *col.Offset != offset {
 		return nil, "", bad("asked for offset %d, the answer starts at %d", offset, *col.Offset)
 	}
