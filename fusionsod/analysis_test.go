@@ -337,3 +337,15 @@ func TestParseStatusForms(t *testing.T) {
 		}
 	}
 }
+
+func TestAnalysisErrorText(t *testing.T) {
+	for _, e := range []*fusionsod.AnalysisError{
+		{RequestID: "7", Status: "Job Failed>", Polls: 3, Kind: fusionsod.ErrAnalysisFailed},
+		{RequestID: "7", Polls: 0, Kind: context.Canceled},
+		{RequestID: "7", Status: "Started", Polls: 9, Kind: fusionsod.ErrAnalysisTimeout, Err: context.DeadlineExceeded},
+	} {
+		if s := e.Error(); !strings.HasPrefix(s, "fusionsod: analysis 7: ") || strings.Count(s, "fusionsod") != 1 {
+			t.Errorf("%q", s)
+		}
+	}
+}

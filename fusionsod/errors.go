@@ -58,11 +58,11 @@ type AnalysisError struct {
 
 func (e *AnalysisError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s (request %s", e.Kind, e.RequestID)
+	fmt.Fprintf(&b, "fusionsod: analysis %s: %s (", e.RequestID, strings.TrimPrefix(e.Kind.Error(), "fusionsod: "))
 	if e.Status != "" {
-		fmt.Fprintf(&b, ", last status %q", e.Status)
+		fmt.Fprintf(&b, "last status %q, ", e.Status)
 	}
-	fmt.Fprintf(&b, ", %d polls)", e.Polls)
+	fmt.Fprintf(&b, "%d polls)", e.Polls)
 	if e.Err != nil {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
