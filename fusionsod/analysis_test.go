@@ -349,3 +349,19 @@ func TestAnalysisErrorText(t *testing.T) {
 		}
 	}
 }
+
+// A request id that is not a number is quoted in the finder, never taken
+// as finder syntax.
+func TestFinderQuotesOddIDs(t *testing.T) {
+	srv := fusionsodtest.NewServer(t)
+	c := newClient(t, srv)
+	_, err := c.ConflictsPage(context.Background(), `1,requestId=2;x "y"`, "")
+	// The fake read the whole id as one value (and refused it: its ids
+	// are numbers).
+	if err == nil || !strings.Contains(err.Error(), `requestId "1,requestId=2;x \"y\"" is not a request id`) {
+		t.Errorf("err = %v", err)
+	}
+	if f := requestsTo(srv, "/advancedControlsRolesProvisioning")[0].Query.Get("finder"); f != `getUserProvisioningAnalysisIncidents;requestId="1,requestId=2;x \"y\""` {
+		t.Errorf("finder %s", f)
+	}
+}

@@ -78,13 +78,21 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
+// FuzzParsePairs checks the fake's reading of finders and q filters: it
+// never panics, and a value written as docs/fusionsod.md says (between
+// double quotes, \ and " escaped) reads back as itself.
 func FuzzParsePairs(f *testing.F) {
 	for _, s := range []string{`requestId=1`, `GlobalUserName="O'Brien, \"Pat\"";Role="Role 1"`, `a="unterminated`, `a="x"y`, `=`, `a=b c`} {
 		f.Add(s)
 	}
+	quote := strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 	f.Fuzz(func(t *testing.T, s string) {
 		if m, err := parsePairs(s, ';'); err == nil && m == nil {
 			t.Fatal("nil map without error")
+		}
+		m, err := parsePairs(`GlobalUserName="`+quote.Replace(s)+`";Role=R`, ';')
+		if err != nil || m["GlobalUserName"] != s || m["Role"] != "R" {
+			t.Fatalf("%q: %q, %v", s, m, err)
 		}
 	})
 }
