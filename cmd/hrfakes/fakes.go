@@ -8,6 +8,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/hrbridge/hrbridge/cmo/cmotest"
+	"github.com/hrbridge/hrbridge/fusionsod"
+	"github.com/hrbridge/hrbridge/fusionsod/fusionsodtest"
 	"github.com/hrbridge/hrbridge/hcmatom"
 	"github.com/hrbridge/hrbridge/hcmatom/hcmatomtest"
 	"github.com/hrbridge/hrbridge/hcmscim"
@@ -91,5 +93,22 @@ func startOHRIS() (*fake, error) {
 			"host key":    ssh.FingerprintSHA256(pub),
 			"known_hosts": "[" + host + "]:" + port + " " + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))),
 		},
+		close: srv.Close}, nil
+}
+
+// startFusionSoD starts a fake Oracle Fusion risk management service with
+// one segregation-of-duties control: the guide's payables roles conflict.
+func startFusionSoD() (*fake, error) {
+	srv, err := fusionsodtest.Start()
+	if err != nil {
+		return nil, err
+	}
+	srv.AddRole("ORA_AP_ACCOUNTS_PAYABLE_MANAGER_JOB", "Accounts Payable Manager")
+	srv.AddRole("ORA_AP_ACCOUNTS_PAYABLE_SUPERVISOR_JOB", "Accounts Payable Supervisor")
+	srv.AddControl(fusionsodtest.Control{Name: "Create Supplier and Pay Invoices",
+		Roles: [2]string{"ORA_AP_ACCOUNTS_PAYABLE_MANAGER_JOB", "ORA_AP_ACCOUNTS_PAYABLE_SUPERVISOR_JOB"}})
+	return &fake{Name: "fusionsod", System: "Oracle Fusion segregation-of-duties analysis", URL: srv.URL,
+		Username: srv.Username, Password: srv.Password,
+		Extra: map[string]string{"analysis": srv.URL + fusionsod.DefaultPath + "/advancedControlsRolesProvisioning"},
 		close: srv.Close}, nil
 }

@@ -62,6 +62,7 @@ func starters() []starter {
 		{"hcmscim", startHCMSCIM},
 		{"cmo", startCMO},
 		{"ohris", startOHRIS},
+		{"fusionsod", startFusionSoD},
 	}
 }
 

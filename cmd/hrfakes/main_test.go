@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/hrbridge/hrbridge/cmo"
+	"github.com/hrbridge/hrbridge/fusionsod"
+	"github.com/hrbridge/hrbridge/hcmatom"
+	"github.com/hrbridge/hrbridge/hcmscim"
+	"github.com/hrbridge/hrbridge/ohris"
+)
+
+// TestHRFakes starts the command as a user would (with -json), calls each
+// fake once over the network with hrbridge's own clients and the printed
+// URLs and credentials, and stops it.
+func TestHRFakes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, pw, []string{"-json"})
+		pw.Close()
+	}()
+
+	fakes := map[string]fake{}
+	lines := bufio.NewScanner(pr)
+	for len(fakes) < len(starters()) && lines.Scan() {
+		var f fake
+		if err := json.Unmarshal(lines.Bytes(), &f); err != nil {
+			t.Fatalf("line %q: %v", lines.Text(), err)
+		}
+		fakes[f.Name] = f
+	}
+	if len(fakes) != len(starters()) {
+		t.Fatalf("printed %d fakes, want %d: %v", len(fakes), len(starters()), lines.Err())
+	}
+	go io.Copy(io.Discard, pr)
+
+	calls := map[string]func(f fake) error{
+		"hcmatom": func(f fake) error {
+			c, err := hcmatom.NewClient(f.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithBasicAuth(f.Username, f.Password))
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, err := range c.Events(ctx, hcmatom.Query{Collection: hcmatom.NewHireFeed}) {
+				if err != nil {
+					return err
+				}
+				n++
+			}
+			if n != len(demo) {
+				t.Errorf("hcmatom: %d newhire entries, want %d", n, len(demo))
+			}
+			return nil
+		},
+		"hcmscim": func(f fake) error {
+			c, err := hcmscim.NewClient(f.URL, hcmscim.WithInsecureHTTP(), hcmscim.WithBasicAuth(f.Username, f.Password))
+			if err != nil {
+				return err
+			}
+			users, missing, err := c.LookupPersonNumbers(ctx, []string{demo[0].PersonNumber})
+			if err == nil && (len(users) != 1 || len(missing) != 0) {
+				t.Errorf("hcmscim: users %v, missing %v", users, missing)
+			}
+			return err
+		},
+		"cmo": func(f fake) error {
+			c, err := cmo.NewClient(f.URL, cmo.WithInsecureHTTP(), cmo.WithLogin(f.Username, f.Password))
+			if err != nil {
+				return err
+			}
+			_, err = c.ImportUsers(ctx, []cmo.User{{LoginName: "jgreen", FirstName: cmo.Some("Joe"), LastName: cmo.Some("Green"), Email: cmo.Some("joe.green@acme.example")}})
+			return err
+		},
+		"ohris": func(f fake) error {
+			pub, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(strings.SplitN(f.Extra["known_hosts"], " ", 2)[1]))
+			if err != nil || len(rest) != 0 {
+				t.Fatalf("ohris: known_hosts line %q: %v", f.Extra["known_hosts"], err)
+			}
+			c, err := ohris.NewClient(f.URL, ohris.WithPassword(f.Username, f.Password), ohris.WithHostKey(pub.(ssh.CryptoPublicKey).CryptoPublicKey()))
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			for _, err := range c.Depot(ctx, ohris.Prod) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		"fusionsod": func(f fake) error {
+			c, err := fusionsod.NewClient(f.URL, fusionsod.WithInsecureHTTP(), fusionsod.WithBasicAuth(f.Username, f.Password))
+			if err != nil {
+				return err
+			}
+			check, err := c.CheckRoles(ctx, "JGREEN", []string{"ORA_AP_ACCOUNTS_PAYABLE_MANAGER_JOB", "ORA_AP_ACCOUNTS_PAYABLE_SUPERVISOR_JOB"})
+			if err == nil && check.OK() {
+				t.Error("fusionsod: the demo control found no conflict")
+			}
+			return err
+		},
+	}
+	for name, f := range fakes {
+		call, ok := calls[name]
+		if !ok {
+			t.Errorf("no call for fake %s", name)
+			continue
+		}
+		if err := call(f); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not stop")
+	}
+}
+
+func TestHRFakesRefusesAnUnknownName(t *testing.T) {
+	err := run(context.Background(), io.Discard, []string{"-only", "cmo,nope"})
+	if err == nil || !strings.Contains(err.Error(), `"nope"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
