@@ -1,0 +1,88 @@
+package csf_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/hrbridge/hrbridge/csf"
+	"github.com/hrbridge/hrbridge/csf/csftest"
+)
+
+func TestEveryOperation(t *testing.T) {
+	srv := csftest.NewServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+
+	create(t, c, "test1@csf.com", csf.Properties{}.Set(csf.PropCompany, "Amazon").Set(csf.PropStreetAddress, "MARKETING Company").
+		Set(csf.PropOtherHomePhone, "111", "222"), "AllUsersLO@senthilRooT.com", "Developers@Customer-TestCustomer.com")
+
+	u, err := c.ReadUser(ctx, "test1@csf.com", csf.PropCompany, csf.PropOtherHomePhone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := u.Properties.Get("COMPANY"); v != "Amazon" || !slices.Equal(u.Properties.Values(csf.PropOtherHomePhone), []string{"111", "222"}) {
+		t.Errorf("ReadUser = %+v", u)
+	}
+
+	if err := c.UpdateUser(ctx, "test1@csf.com", csf.Properties{}.Set(csf.PropCompany, "Amazon1").Append(csf.PropOtherHomePhone, "333").Clear(csf.PropStreetAddress)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := srv.User("test1@csf.com")
+	if v, _ := got.Properties.Get(csf.PropCompany); v != "Amazon1" || len(got.Properties.Values(csf.PropOtherHomePhone)) != 3 || len(got.Properties.Values(csf.PropStreetAddress)) != 0 {
+		t.Errorf("after UpdateUser: %+v", got.Properties)
+	}
+
+	in, err := c.UserInGroup(ctx, "test1@csf.com", "developers@customer-testcustomer.com")
+	if err != nil || !in {
+		t.Errorf("UserInGroup = %v, %v", in, err)
+	}
+	in, err = c.UserInGroup(ctx, "test1@csf.com", "AllUsers@Customer-TestCustomer.com")
+	if err != nil || in {
+		t.Errorf("UserInGroup (not a member) = %v, %v", in, err)
+	}
+
+	if err := c.UpdatePassword(ctx, csf.UpdatePasswordRequest{Organization: "Customer-TestCustomer.com", UserName: "test1@csf.com", OldPassword: "passw0rd!", NewPassword: "abc123"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetPassword(ctx, csf.SetPasswordRequest{UserName: "test1@csf.com", Password: "somePassword"}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := srv.User("test1@csf.com"); got.Password != "somePassword" {
+		t.Errorf("password = %q", got.Password)
+	}
+
+	var ids []string
+	for u, err := range c.ReadUsers(ctx, csf.Query{Filter: csf.And(csf.Eq("objectCategory", "person"), csf.Eq("objectClass", "user"), csf.Eq("samaccountname", "test1")),
+		Properties: []string{"samaccountname"}, Scope: csf.ScopeSingleLevel, Organization: "Customer-TestCustomer.com"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, u.ID)
+		if v, _ := u.Properties.Get("samaccountname"); v != "test1" {
+			t.Errorf("samaccountname = %q", v)
+		}
+	}
+	if !slices.Equal(ids, []string{"test1@csf.com"}) {
+		t.Errorf("ReadUsers = %v", ids)
+	}
+
+	old, err := c.UpdateUsers(ctx, csf.UpdateUsersRequest{Filter: csf.Eq("samaccountname", "test1"), ReturnExistingValues: true,
+		Properties: csf.Properties{}.Set(csf.PropOtherHomePhone, "111", "222", "333", "444", "555", "666")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(old) != 1 || len(old[0].Properties.Values(csf.PropOtherHomePhone)) != 3 {
+		t.Errorf("existing values = %+v", old)
+	}
+	if got, _ := srv.User("test1@csf.com"); len(got.Properties.Values(csf.PropOtherHomePhone)) != 6 {
+		t.Errorf("after UpdateUsers: %+v", got.Properties)
+	}
+
+	if err := c.DeleteUser(ctx, "test1@csf.com"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ReadUser(ctx, "test1@csf.com"); !errors.Is(err, csf.ErrUserNotFound) || !errors.Is(err, csf.ErrNotFound) {
+		t.Errorf("ReadUser after delete: %v", err)
+	}
+}
