@@ -49,7 +49,9 @@ func Eq(name, value string) Filter { return Filter{kind: matchEquality, name: na
 
 // GreaterOrEqual matches values at or above value (GreaterOrEqualMatch,
 // inferred).
-func GreaterOrEqual(name, value string) Filter { return Filter{kind: matchGE, name: name, value: value} }
+func GreaterOrEqual(name, value string) Filter {
+	return Filter{kind: matchGE, name: name, value: value}
+}
 
 // LessOrEqual matches values at or below value (LessOrEqualMatch, inferred).
 func LessOrEqual(name, value string) Filter { return Filter{kind: matchLE, name: name, value: value} }

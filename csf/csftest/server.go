@@ -90,10 +90,10 @@ type Server struct {
 	now   func() time.Time
 
 	mu       sync.Mutex
-	orgs     map[string]*org    // by lower-case name
-	groups   map[string]string  // lower-case name → name
-	users    map[string]*User   // by lower-case UserId
-	order    []string           // lower-case UserIds in creation order
+	orgs     map[string]*org   // by lower-case name
+	groups   map[string]string // lower-case name → name
+	users    map[string]*User  // by lower-case UserId
+	order    []string          // lower-case UserIds in creation order
 	results  []forced
 	requests []Request
 	conns    int

@@ -208,4 +208,3 @@ func soapFault(w http.ResponseWriter, code, msg string) {
 	w.WriteHeader(http.StatusInternalServerError)
 	w.Write(b.Bytes())
 }
-
