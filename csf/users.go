@@ -279,7 +279,7 @@ func (c *Client) readUsersPage(ctx context.Context, q Query, next string) (*Page
 	cur, sz := int32(page), int32(size)
 	body := &um.UserManagerReadUsers{
 		RequestContext:        rc,
-		ServerTimeLimitInSecs: timeLimit(q.ServerTimeLimit),
+		ServerTimeLimitInSecs: timeLimit(q.ServerTimeLimit, -1),
 		OrganizationName:      q.Organization,
 		Scope:                 scope(q.Scope),
 		PagingInfo: &um.PagingInfo{
@@ -342,7 +342,8 @@ type UpdateUsersRequest struct {
 	Properties Properties
 	// ReturnExistingValues asks for the values the users had before.
 	ReturnExistingValues bool
-	// ServerTimeLimit as in Query.
+	// ServerTimeLimit as in Query, but not sent when 0, as in the seed's
+	// sample.
 	ServerTimeLimit time.Duration
 }
 
@@ -363,7 +364,7 @@ func (c *Client) UpdateUsers(ctx context.Context, req UpdateUsersRequest) ([]Use
 	rc := c.cfg.newRequestID()
 	body := &um.UserManagerUpdateUsers{
 		RequestContext:        rc,
-		ServerTimeLimitInSecs: timeLimit(req.ServerTimeLimit),
+		ServerTimeLimitInSecs: timeLimit(req.ServerTimeLimit, 0),
 		OrganizationName:      req.Organization,
 		Scope:                 scope(req.Scope),
 		ReturnExistingValues:  req.ReturnExistingValues,
@@ -385,9 +386,12 @@ func (c *Client) UpdateUsers(ctx context.Context, req UpdateUsersRequest) ([]Use
 	return users, nil
 }
 
-func timeLimit(d time.Duration) int32 {
+// timeLimit returns ServerTimeLimitInSecs for d, or unset when d is 0: the
+// seed's ReadUsers sample sends -1, its UpdateUsers sample nothing (0 is
+// not sent).
+func timeLimit(d time.Duration, unset int32) int32 {
 	if d <= 0 {
-		return -1
+		return unset
 	}
 	return int32(min(d/time.Second, 1<<31-1))
 }
