@@ -1,5 +1,11 @@
 package csf
 
+import (
+	"encoding/xml"
+
+	um "github.com/hrbridge/hrbridge/csf/internal/usermanager"
+)
+
 // WithRequestContexts makes the client send the RequestContexts next gives,
 // for tests that compare the bytes on the wire with the seed's samples.
 func WithRequestContexts(next func() string) Option {
@@ -9,7 +15,19 @@ func WithRequestContexts(next func() string) Option {
 	}
 }
 
-// Wire helpers for the fuzz targets.
-var (
-	FilterFromWire = filterFromWire
-)
+// EncodeFilter validates f and marshals its filter set as sent.
+func EncodeFilter(f Filter) ([]byte, error) {
+	if errs := f.check("Filter"); len(errs) > 0 {
+		return nil, (&Client{}).invalid(opReadUsers, "", errs)
+	}
+	return xml.Marshal(f.wire())
+}
+
+// DecodeFilter reads a filter set back.
+func DecodeFilter(b []byte) (Filter, error) {
+	var fs um.FilterSet
+	if err := xml.Unmarshal(b, &fs); err != nil {
+		return Filter{}, err
+	}
+	return filterFromWire(&fs)
+}

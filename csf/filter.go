@@ -76,9 +76,16 @@ func HasSuffix(name, suffix string) Filter {
 }
 
 // Contains matches values that hold each of parts, in order
-// (SubstringMatch with Any, inferred).
+// (SubstringMatch with Any, inferred). Empty parts, which match anything,
+// are left out.
 func Contains(name string, parts ...string) Filter {
-	return Filter{kind: matchSubstr, name: name, any: parts}
+	var any []string
+	for _, p := range parts {
+		if p != "" {
+			any = append(any, p)
+		}
+	}
+	return Filter{kind: matchSubstr, name: name, any: any}
 }
 
 // And matches users every filter matches.
