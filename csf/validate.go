@@ -51,7 +51,7 @@ func propErrors(p Properties) []error {
 	for i, q := range p {
 		where := fmt.Sprintf("Properties[%d] (%s)", i, q.Name)
 		if strings.TrimSpace(q.Name) == "" {
-			errs = append(errs, fmt.Errorf("Properties[%d]: no name", i))
+			errs = append(errs, fmt.Errorf("%s: no name", where))
 		} else if err := xmlText(q.Name); err != nil {
 			errs = append(errs, fmt.Errorf("%s: name: %v", where, err))
 		}
