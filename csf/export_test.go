@@ -2,6 +2,7 @@ package csf
 
 import (
 	"encoding/xml"
+	"testing"
 
 	um "github.com/hrbridge/hrbridge/csf/internal/usermanager"
 )
@@ -30,4 +31,12 @@ func DecodeFilter(b []byte) (Filter, error) {
 		return Filter{}, err
 	}
 	return filterFromWire(&fs)
+}
+
+// StartBenchFake is set by bench_fake_test.go (package csf_test, which may
+// import csftest).
+var StartBenchFake func(b *testing.B, users int) (url, user, pass string, conns func() int)
+
+func startBenchFake(b *testing.B, users int) {
+	benchURL, benchUser, benchPass, benchConns = StartBenchFake(b, users)
 }
