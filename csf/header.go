@@ -15,22 +15,12 @@ const (
 	passwordText = "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText"
 )
 
-// header is the SOAP header of one call: the WS-Addressing Action,
-// MessageID and To of a WSE 2.0 message and, unless the client uses HTTP
-// Basic, a WS-Security UsernameToken.
-type header struct {
-	Action    wsaValue  `xml:"http://schemas.xmlsoap.org/ws/2004/03/addressing Action"`
-	MessageID wsaValue  `xml:"http://schemas.xmlsoap.org/ws/2004/03/addressing MessageID"`
-	To        wsaValue  `xml:"http://schemas.xmlsoap.org/ws/2004/03/addressing To"`
-	Security  *security `xml:"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd Security,omitempty"`
-}
-
 type wsaValue struct {
 	Value string `xml:",chardata"`
 }
 
 type security struct {
-	MustUnderstand string        `xml:"http://schemas.xmlsoap.org/soap/envelope/ mustUnderstand,attr"`
+	MustUnderstand string        `xml:"soap:mustUnderstand,attr"` // the prefix internal/soap declares on the Envelope
 	UsernameToken  usernameToken `xml:"http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd UsernameToken"`
 }
 
@@ -44,41 +34,35 @@ type password struct {
 	Value string `xml:",chardata"`
 }
 
-// header returns the header blocks of a call whose action is action.
+// header returns the SOAP header of a call whose action is action: the
+// WS-Addressing Action, MessageID and To of a WSE 2.0 message and, unless
+// the client uses HTTP Basic, a WS-Security UsernameToken.
 func (c *Client) header(action string) headerBlocks {
-	h := &header{
-		Action:    wsaValue{action},
-		MessageID: wsaValue{"uuid:" + newUUID()},
-		To:        wsaValue{c.endpoint},
-	}
+	h := headerBlocks{action: action, messageID: "uuid:" + newUUID(), to: c.endpoint}
 	if !c.cfg.basic {
-		h.Security = &security{MustUnderstand: "1", UsernameToken: usernameToken{
+		h.security = &security{MustUnderstand: "1", UsernameToken: usernameToken{
 			Username: c.cfg.user,
 			Password: password{Type: passwordText, Value: c.cfg.pass},
 		}}
 	}
-	return headerBlocks{h}
+	return h
 }
 
-// headerBlocks writes the fields of a header as sibling blocks of the SOAP
-// Header, with no element of its own around them.
-type headerBlocks struct{ h *header }
+// headerBlocks writes the blocks of a SOAP header as siblings, with no
+// element of its own around them.
+type headerBlocks struct {
+	action, messageID, to string
+	security              *security
+}
 
 func (b headerBlocks) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
-	for _, v := range []struct {
-		v    any
-		name xml.Name
-	}{
-		{b.h.Action, xml.Name{Space: nsWSA, Local: "Action"}},
-		{b.h.MessageID, xml.Name{Space: nsWSA, Local: "MessageID"}},
-		{b.h.To, xml.Name{Space: nsWSA, Local: "To"}},
-	} {
-		if err := e.EncodeElement(v.v, xml.StartElement{Name: v.name}); err != nil {
+	for _, v := range []struct{ local, value string }{{"Action", b.action}, {"MessageID", b.messageID}, {"To", b.to}} {
+		if err := e.EncodeElement(wsaValue{v.value}, xml.StartElement{Name: xml.Name{Space: nsWSA, Local: v.local}}); err != nil {
 			return err
 		}
 	}
-	if b.h.Security != nil {
-		return e.EncodeElement(b.h.Security, xml.StartElement{Name: xml.Name{Space: nsWSSE, Local: "Security"}})
+	if b.security != nil {
+		return e.EncodeElement(b.security, xml.StartElement{Name: xml.Name{Space: nsWSSE, Local: "Security"}})
 	}
 	return nil
 }

@@ -41,6 +41,8 @@ package csftest
 import (
 	"crypto/x509"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -210,6 +212,7 @@ func Start(opts ...Option) (*Server, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc(ServicePath, s.serve)
 	s.srv = httptest.NewUnstartedServer(s.Faults.Wrap(mux))
+	s.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // a client refusing the certificate is a test's business
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
 			s.mu.Lock()
