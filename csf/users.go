@@ -54,13 +54,12 @@ type CreateUserRequest struct {
 // already gives ErrUserExists (30008), as does a CreateUser sent again after
 // its answer was lost: EnsureUser makes that harmless.
 func (c *Client) CreateUser(ctx context.Context, req CreateUserRequest) error {
-	if err := c.validate(opCreateUser, req.UserID,
-		field{"UserID", req.UserID, true}, field{"UserName", req.UserName, false},
-		field{"OrganizationID", req.OrganizationID, true}, field{"Password", req.Password, true},
-	); err != nil {
-		return err
+	errs := fieldErrors(field{"UserID", req.UserID, true}, field{"UserName", req.UserName, false},
+		field{"OrganizationID", req.OrganizationID, true}, field{"Password", req.Password, true})
+	for i, g := range req.Groups {
+		errs = append(errs, field{fmt.Sprintf("Groups[%d]", i), g, true}.check()...)
 	}
-	if err := c.checkProps(opCreateUser, req.UserID, req.Properties); err != nil {
+	if err := c.invalid(opCreateUser, req.UserID, append(errs, propErrors(req.Properties)...)); err != nil {
 		return err
 	}
 	rc := c.cfg.newRequestID()
@@ -114,10 +113,7 @@ func (c *Client) ReadUser(ctx context.Context, userID string, properties ...stri
 // UpdateUser), each with its operation. A user that does not exist gives
 // ErrUserNotFound (30011).
 func (c *Client) UpdateUser(ctx context.Context, userID string, props Properties) error {
-	if err := c.validate(opUpdateUser, userID, field{"UserID", userID, true}); err != nil {
-		return err
-	}
-	if err := c.checkProps(opUpdateUser, userID, props); err != nil {
+	if err := c.invalid(opUpdateUser, userID, append(fieldErrors(field{"UserID", userID, true}), propErrors(props)...)); err != nil {
 		return err
 	}
 	rc := c.cfg.newRequestID()

@@ -3,6 +3,7 @@ package csf_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hrbridge/hrbridge/csf"
@@ -84,5 +85,45 @@ func TestEveryOperation(t *testing.T) {
 	}
 	if _, err := c.ReadUser(ctx, "test1@csf.com"); !errors.Is(err, csf.ErrUserNotFound) || !errors.Is(err, csf.ErrNotFound) {
 		t.Errorf("ReadUser after delete: %v", err)
+	}
+}
+
+// TestPasswordAndSearchCodes: the codes the password and search methods
+// list.
+func TestPasswordAndSearchCodes(t *testing.T) {
+	srv := csftest.NewServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	create(t, c, "p@csf.com", nil)
+	if err := c.UpdatePassword(ctx, csf.UpdatePasswordRequest{UserName: "p@csf.com", OldPassword: "not-it", NewPassword: "n"}); !errors.Is(err, csf.ErrValidation) {
+		t.Errorf("wrong old password: %v", err)
+	}
+	if err := c.SetPassword(ctx, csf.SetPasswordRequest{Organization: "Nowhere.com", UserName: "p@csf.com", Password: "n"}); !errors.Is(err, csf.ErrOrganizationNotFound) {
+		t.Errorf("unknown organisation: %v", err)
+	}
+	if err := c.SetPassword(ctx, csf.SetPasswordRequest{UserName: "nobody@csf.com", Password: "n"}); !errors.Is(err, csf.ErrValidation) {
+		t.Errorf("unknown user: %v", err)
+	}
+	if _, err := c.ReadUsersPage(ctx, csf.Query{Organization: "Nowhere.com", Filter: csf.Present("cn")}, ""); !errors.Is(err, csf.ErrOrganizationNotFound) {
+		t.Errorf("ReadUsers, unknown organisation: %v", err)
+	}
+	if _, err := c.UpdateUsers(ctx, csf.UpdateUsersRequest{Filter: csf.Eq("samaccountname", "nobody"), Properties: csf.Properties{}.Set("x", "1")}); !errors.Is(err, csf.ErrUserNotFound) {
+		t.Errorf("UpdateUsers matching no one: %v", err)
+	}
+	p, err := c.ReadUsersPage(ctx, csf.Query{Scope: csf.ScopeBaseObject, Filter: csf.Present("objectClass")}, "")
+	if err != nil || len(p.Items) != 0 || p.Next != "" {
+		t.Errorf("baseObject: %+v, %v", p, err)
+	}
+	// Validation names the record and every field, and sends nothing.
+	before := len(srv.Requests())
+	err = c.CreateUser(ctx, csf.CreateUserRequest{UserID: "bad@csf.com", Properties: csf.Properties{{Name: "x", Op: "Swap"}}})
+	if !errors.Is(err, csf.ErrInvalid) || !strings.Contains(err.Error(), `"bad@csf.com"`) || !strings.Contains(err.Error(), "OrganizationID") || !strings.Contains(err.Error(), "Password") || !strings.Contains(err.Error(), "Swap") {
+		t.Errorf("validation: %v", err)
+	}
+	if err := c.CreateUser(ctx, csf.CreateUserRequest{UserID: "bad@csf.com", OrganizationID: "o", Password: "p", Properties: csf.Properties{{Name: "x", Op: "Swap"}}}); !errors.Is(err, csf.ErrInvalid) || !strings.Contains(err.Error(), "Swap") {
+		t.Errorf("operation: %v", err)
+	}
+	if len(srv.Requests()) != before {
+		t.Error("an invalid request was sent")
 	}
 }

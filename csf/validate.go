@@ -35,15 +35,15 @@ func nameFields(names []string) []field {
 // validate checks the fields of a request about record (its key) and
 // returns every problem at once, or nil.
 func (c *Client) validate(op operation, record string, fields ...field) error {
+	return c.invalid(op, record, fieldErrors(fields...))
+}
+
+func fieldErrors(fields ...field) []error {
 	var errs []error
 	for _, f := range fields {
 		errs = append(errs, f.check()...)
 	}
-	return c.invalid(op, record, errs)
-}
-
-func (c *Client) checkProps(op operation, record string, p Properties) error {
-	return c.invalid(op, record, propErrors(p))
+	return errs
 }
 
 func propErrors(p Properties) []error {

@@ -60,18 +60,26 @@ func message(code int) string {
 
 func blank(s string) bool { return strings.TrimSpace(s) == "" }
 
-func (s *Server) create(c *call) (any, error) {
-	var in um.UserManagerCreate
-	if err := c.decode(&in); err != nil {
+// handle decodes a request into a new T and calls do with the server's lock
+// held and the code the call gets before it is served (see gate); do
+// returns the response.
+func handle[T any](s *Server, c *call, do func(in *T, code int) any) (any, error) {
+	in := new(T)
+	if err := c.decode(in); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	code := s.gate(c)
-	if code == 0 {
-		code = s.doCreate(&in)
-	}
-	return &um.UserManagerCreateResponse{Result: result(in.RequestContext, code)}, nil
+	return do(in, s.gate(c)), nil
+}
+
+func (s *Server) create(c *call) (any, error) {
+	return handle(s, c, func(in *um.UserManagerCreate, code int) any {
+		if code == 0 {
+			code = s.doCreate(in)
+		}
+		return &um.UserManagerCreateResponse{Result: result(in.RequestContext, code)}
+	})
 }
 
 func (s *Server) doCreate(in *um.UserManagerCreate) int {
@@ -106,22 +114,17 @@ func (s *Server) doCreate(in *um.UserManagerCreate) int {
 }
 
 func (s *Server) delete(c *call) (any, error) {
-	var in um.UserManagerDelete
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	code := s.gate(c)
-	if code == 0 {
-		code = s.find(in.UserId)
+	return handle(s, c, func(in *um.UserManagerDelete, code int) any {
 		if code == 0 {
-			k := strings.ToLower(in.UserId)
-			delete(s.users, k)
-			s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == k })
+			code = s.find(in.UserId)
+			if code == 0 {
+				k := strings.ToLower(in.UserId)
+				delete(s.users, k)
+				s.order = slices.DeleteFunc(s.order, func(x string) bool { return x == k })
+			}
 		}
-	}
-	return &um.UserManagerDeleteResponse{Result: result(in.RequestContext, code)}, nil
+		return &um.UserManagerDeleteResponse{Result: result(in.RequestContext, code)}
+	})
 }
 
 // find returns 30000 for an empty UserId, 30011 for one that does not
@@ -146,91 +149,76 @@ func contextOf(a *um.UserAccount) string {
 }
 
 func (s *Server) read(c *call) (any, error) {
-	var in um.UserManagerRead
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rc := contextOf(in.UserAccount)
-	out := &um.UserManagerReadResponse{}
-	code := s.gate(c)
-	if code == 0 && in.UserAccount == nil {
-		code = csf.CodeValidation
-	}
-	if code == 0 {
-		code = s.find(in.UserAccount.UserId)
-	}
-	if code == 0 {
-		u := s.users[strings.ToLower(in.UserAccount.UserId)]
-		var names []string
-		if t := in.UserAccount.PropertyTable; t != nil && t.Properties != nil {
-			for _, e := range t.Properties.PropertyElement {
-				names = append(names, e.Name)
-			}
+	return handle(s, c, func(in *um.UserManagerRead, code int) any {
+		rc := contextOf(in.UserAccount)
+		out := &um.UserManagerReadResponse{}
+		if code == 0 && in.UserAccount == nil {
+			code = csf.CodeValidation
 		}
-		// The seed: "The properties of the user specified will be filled
-		// out": those named, or every one when none is.
-		arr := &um.ArrayOfPropertyElement{}
-		for _, p := range u.selected(names) {
-			if len(p.Values) == 0 {
-				arr.PropertyElement = append(arr.PropertyElement, &um.PropertyElement{Name: p.Name})
-			}
-			for _, v := range p.Values {
-				arr.PropertyElement = append(arr.PropertyElement, &um.PropertyElement{Name: p.Name, Value: v})
-			}
+		if code == 0 {
+			code = s.find(in.UserAccount.UserId)
 		}
-		out.UserAccount = &um.UserAccount{UserId: u.ID, PropertyTable: &um.PropertyTable{Properties: arr}}
-	}
-	out.Result = result(rc, code)
-	return out, nil
+		if code == 0 {
+			u := s.users[strings.ToLower(in.UserAccount.UserId)]
+			var names []string
+			if t := in.UserAccount.PropertyTable; t != nil && t.Properties != nil {
+				for _, e := range t.Properties.PropertyElement {
+					names = append(names, e.Name)
+				}
+			}
+			// The seed: "The properties of the user specified will be filled
+			// out": those named, or every one when none is.
+			arr := &um.ArrayOfPropertyElement{}
+			for _, p := range u.selected(names) {
+				if len(p.Values) == 0 {
+					arr.PropertyElement = append(arr.PropertyElement, &um.PropertyElement{Name: p.Name})
+				}
+				for _, v := range p.Values {
+					arr.PropertyElement = append(arr.PropertyElement, &um.PropertyElement{Name: p.Name, Value: v})
+				}
+			}
+			out.UserAccount = &um.UserAccount{UserId: u.ID, PropertyTable: &um.PropertyTable{Properties: arr}}
+		}
+		out.Result = result(rc, code)
+		return out
+	})
 }
 
 func (s *Server) update(c *call) (any, error) {
-	var in um.UserManagerUpdate
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	code := s.gate(c)
-	if code == 0 && in.UserAccount == nil {
-		code = csf.CodeValidation
-	}
-	if code == 0 {
-		code = s.find(in.UserAccount.UserId)
-	}
-	if code == 0 {
-		applyTable(s.users[strings.ToLower(in.UserAccount.UserId)], in.UserAccount.PropertyTable)
-	}
-	return &um.UserManagerUpdateResponse{Result: result(contextOf(in.UserAccount), code)}, nil
+	return handle(s, c, func(in *um.UserManagerUpdate, code int) any {
+		if code == 0 && in.UserAccount == nil {
+			code = csf.CodeValidation
+		}
+		if code == 0 {
+			code = s.find(in.UserAccount.UserId)
+		}
+		if code == 0 {
+			applyTable(s.users[strings.ToLower(in.UserAccount.UserId)], in.UserAccount.PropertyTable)
+		}
+		return &um.UserManagerUpdateResponse{Result: result(contextOf(in.UserAccount), code)}
+	})
 }
 
 func (s *Server) inGroup(c *call) (any, error) {
-	var in um.UserManagerInGroup
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := &um.UserManagerInGroupResponse{}
-	code := s.gate(c)
-	if code == 0 && blank(in.GroupName) {
-		code = csf.CodeValidation
-	}
-	if code == 0 {
-		code = s.find(in.UserId)
-	}
-	if _, ok := s.groups[strings.ToLower(in.GroupName)]; code == 0 && !ok {
-		code = csf.CodeGroupNotFound
-	}
-	if code == 0 {
-		u := s.users[strings.ToLower(in.UserId)]
-		member := slices.ContainsFunc(u.Groups, func(g string) bool { return strings.EqualFold(g, in.GroupName) })
-		out.IsInGroup = &member
-	}
-	out.Result = result(in.RequestContext, code)
-	return out, nil
+	return handle(s, c, func(in *um.UserManagerInGroup, code int) any {
+		out := &um.UserManagerInGroupResponse{}
+		if code == 0 && blank(in.GroupName) {
+			code = csf.CodeValidation
+		}
+		if code == 0 {
+			code = s.find(in.UserId)
+		}
+		if _, ok := s.groups[strings.ToLower(in.GroupName)]; code == 0 && !ok {
+			code = csf.CodeGroupNotFound
+		}
+		if code == 0 {
+			u := s.users[strings.ToLower(in.UserId)]
+			member := slices.ContainsFunc(u.Groups, func(g string) bool { return strings.EqualFold(g, in.GroupName) })
+			out.IsInGroup = &member
+		}
+		out.Result = result(in.RequestContext, code)
+		return out
+	})
 }
 
 // byName finds the user a password call names: by UserId, else by
@@ -256,51 +244,48 @@ func (s *Server) checkOrg(name string) int {
 }
 
 func (s *Server) updatePassword(c *call) (any, error) {
-	var in um.UserManagerUpdatePassword
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	code := s.gate(c)
-	if code == 0 {
-		code = s.checkOrg(in.OrganizationName)
-	}
-	// The seed lists no "user does not exist" for the password methods: an
-	// unknown user, like a wrong old password, fails validation.
-	if i := in.UpdatePasswordInfo; code == 0 {
-		if i == nil || blank(i.UserName) || i.NewPassword == "" {
+	return handle(s, c, func(in *um.UserManagerUpdatePassword, code int) any {
+		i := in.UpdatePasswordInfo
+		if code == 0 && i == nil {
 			code = csf.CodeValidation
-		} else if u := s.byName(i.UserName); u == nil || u.Password != i.OldPassword {
-			code = csf.CodeValidation
-		} else {
-			u.Password = i.NewPassword
 		}
-	}
-	return &um.UserManagerUpdatePasswordResponse{Result21: result21(in.RequestContext, code)}, nil
+		if code == 0 {
+			code = s.setPassword(in.OrganizationName, i.UserName, &i.OldPassword, i.NewPassword)
+		}
+		return &um.UserManagerUpdatePasswordResponse{Result21: result21(in.RequestContext, code)}
+	})
 }
 
-func (s *Server) setPassword(c *call) (any, error) {
-	var in um.UserManagerSetPassword
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	code := s.gate(c)
-	if code == 0 {
-		code = s.checkOrg(in.OrganizationName)
-	}
-	if i := in.SetPasswordInfo; code == 0 {
-		if i == nil || blank(i.UserName) || i.Password == "" {
+func (s *Server) resetPassword(c *call) (any, error) {
+	return handle(s, c, func(in *um.UserManagerSetPassword, code int) any {
+		i := in.SetPasswordInfo
+		if code == 0 && i == nil {
 			code = csf.CodeValidation
-		} else if u := s.byName(i.UserName); u == nil {
-			code = csf.CodeValidation
-		} else {
-			u.Password = i.Password
 		}
+		if code == 0 {
+			code = s.setPassword(in.OrganizationName, i.UserName, nil, i.Password)
+		}
+		return &um.UserManagerSetPasswordResponse{Result21: result21(in.RequestContext, code)}
+	})
+}
+
+// setPassword sets the password of the user named, checking the old one when
+// given. The seed lists no "user does not exist" for the password methods:
+// an unknown user, like a wrong old password, fails validation. s.mu is
+// held.
+func (s *Server) setPassword(org, name string, old *string, pw string) int {
+	if code := s.checkOrg(org); code != 0 {
+		return code
 	}
-	return &um.UserManagerSetPasswordResponse{Result21: result21(in.RequestContext, code)}, nil
+	if blank(name) || pw == "" {
+		return csf.CodeValidation
+	}
+	u := s.byName(name)
+	if u == nil || old != nil && u.Password != *old {
+		return csf.CodeValidation
+	}
+	u.Password = pw
+	return 0
 }
 
 // selection returns the users of org (all when empty) that f selects in
@@ -340,98 +325,88 @@ func (s *Server) selection(orgName string, scope *um.Scope, fs *um.FilterSet) ([
 }
 
 func (s *Server) readUsers(c *call) (any, error) {
-	var in um.UserManagerReadUsers
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := &um.UserManagerReadUsersResponse{}
-	code := s.gate(c)
-	pi := in.PagingInfo
-	if code == 0 && (pi == nil || pi.PageSize == nil || *pi.PageSize < 1) {
-		code = csf.CodeValidation
-	}
-	var users []*User
-	if code == 0 {
-		users, code = s.selection(in.OrganizationName, in.Scope, pi.FilterSet)
-	}
-	if code == 0 {
-		size := int(*pi.PageSize)
-		page := 1
-		if pi.CurrentPage != nil && *pi.CurrentPage > 1 {
-			page = int(*pi.CurrentPage)
+	return handle(s, c, func(in *um.UserManagerReadUsers, code int) any {
+		out := &um.UserManagerReadUsersResponse{}
+		pi := in.PagingInfo
+		if code == 0 && (pi == nil || pi.PageSize == nil || *pi.PageSize < 1) {
+			code = csf.CodeValidation
 		}
-		total := len(users)
-		last := max((total+size-1)/size, 1)
-		from, to := min((page-1)*size, total), min(page*size, total)
-		names := propertyNames(pi.PropertyTable)
-		accounts := &um.ArrayOfUserAccount{}
-		for _, u := range users[from:to] {
-			accounts.UserAccount = append(accounts.UserAccount, extendedAccount(u, u.selected(names)))
+		var users []*User
+		if code == 0 {
+			users, code = s.selection(in.OrganizationName, in.Scope, pi.FilterSet)
 		}
-		first, lastItem := int32(0), int32(0)
-		if to > from {
-			first, lastItem = int32(from+1), int32(to)
+		if code == 0 {
+			size := int(*pi.PageSize)
+			page := 1
+			if pi.CurrentPage != nil && *pi.CurrentPage > 1 {
+				page = int(*pi.CurrentPage)
+			}
+			total := len(users)
+			last := max((total+size-1)/size, 1)
+			from, to := min((page-1)*size, total), min(page*size, total)
+			names := propertyNames(pi.PropertyTable)
+			accounts := &um.ArrayOfUserAccount{}
+			for _, u := range users[from:to] {
+				accounts.UserAccount = append(accounts.UserAccount, extendedAccount(u, u.selected(names)))
+			}
+			first, lastItem := int32(0), int32(0)
+			if to > from {
+				first, lastItem = int32(from+1), int32(to)
+			}
+			cur, lp, sz, tot, no := int32(page), int32(last), int32(size), int32(total), false
+			out.PagingInfo = &um.PagingInfo{
+				CurrentPage: &cur, LastPage: &lp, PageSize: &sz, PageIsVolatile: &no,
+				FilterSet: pi.FilterSet, FirstItem: &first, LastItem: &lastItem, TotalItems: &tot,
+				UserAccountTable: &um.UserAccountTable{UserAccounts: accounts},
+				PropertyTable:    pi.PropertyTable,
+			}
 		}
-		cur, lp, sz, tot, no := int32(page), int32(last), int32(size), int32(total), false
-		out.PagingInfo = &um.PagingInfo{
-			CurrentPage: &cur, LastPage: &lp, PageSize: &sz, PageIsVolatile: &no,
-			FilterSet: pi.FilterSet, FirstItem: &first, LastItem: &lastItem, TotalItems: &tot,
-			UserAccountTable: &um.UserAccountTable{UserAccounts: accounts},
-			PropertyTable:    pi.PropertyTable,
-		}
-	}
-	out.Result21 = result21(in.RequestContext, code)
-	return out, nil
+		out.Result21 = result21(in.RequestContext, code)
+		return out
+	})
 }
 
 func (s *Server) updateUsers(c *call) (any, error) {
-	var in um.UserManagerUpdateUsers
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := &um.UserManagerUpdateUsersResponse{}
-	code := s.gate(c)
-	info := in.UpdateUsersInfo
-	if code == 0 && (info == nil || info.PropertyTable == nil || info.PropertyTable.Properties == nil || len(info.PropertyTable.Properties.Property) == 0) {
-		code = csf.CodeValidation
-	}
-	var users []*User
-	if code == 0 {
-		users, code = s.selection(in.OrganizationName, in.Scope, info.FilterSet)
-	}
-	if code == 0 && len(users) == 0 {
-		// The seed lists 30011 for UpdateUsers: taken as "no user matched".
-		code = csf.CodeUserNotFound
-	}
-	if code == 0 {
-		names := propertyNames(info.PropertyTable)
-		accounts := &um.ArrayOfUserAccount{}
-		for _, u := range users {
+	return handle(s, c, func(in *um.UserManagerUpdateUsers, code int) any {
+		out := &um.UserManagerUpdateUsersResponse{}
+		info := in.UpdateUsersInfo
+		if code == 0 && (info == nil || info.PropertyTable == nil || info.PropertyTable.Properties == nil || len(info.PropertyTable.Properties.Property) == 0) {
+			code = csf.CodeValidation
+		}
+		var users []*User
+		if code == 0 {
+			users, code = s.selection(in.OrganizationName, in.Scope, info.FilterSet)
+		}
+		if code == 0 && len(users) == 0 {
+			// The seed lists 30011 for UpdateUsers: taken as "no user matched".
+			code = csf.CodeUserNotFound
+		}
+		if code == 0 {
+			names := propertyNames(info.PropertyTable)
+			accounts := &um.ArrayOfUserAccount{}
+			for _, u := range users {
+				if in.ReturnExistingValues {
+					accounts.UserAccount = append(accounts.UserAccount, extendedAccount(u, u.selected(names)))
+				}
+				for _, p := range info.PropertyTable.Properties.Property {
+					var vals []string
+					if p.Values != nil {
+						vals = p.Values.Value
+					}
+					op := csf.OverWrite
+					if p.OperationType != nil {
+						op = csf.Operation(*p.OperationType)
+					}
+					apply(u, p.Name, op, vals)
+				}
+			}
 			if in.ReturnExistingValues {
-				accounts.UserAccount = append(accounts.UserAccount, extendedAccount(u, u.selected(names)))
-			}
-			for _, p := range info.PropertyTable.Properties.Property {
-				var vals []string
-				if p.Values != nil {
-					vals = p.Values.Value
-				}
-				op := csf.OverWrite
-				if p.OperationType != nil {
-					op = csf.Operation(*p.OperationType)
-				}
-				apply(u, p.Name, op, vals)
+				out.UserAccountTable = &um.UserAccountTable{UserAccounts: accounts}
 			}
 		}
-		if in.ReturnExistingValues {
-			out.UserAccountTable = &um.UserAccountTable{UserAccounts: accounts}
-		}
-	}
-	out.Result21 = result21(in.RequestContext, code)
-	return out, nil
+		out.Result21 = result21(in.RequestContext, code)
+		return out
+	})
 }
 
 func propertyNames(t *um.PropertyTableExtended) []string {

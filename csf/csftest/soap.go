@@ -56,7 +56,7 @@ var methods = []method{
 	{"UpdateUsers", "UserManagerUpdateUsers", csf.NamespaceIdentityManager21, (*Server).updateUsers},
 	{"UserInGroup", "UserManagerInGroup", csf.NamespaceIdentityManager20, (*Server).inGroup},
 	{"UpdatePassword", "UserManagerUpdatePassword", csf.NamespaceIdentityManager21, (*Server).updatePassword},
-	{"SetPassword", "UserManagerSetPassword", csf.NamespaceIdentityManager21, (*Server).setPassword},
+	{"SetPassword", "UserManagerSetPassword", csf.NamespaceIdentityManager21, (*Server).resetPassword},
 }
 
 // incoming is the SOAP header the fake reads: the WS-Security UsernameToken.
