@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/hrbridge/hrbridge/internal/apierr"
-	"github.com/hrbridge/hrbridge/internal/paging"
 )
 
 // APIError is every failure of a call CSF answered, or could not answer: a
@@ -14,9 +13,6 @@ import (
 // ResultMessage, else the seed's description), a SOAP Fault (Code holds the
 // faultcode), an HTTP error, no response. Its text has secrets removed.
 type APIError = apierr.Error
-
-// Page is one page of ReadUsers, for callers who checkpoint between pages.
-type Page[T any] = paging.Page[T]
 
 // The sentinels every hrbridge package shares.
 var (

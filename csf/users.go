@@ -12,6 +12,10 @@ import (
 	"github.com/hrbridge/hrbridge/internal/paging"
 )
 
+// Page is one page of ReadUsers, for callers who checkpoint between pages
+// (ReadUsersPage).
+type Page[T any] = paging.Page[T]
+
 // User is a CSF user account: its UserId (such as "test1@csf.com") and its
 // properties.
 type User struct {

@@ -2,6 +2,7 @@ package csf_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +126,41 @@ func TestPasswordAndSearchCodes(t *testing.T) {
 	}
 	if len(srv.Requests()) != before {
 		t.Error("an invalid request was sent")
+	}
+}
+
+// TestValuesReadBackEqual: property and filter values with XML's special
+// characters, LDAP's and non-ASCII text travel escaped and come back equal.
+func TestValuesReadBackEqual(t *testing.T) {
+	srv := csftest.NewServer(t)
+	c := newClient(t, srv)
+	ctx := t.Context()
+	odd := []string{`a<b & "c" 'd'`, "é漢字 🙂", `*()\ ]]>`, "line\nbreak\ttab\r"}
+	props := csf.Properties{}
+	for i, v := range odd {
+		props = props.Set(fmt.Sprintf("p%d", i), v)
+	}
+	create(t, c, "odd@csf.com", props)
+	u, err := c.ReadUser(ctx, "odd@csf.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range odd {
+		if got, _ := u.Properties.Get(fmt.Sprintf("p%d", i)); got != v {
+			t.Errorf("p%d = %q, want %q", i, got, v)
+		}
+		n := 0
+		for got, err := range c.ReadUsers(ctx, csf.Query{Filter: csf.Eq(fmt.Sprintf("p%d", i), v), Properties: []string{fmt.Sprintf("p%d", i)}}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w, _ := got.Properties.Get(fmt.Sprintf("p%d", i)); w != v {
+				t.Errorf("ReadUsers p%d = %q", i, w)
+			}
+			n++
+		}
+		if n != 1 {
+			t.Errorf("filter on %q found %d users", v, n)
+		}
 	}
 }
