@@ -253,3 +253,14 @@ func TestRepeatedPage(t *testing.T) {
 		t.Errorf("ids %v, err %v", ids, err)
 	}
 }
+
+// TestWithoutEchoCheck accepts a server that does not echo RequestContext.
+func TestWithoutEchoCheck(t *testing.T) {
+	srv := csftest.NewServer(t)
+	c := newClient(t, srv, csf.WithoutEchoCheck())
+	srv.Faults.Push(csftest.Fault{Status: 200, Header: http.Header{"Content-Type": {"text/xml"}},
+		Body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><X><ResultCode>0</ResultCode></X></soap:Body></soap:Envelope>`})
+	if err := c.DeleteUser(t.Context(), "u@csf.com"); err != nil {
+		t.Errorf("without echo check: %v", err)
+	}
+}
