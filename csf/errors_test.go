@@ -2,11 +2,13 @@ package csf_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hrbridge/hrbridge/csf"
 	"github.com/hrbridge/hrbridge/csf/csftest"
@@ -262,5 +264,20 @@ func TestWithoutEchoCheck(t *testing.T) {
 		Body: `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><X><ResultCode>0</ResultCode></X></soap:Body></soap:Envelope>`})
 	if err := c.DeleteUser(t.Context(), "u@csf.com"); err != nil {
 		t.Errorf("without echo check: %v", err)
+	}
+}
+
+// TestSlowAnswer: a server slower than the caller's deadline gives an
+// *APIError wrapping context.DeadlineExceeded, and nothing is retried.
+func TestSlowAnswer(t *testing.T) {
+	srv := csftest.NewServer(t)
+	c := newClient(t, srv)
+	srv.Faults.Push(csftest.Fault{Delay: 300 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.ReadUser(ctx, "u@csf.com")
+	var e *csf.APIError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &e) || e.Op != "ReadUser" {
+		t.Errorf("%v", err)
 	}
 }
