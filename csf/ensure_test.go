@@ -39,6 +39,11 @@ func TestEnsureUserAfterLostAnswer(t *testing.T) {
 	if n := len(srv.Requests()) - before; n != 2 { // CreateUser (30008) and ReadUser
 		t.Errorf("re-run sent %d requests", n)
 	}
+	req.Groups = []string{"AllUsers@Customer-TestCustomer.com"}
+	res, err = c.EnsureUser(t.Context(), req)
+	if err != nil || !slices.Equal(res.MissingGroups, req.Groups) {
+		t.Errorf("missing group: %+v, %v", res, err)
+	}
 	res, err = c.EnsureUser(t.Context(), csf.CreateUserRequest{UserID: "k@csf.com", OrganizationID: "MyTestOrg.com", Password: "pw"})
 	if err != nil || !res.Created {
 		t.Errorf("new user: %+v, %v", res, err)
