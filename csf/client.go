@@ -321,7 +321,11 @@ func (c *Client) apiError(op operation, err error, secrets []string) error {
 	if errors.As(err, &f) {
 		e := &APIError{Package: "csf", Op: op.method, Method: http.MethodPost, URL: c.endpoint, StatusCode: f.HTTPStatus,
 			Code: strings.TrimSpace(f.Code), Message: redact(c.t.Redact(truncate(strings.TrimSpace(f.String), 512)), secrets)}
-		if local := f.Code[strings.LastIndex(f.Code, ":")+1:]; local == "Client" {
+		switch local := f.Code[strings.LastIndex(f.Code, ":")+1:]; {
+		case f.UnknownAction():
+			// ASMX's answer to an operation it does not have, as cmo's.
+			e.Kind = ErrNotFound
+		case local == "Client":
 			e.Kind, e.Err = ErrInvalid, ErrInvalid
 		}
 		return e
