@@ -8,6 +8,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/hrbridge/hrbridge/cmo/cmotest"
+	"github.com/hrbridge/hrbridge/csf/csftest"
 	"github.com/hrbridge/hrbridge/fusionsod"
 	"github.com/hrbridge/hrbridge/fusionsod/fusionsodtest"
 	"github.com/hrbridge/hrbridge/hcmatom"
@@ -111,4 +112,16 @@ func startFusionSoD() (*fake, error) {
 		Username: srv.Username, Password: srv.Password,
 		Extra: map[string]string{"analysis": srv.URL + fusionsod.DefaultPath + "/advancedControlsRolesProvisioning"},
 		close: srv.Close}, nil
+}
+
+// startCSF starts a fake CSF Identity Manager with the demo organisation
+// and its employees' group.
+func startCSF() (*fake, error) {
+	srv, err := csftest.Start(csftest.WithOrganization("acme.example"), csftest.WithGroups("Employees@acme.example"))
+	if err != nil {
+		return nil, err
+	}
+	return &fake{Name: "csf", System: "Microsoft CSF Identity Manager UserManager (SOAP)", URL: srv.URL,
+		Username: srv.Username, Password: srv.Password,
+		Extra: map[string]string{"credentials": "WS-Security UsernameToken (or HTTP Basic)"}, close: srv.Close}, nil
 }

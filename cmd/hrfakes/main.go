@@ -61,6 +61,7 @@ func starters() []starter {
 		{"hcmatom", startHCMAtom},
 		{"hcmscim", startHCMSCIM},
 		{"cmo", startCMO},
+		{"csf", startCSF},
 		{"ohris", startOHRIS},
 		{"fusionsod", startFusionSoD},
 	}

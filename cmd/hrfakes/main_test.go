@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/hrbridge/hrbridge/cmo"
+	"github.com/hrbridge/hrbridge/csf"
 	"github.com/hrbridge/hrbridge/fusionsod"
 	"github.com/hrbridge/hrbridge/hcmatom"
 	"github.com/hrbridge/hrbridge/hcmscim"
@@ -81,6 +82,14 @@ func TestHRFakes(t *testing.T) {
 			}
 			_, err = c.ImportUsers(ctx, []cmo.User{{LoginName: "jgreen", FirstName: cmo.Some("Joe"), LastName: cmo.Some("Green"), Email: cmo.Some("joe.green@acme.example")}})
 			return err
+		},
+		"csf": func(f fake) error {
+			c, err := csf.NewClient(f.URL, csf.WithInsecureHTTP(), csf.WithUsernameToken(f.Username, f.Password))
+			if err != nil {
+				return err
+			}
+			return c.CreateUser(ctx, csf.CreateUserRequest{UserID: "joe.green@acme.example", OrganizationID: "acme.example",
+				Password: "Welcome-1", Groups: []string{"Employees@acme.example"}})
 		},
 		"ohris": func(f fake) error {
 			pub, _, _, rest, err := ssh.ParseAuthorizedKey([]byte(strings.SplitN(f.Extra["known_hosts"], " ", 2)[1]))
