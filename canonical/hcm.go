@@ -26,7 +26,8 @@ const (
 // from the initial extract, kept current by the ATOM feeds) to persons, as
 // the source side of a sync.
 //
-// Key is the person number. PersonName, which HCM writes "Last, First",
+// Key is the person number. HCM's Sex (M, F) is AttrGender (male, female).
+// PersonName, which HCM writes "Last, First",
 // gives Family and Given, and Display as "First Last" (the whole name when
 // it has no comma). The work e-mail address and the primary phone number
 // become an Email and a Phone of type "work"; when the roster has none they
@@ -110,6 +111,9 @@ func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 		p.Phones = []Phone{{Type: "work", Number: w.PrimaryPhoneNumber}}
 	}
 	p.Employment = m.employment(&w)
+	if g := hcmGender(&w); g != "" {
+		p.Attributes[AttrGender] = g
+	}
 
 	var names map[string]hcmatom.AssignmentNames
 	var problems []error
@@ -214,6 +218,25 @@ func (m *HCM) employment(w *hcmatom.Person) Employment {
 		e.Status, e.End = Some(StatusActive), Some(Date{})
 	}
 	return e
+}
+
+// hcmGender reads HCM's Sex (M or F): a person attribute when the feeds
+// brought it (empupdate), else a column of the extract, which LoadExtract
+// keeps on the assignments. Other values give no gender.
+func hcmGender(w *hcmatom.Person) string {
+	sex := w.Attributes["Sex"]
+	for _, wr := range w.WorkRelationships {
+		for _, a := range wr.Assignments {
+			sex = cmp.Or(sex, a.Attributes["Sex"])
+		}
+	}
+	switch strings.ToUpper(strings.TrimSpace(sex)) {
+	case "M", "MALE":
+		return "male"
+	case "F", "FEMALE":
+		return "female"
+	}
+	return ""
 }
 
 // hcmWorkerType maps HCM's worker types to the model's.

@@ -186,3 +186,17 @@ func TestHCMWorkstructureNames(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestHCMGender(t *testing.T) {
+	for sex, want := range map[string]string{"M": "male", "f": "female", "X": "", "": ""} {
+		fromFeeds := hcmatom.Person{PersonNumber: "1", Attributes: map[string]string{"Sex": sex}}
+		fromExtract := hcmatom.Person{PersonNumber: "1", WorkRelationships: []hcmatom.WorkRelationship{{
+			Assignments: []hcmatom.Assignment{{AssignmentID: "A", Attributes: map[string]string{"Sex": sex}}}}}}
+		for _, w := range []hcmatom.Person{fromFeeds, fromExtract} {
+			p, _ := (&HCM{LoginSystems: []string{}}).FromWorker(w)
+			if got := p.Attributes[AttrGender]; got != want {
+				t.Errorf("Sex %q: gender %q, want %q", sex, got, want)
+			}
+		}
+	}
+}

@@ -118,6 +118,9 @@ type wPerson struct {
 	number, id, name, email, phone string
 	start                          hcmatom.Date
 	wrs                            []*wWR
+	// attrs holds the person's other attributes UpdatePerson set (Sex,
+	// DateOfBirth, ...), which the extract carries as columns of their own.
+	attrs map[string]string
 }
 
 type wWR struct {
@@ -477,7 +480,8 @@ func (s *Server) AddAssignment(at time.Time, personNumber string, fields map[str
 }
 
 // UpdatePerson changes person attributes (PersonName, WorkEmail,
-// PrimaryPhoneNumber, or any other) with an empupdate entry.
+// PrimaryPhoneNumber, or any other, such as Sex) with an empupdate entry.
+// The extract carries the others as columns of their own.
 func (s *Server) UpdatePerson(at time.Time, personNumber string, fields map[string]string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -493,6 +497,11 @@ func (s *Server) UpdatePerson(at time.Time, personNumber string, fields map[stri
 			old, p.email = p.email, v
 		case "PrimaryPhoneNumber":
 			old, p.phone = p.phone, v
+		default:
+			if p.attrs == nil {
+				p.attrs = map[string]string{}
+			}
+			old, p.attrs[k] = p.attrs[k], v
 		}
 		changes = append(changes, Change{Name: k, Old: old, New: v, Pair: true})
 	}

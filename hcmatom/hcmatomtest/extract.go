@@ -2,6 +2,7 @@ package hcmatomtest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -25,8 +26,9 @@ var extractColumns = []string{
 // extract (the integration guide's "Initial Sync": "Extract HCM data into a
 // CSV file"): one row per assignment, in person number order, with the
 // columns of the guide's tables, the flags, status, period type and
-// termination date, PersonId, the work relationship's DateStart, and every other assignment attribute the
-// server holds (ManagerId, ActionCode, ...) as a column of its own.
+// termination date, PersonId, the work relationship's DateStart, and every
+// other assignment attribute the server holds (ManagerId, ActionCode, ...)
+// and person attribute UpdatePerson set (Sex, ...) as a column of its own.
 // Cancelled work relationships are left out, as HCM's would never have
 // existed.
 func (s *Server) Extract(w io.Writer) error {
@@ -35,6 +37,13 @@ func (s *Server) Extract(w io.Writer) error {
 	more := map[string]bool{}
 	for _, a := range s.world.asgs {
 		for k := range a.fields {
+			if !slices.Contains(extractColumns, k) {
+				more[k] = true
+			}
+		}
+	}
+	for _, p := range s.world.persons {
+		for k := range p.attrs {
 			if !slices.Contains(extractColumns, k) {
 				more[k] = true
 			}
@@ -62,7 +71,7 @@ func (s *Server) Extract(w io.Writer) error {
 					f["BusinessUnitId"], f["OrganizationId"], f["PositionId"], f["LocationId"], f["JobId"], wr.start.String(),
 					yn(wr.primary), yn(a.primary), f["AssignmentStatusType"], wr.periodType, end, p.id, wr.start.String()}
 				for _, k := range extra {
-					row = append(row, f[k])
+					row = append(row, cmp.Or(f[k], p.attrs[k]))
 				}
 				if err := cw.Write(row); err != nil {
 					return err

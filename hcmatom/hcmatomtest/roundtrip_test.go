@@ -79,3 +79,30 @@ func TestWorkerRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// A person attribute HR set (Sex) reaches the roster from the feeds as a
+// person attribute, and the extract as a column of its own.
+func TestPersonAttributesReachTheExtract(t *testing.T) {
+	pod := hcmatomtest.NewServer(t)
+	at := time.Date(2023, 7, 31, 9, 0, 0, 0, time.UTC)
+	pod.Hire(at, hcmatomtest.Worker{PersonNumber: "1", Name: "King, Mary"})
+	pod.Hire(at, hcmatomtest.Worker{PersonNumber: "2", Name: "Green, Joe"})
+	pod.UpdatePerson(at.Add(time.Hour), "1", map[string]string{"Sex": "F"})
+	var csv bytes.Buffer
+	if err := pod.Extract(&csv); err != nil {
+		t.Fatal(err)
+	}
+	r := hcmatom.NewRoster()
+	if _, err := r.LoadExtract(context.Background(), nil, &csv); err != nil {
+		t.Fatal(err)
+	}
+	mary, _ := r.Person("1")
+	joe, _ := r.Person("2")
+	asg := func(p hcmatom.Person) hcmatom.Assignment { return p.WorkRelationships[0].Assignments[0] }
+	if got := asg(mary).Attributes["Sex"]; got != "F" {
+		t.Errorf("Mary's Sex column = %q, want F", got)
+	}
+	if got, ok := asg(joe).Attributes["Sex"]; ok && got != "" {
+		t.Errorf("Joe's Sex column = %q, want none", got)
+	}
+}
