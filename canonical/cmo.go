@@ -300,6 +300,11 @@ func (m *CMO) Current(users []cmo.ExportedUser, people []Person, runDate Date) (
 		slices.SortFunc(p.Assignments, func(a, b Assignment) int { return strings.Compare(a.ID, b.ID) })
 		if d != nil {
 			p.Employment.Start = d.Employment.Start
+			// CMO has no start dates, so it cannot tell a pending hire
+			// from an active one: an active user is as pending as HR says.
+			if p.Employment.Status == Some(StatusActive) && d.Employment.Status == Some(StatusPending) {
+				p.Employment.Status = d.Employment.Status
+			}
 			attrs, err := m.attributesOf(u, d.Attributes)
 			if err != nil {
 				errs = append(errs, &InputError{Record: fmt.Sprintf("users[%d] (login %s)", i, u.LoginName), Field: "attributes", Problem: err.Error()})

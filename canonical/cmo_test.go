@@ -261,3 +261,23 @@ func TestCMODeactivationLimit(t *testing.T) {
 		t.Error("the joiner was not created")
 	}
 }
+
+// A future hire CMO already holds is pending on both sides: CMO has no start
+// dates, so its active user is not a change to make.
+func TestCMOPendingHireIsInLine(t *testing.T) {
+	m := CMO{AssignmentRole: "Employee"}
+	diego := Person{Key: "1007", Name: Name{Given: Some("Diego"), Family: Some("Ruiz")}, Logins: map[string]string{"cmo": "druiz"},
+		Employment: Employment{Status: Some(StatusPending), Start: Some(day("2024-03-11")), End: Some(Date{})}}
+	desired, err := m.Desired([]Person{diego})
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := m.Current([]cmo.ExportedUser{{LoginName: "druiz", FirstName: "Diego", LastName: "Ruiz"}}, []Person{diego}, day("2024-03-04"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := Plan(desired, current, Policy{RunDate: day("2024-03-04")})
+	if err != nil || len(plan.Actions) != 0 {
+		t.Errorf("plan %v, %v: want nothing to do", plan, err)
+	}
+}

@@ -98,10 +98,31 @@ func (m *CSF) CreateRequest(p *Person, password string) csf.CreateUserRequest {
 // Current returns the persons CSF's users stand for: a user with an
 // employeeID has that key, any other "csf:" followed by its UserId. Read the
 // users with the properties of PropertyNames.
-func (m *CSF) Current(users []csf.User) []Person {
+//
+// CSF holds no employment: a user it holds is employed and has no end date
+// (active, or pending when people, HR's persons, say so), and the worker
+// type and start date are people's, so that a plan compares only what CSF
+// holds and still deactivates a leaver. Groups are people's
+// too: they are given when a user is created, and UpdateUser cannot change
+// them, so a plan must not ask it to.
+func (m *CSF) Current(users []csf.User, people []Person) []Person {
+	byKey := make(map[string]*Person, len(people))
+	for i := range people {
+		byKey[people[i].Key] = &people[i]
+	}
 	out := make([]Person, len(users))
 	for i, u := range users {
-		out[i] = m.fromUser(u)
+		p := m.fromUser(u)
+		p.Employment.Status, p.Employment.End = Some(StatusActive), Some(Date{})
+		if d := byKey[p.Key]; d != nil {
+			e := d.Employment
+			p.Employment.WorkerType, p.Employment.Start = e.WorkerType, e.Start
+			p.Groups = d.Groups
+			if e.Status == Some(StatusPending) {
+				p.Employment.Status = e.Status
+			}
+		}
+		out[i] = p
 	}
 	return out
 }

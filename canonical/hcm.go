@@ -37,7 +37,8 @@ const (
 // person (End is then the actual termination date), pending for a pending
 // worker or a work relationship starting after RunDate, else active (End
 // given as no date). Each assignment of an active work relationship whose
-// status is not INACTIVE becomes an Assignment: Department is its
+// status is not INACTIVE becomes an Assignment (a person who has left keeps
+// those of their last work relationship, where they last worked): Department is its
 // organization (an HCM department is an organization), Entity its legal
 // entity, and the business unit, position, location and job are HCM's ids;
 // it is primary when it is the primary assignment of the primary work
@@ -129,12 +130,18 @@ func (m *HCM) FromWorker(w hcmatom.Person) (Person, error) {
 		}
 	}
 	var managerIDs, unknown []string
-	for _, wr := range w.WorkRelationships {
-		if !wr.Active() {
+	// A person with an active work relationship has its assignments that
+	// are not inactive; a person who has left keeps the assignments of
+	// their last work relationship, where they last worked (a target such
+	// as oHRis keys its users by the company they work for).
+	left := !slices.ContainsFunc(w.WorkRelationships, hcmatom.WorkRelationship.Active)
+	for i, wr := range w.WorkRelationships {
+		last := left && i == len(w.WorkRelationships)-1
+		if !wr.Active() && !last {
 			continue
 		}
 		for _, a := range wr.Assignments {
-			if strings.HasPrefix(a.AssignmentStatusType, "INACTIVE") {
+			if strings.HasPrefix(a.AssignmentStatusType, "INACTIVE") && !last {
 				continue
 			}
 			asg := Assignment{

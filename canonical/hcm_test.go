@@ -200,3 +200,17 @@ func TestHCMGender(t *testing.T) {
 		}
 	}
 }
+
+// A leaver keeps the assignments of the last work relationship: where they
+// last worked, which a target such as oHRis keys its users by.
+func TestHCMLeaverKeepsLastAssignments(t *testing.T) {
+	w := hcmatom.Person{PersonNumber: "1004", Name: "Evans, David", Terminated: true, ActualTerminationDate: day("2024-02-29"),
+		WorkRelationships: []hcmatom.WorkRelationship{
+			{PeriodOfServiceID: "W0", Terminated: true, Assignments: []hcmatom.Assignment{{AssignmentID: "A0", OrganizationID: "OLD"}}},
+			{PeriodOfServiceID: "W1", Primary: true, Terminated: true, LegalEntityID: "LE1",
+				Assignments: []hcmatom.Assignment{{AssignmentID: "A1", Primary: true, AssignmentStatusType: "INACTIVE_PROCESS", OrganizationID: "FIN"}}}}}
+	p, _ := (&HCM{LoginSystems: []string{}}).FromWorker(w)
+	if len(p.Assignments) != 1 || p.Assignments[0].ID != "A1" || p.Assignments[0].Entity != Some("LE1") || p.Employment.Status != Some(StatusInactive) {
+		t.Errorf("assignments %+v, employment %+v", p.Assignments, p.Employment)
+	}
+}

@@ -260,7 +260,7 @@ func TestLoadExtractFromFakeMatchesFeeds(t *testing.T) {
 	pod.AddAssignment(at(3, 9), "1002", map[string]string{"OrganizationId": "Audit", "LocationId": "Paris"})
 	left := pod.Hire(at(2, 11), hcmatomtest.Worker{PersonNumber: "1003", Name: "Costa, Ines", WorkerType: "CWK"})
 	pod.Terminate(at(5, 17), left.PeriodOfServiceID, hcmatom.Date{Year: 2024, Month: 1, Day: 5})
-	pod.Rehire(at(8, 9), "1003", hcmatom.Date{Year: 2024, Month: 1, Day: 8})
+	pod.Rehire(at(8, 9), hcmatomtest.Worker{PersonNumber: "1003", Start: hcmatom.Date{Year: 2024, Month: 1, Day: 8}})
 	gone := pod.Hire(at(2, 12), hcmatomtest.Worker{PersonNumber: "1004", Name: "Evans, David"})
 	pod.Terminate(at(9, 17), gone.PeriodOfServiceID, hcmatom.Date{Year: 2024, Month: 1, Day: 9})
 

@@ -126,7 +126,7 @@ func TestSyncDuplicateDeliveriesLeaveTheRosterAlone(t *testing.T) {
 	s.UpdatePerson(t0.Add(5*time.Minute), jane.PersonNumber, map[string]string{"WorkEmail": "jane.doe@example.com"})
 	s.AssignPayroll(t0.Add(6*time.Minute), jane.AssignmentID, "PAY1")
 	s.Terminate(t0.Add(7*time.Minute), jane.PeriodOfServiceID, date("2023-07-31"))
-	s.Rehire(t0.Add(8*time.Minute), jane.PersonNumber, date("2023-09-01"))
+	s.Rehire(t0.Add(8*time.Minute), hcmatomtest.Worker{PersonNumber: jane.PersonNumber, Start: date("2023-09-01")})
 
 	r := hcmatom.NewRoster()
 	var meanings []string

@@ -124,7 +124,7 @@ func ExamplePreview() {
 	}
 	fmt.Print(p)
 	// Output:
-	// run of 2024-03-01: 1 create, 1 update, 0 unchanged, 0 ignore; 0 accounts not in the file
+	// run of 2024-03-01: 1 to create, 1 to update, 0 unchanged, 0 to ignore; 0 accounts not in the file
 	// create    user 1 (matricule 1007, société SOC-A, login cdupont)
 	// update    user 2 (matricule 1009, société SOC-B, login pmartin): nom "MARTIN" → "MARTIN-DURAND"; dateFinContrat "" → "2024-02-29"; deactivated: the contract ended before the run date
 }

@@ -125,12 +125,20 @@ func (r *PreviewReport) Count(a Action) int {
 	return n
 }
 
+// accounts says "1 account", "2 accounts".
+func accounts(n int) string {
+	if n == 1 {
+		return "1 account"
+	}
+	return fmt.Sprintf("%d accounts", n)
+}
+
 // String returns a summary line and one line per user that the run
 // changes or ignores.
 func (r *PreviewReport) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "run of %s: %d create, %d update, %d unchanged, %d ignore; %d accounts not in the file\n",
-		r.RunDate, r.Count(Create), r.Count(Update), r.Count(Unchanged), r.Count(Ignore), len(r.NotInFile))
+	fmt.Fprintf(&b, "run of %s: %d to create, %d to update, %d unchanged, %d to ignore; %s not in the file\n",
+		r.RunDate, r.Count(Create), r.Count(Update), r.Count(Unchanged), r.Count(Ignore), accounts(len(r.NotInFile)))
 	for _, o := range r.Outcomes {
 		if o.Action != Unchanged {
 			b.WriteString(o.String())

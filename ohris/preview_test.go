@@ -117,7 +117,7 @@ func TestPreview(t *testing.T) {
 	}
 	text := p.String()
 	for _, line := range []string{
-		"run of 2024-03-01: 3 create, 5 update, 2 unchanged, 2 ignore; 1 accounts not in the file",
+		"run of 2024-03-01: 3 to create, 5 to update, 2 unchanged, 2 to ignore; 1 account not in the file",
 		`update    user 2 (matricule 2, société SOC-A, login leaver): nom "NOM2" → "NOUVEAU"; dateFinContrat "" → "2024-02-29"; deactivated: the contract ended before the run date`,
 		"ignore    user 9 (matricule 10, société SOC-A, login invalid): modules/module[1] is not one of",
 		"(La valeur modules/module[1] est absente ou incorrecte - l'utilisateur est ignoré)",

@@ -1,80 +1,120 @@
 package main
 
 import (
-	"slices"
 	"time"
 
 	"github.com/hrbridge/hrbridge/canonical"
+	"github.com/hrbridge/hrbridge/hcmatom"
+	"github.com/hrbridge/hrbridge/hcmatom/hcmatomtest"
 )
 
-func date(y int, m time.Month, d int) canonical.Date {
-	return canonical.Date{Year: y, Month: m, Day: d}
-}
-
-// employee returns an active employee with one primary assignment.
-func employee(key, given, family, login, dept string, start canonical.Date, managers ...string) canonical.Person {
-	return canonical.Person{
-		Key:      key,
-		Name:     canonical.Name{Given: canonical.Some(given), Family: canonical.Some(family), Display: canonical.Some(given + " " + family)},
-		Logins:   map[string]string{"ad": login},
-		Emails:   []canonical.Email{{Type: "work", Address: login + "@acme.example", Primary: true}},
-		Managers: append([]string{}, managers...), // given, even when empty
-		Employment: canonical.Employment{
-			WorkerType: canonical.Some(canonical.WorkerEmployee),
-			Status:     canonical.Some(canonical.StatusActive),
-			Start:      canonical.Some(start),
-		},
-		Assignments: []canonical.Assignment{{
-			ID: key + "-1", Primary: canonical.Some(true), Entity: canonical.Some("Acme SA"),
-			Department: canonical.Some(dept), Location: canonical.Some("Lyon"),
-		}},
-	}
-}
-
-// ended returns p as inactive from the day after end.
-func ended(p canonical.Person, end canonical.Date) canonical.Person {
-	p.Employment.Status = canonical.Some(canonical.StatusInactive)
-	p.Employment.End = canonical.Some(end)
-	return p
-}
-
-// snapshots returns what HR said yesterday (2024-03-03) and says today
-// (2024-03-04), and what the target system holds: yesterday's company, plus
-// Felix, a contractor HR no longer lists whom nobody switched off.
+// The demo company, Acme SA in Lyon, as its HR department enters it in
+// Oracle HCM (a fake pod). Everything the run prints comes from what HCM's
+// extract and feeds then say, read back through hrbridge: no person is
+// built in code on the integration's side.
 //
-// The company is small: Alice runs it, Bruno runs Finance under her, and Hana
-// has just joined to run Sales. Between yesterday and today HR recorded a
-// joiner (Hana), a future-dated joiner (Diego, who reports to Hana), a rehire
-// (Ines), a mover (Claire, from Finance under Bruno to Sales under Hana), a
-// leaver (David), an update (Emma's married name and new mobile), and nothing
-// for Alice and Bruno.
-func snapshots() (yesterday, today, target []canonical.Person) {
-	alice := employee("1001", "Alice", "Martin", "amartin", "Board", date(2015, 1, 5))
-	bruno := employee("1002", "Bruno", "Keller", "bkeller", "Finance", date(2016, 9, 1), "1001")
-	claire := employee("1003", "Claire", "Dubois", "cdubois", "Finance", date(2019, 4, 15), "1002")
-	david := employee("1004", "David", "Evans", "devans", "Finance", date(2018, 2, 1), "1002")
-	emma := employee("1005", "Emma", "Novak", "enovak", "Finance", date(2021, 6, 7), "1002")
-	diego := employee("1007", "Diego", "Ruiz", "druiz", "Sales", date(2024, 3, 11), "1008")
-	hana := employee("1008", "Hana", "Sato", "hsato", "Sales", date(2024, 3, 1), "1001")
-	ines := ended(employee("1009", "Ines", "Costa", "icosta", "Finance", date(2020, 1, 6), "1002"), date(2023, 6, 30))
-	felix := employee("1010", "Felix", "Wagner", "fwagner", "Finance", date(2022, 5, 2), "1002")
-	yesterday = []canonical.Person{alice, bruno, claire, david, emma, ines}
-	target = append(slices.Clone(yesterday), felix)
+// Alice runs the company, Bruno runs Finance under her. Yesterday
+// (2024-03-03) Claire, David and Emma worked in Finance, and Ines had left
+// in 2023. Today (2024-03-04) HR records a joiner (Hana, to run Sales, who
+// started on 2024-03-01), a future-dated joiner (Diego, who will report to
+// Hana from 2024-03-11), a rehire (Ines), a mover (Claire, to Sales under
+// Hana), a leaver (David, whose last day was 2024-02-29) and an update
+// (Emma's married name and new mobile). CMO also holds an account of Felix,
+// a contractor HR no longer lists, whom nobody switched off.
 
-	claire.Managers = []string{"1008"}
-	claire.Assignments = []canonical.Assignment{{
-		ID: "1003-1", Primary: canonical.Some(true), Entity: canonical.Some("Acme SA"),
-		Department: canonical.Some("Sales"), Location: canonical.Some("Lyon"),
-	}}
-	emma.Name.Family = canonical.Some("Novak-Hill")
-	emma.Name.Display = canonical.Some("Emma Novak-Hill")
-	emma.Phones = []canonical.Phone{{Type: "mobile", Number: "+33 6 12 34 56 78"}}
-	ines.Employment = canonical.Employment{
-		WorkerType: canonical.Some(canonical.WorkerEmployee),
-		Status:     canonical.Some(canonical.StatusActive),
-		Start:      canonical.Some(date(2024, 3, 4)),
-		End:        canonical.Some(canonical.Date{}), // given: no end date any more
+// The work structures, with the ids HCM gives them; their names come from
+// HCM's workstructures feeds.
+const (
+	orgBoard   = "300100037658501"
+	orgFinance = "300100037658514"
+	orgSales   = "300100037658527"
+	acmeSA     = "300100037600002" // the legal employer
+	lyon       = "300100037658196"
+)
+
+var workstructures = []struct {
+	feed     hcmatom.Collection
+	id, name string
+}{
+	{hcmatom.OrganizationsFeed, acmeSA, "Acme SA"},
+	{hcmatom.OrganizationsFeed, orgBoard, "Board"},
+	{hcmatom.OrganizationsFeed, orgFinance, "Finance"},
+	{hcmatom.OrganizationsFeed, orgSales, "Sales"},
+	{hcmatom.LocationsFeed, lyon, "Lyon"},
+}
+
+func date(y int, m time.Month, d int) canonical.Date { return canonical.Date{Year: y, Month: m, Day: d} }
+
+// dayAt returns the given hour of a day, UTC.
+func dayAt(d canonical.Date, hour int) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, hour, 0, 0, 0, time.UTC)
+}
+
+// personID is the PersonId the demo gives a person number.
+func personID(number string) string { return "30010059" + number }
+
+// worker is a hire as HR enters it: the person, their sex (legislative
+// data, entered right after the hire) and their manager's person number.
+type worker struct {
+	number, name, login, sex, org, manager string
+	start                                  canonical.Date
+	left                                   canonical.Date // the last day worked, for a person who has left
+}
+
+func (w worker) hcm() hcmatomtest.Worker {
+	hw := hcmatomtest.Worker{PersonNumber: w.number, PersonID: personID(w.number), Name: w.name,
+		WorkEmail: w.login + "@acme.example", WorkerType: "EMP", Start: w.start,
+		OrganizationID: w.org, LocationID: lyon, LegalEntityID: acmeSA}
+	if w.manager != "" {
+		hw.ManagerID = personID(w.manager)
 	}
-	today = []canonical.Person{alice, bruno, claire, ended(david, date(2024, 2, 29)), emma, diego, hana, ines}
-	return yesterday, today, target
+	return hw
+}
+
+// staff is the company as it stood yesterday.
+var staff = []worker{
+	{number: "1001", name: "Martin, Alice", login: "amartin", sex: "F", org: orgBoard, start: date(2015, 1, 5)},
+	{number: "1002", name: "Keller, Bruno", login: "bkeller", sex: "M", org: orgFinance, manager: "1001", start: date(2016, 9, 1)},
+	{number: "1003", name: "Dubois, Claire", login: "cdubois", sex: "F", org: orgFinance, manager: "1002", start: date(2019, 4, 15)},
+	{number: "1004", name: "Evans, David", login: "devans", sex: "M", org: orgFinance, manager: "1002", start: date(2018, 2, 1)},
+	{number: "1005", name: "Novak, Emma", login: "enovak", sex: "F", org: orgFinance, manager: "1002", start: date(2021, 6, 7)},
+	{number: "1009", name: "Costa, Ines", login: "icosta", sex: "F", org: orgFinance, manager: "1002", start: date(2020, 1, 6),
+		left: date(2023, 6, 30)},
+}
+
+// history enters yesterday's company into the pod: its work structures,
+// each hire on its start date with the person's legislative data, and each
+// end of employment.
+func history(pod *hcmatomtest.Server) map[string]hcmatomtest.Worker {
+	for _, ws := range workstructures {
+		pod.ChangeWorkstructure(dayAt(date(2015, 1, 2), 9), ws.feed, ws.id, ws.name)
+	}
+	hired := map[string]hcmatomtest.Worker{}
+	for _, w := range staff {
+		hired[w.number] = hireInHCM(pod, dayAt(w.start, 9), w)
+		if !w.left.IsZero() {
+			pod.Terminate(dayAt(w.left, 17), hired[w.number].PeriodOfServiceID, w.left)
+		}
+	}
+	return hired
+}
+
+// hireInHCM hires w at the given time, and enters their sex an hour later.
+func hireInHCM(pod *hcmatomtest.Server, at time.Time, w worker) hcmatomtest.Worker {
+	hw := pod.Hire(at, w.hcm())
+	pod.UpdatePerson(at.Add(time.Hour), w.number, map[string]string{"Sex": w.sex})
+	return hw
+}
+
+// hrActions is what HR enters in HCM on the run date.
+func hrActions(pod *hcmatomtest.Server, hired map[string]hcmatomtest.Worker, d canonical.Date) {
+	hireInHCM(pod, dayAt(d, 8), worker{number: "1008", name: "Sato, Hana", login: "hsato", sex: "F", org: orgSales, manager: "1001",
+		start: date(2024, 3, 1)})
+	hireInHCM(pod, dayAt(d, 8).Add(30*time.Minute), worker{number: "1007", name: "Ruiz, Diego", login: "druiz", sex: "M",
+		org: orgSales, manager: "1008", start: date(2024, 3, 11)})
+	pod.Rehire(dayAt(d, 10), hcmatomtest.Worker{PersonNumber: "1009", Start: d, OrganizationID: orgFinance, LocationID: lyon,
+		LegalEntityID: acmeSA, ManagerID: personID("1002")})
+	pod.Transfer(dayAt(d, 11), hired["1003"].AssignmentID, map[string]string{"OrganizationId": orgSales, "ManagerId": personID("1008")})
+	pod.Terminate(dayAt(d, 12), hired["1004"].PeriodOfServiceID, date(2024, 2, 29))
+	pod.UpdatePerson(dayAt(d, 13), "1005", map[string]string{"PersonName": "Novak-Hill, Emma", "PrimaryPhoneNumber": "+33 6 12 34 56 78"})
 }

@@ -53,14 +53,14 @@ func hcmStep(ctx context.Context, w io.Writer, before, today []canonical.Person,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\nWrite-back to HCM over SCIM:")
+	fmt.Fprintln(w, "\nOracle HCM Cloud (write-back over SCIM):")
 	for _, key := range missing {
 		p := find(today, key)
 		fmt.Fprintf(w, "  %s (%s): no HCM user yet (starts %s); written back once HCM has it\n",
 			key, p.Name.Display.Or(""), p.Employment.Start.Or(canonical.Date{}))
 	}
 
-	mapping := canonical.SCIM{LoginSystem: "ad"}
+	mapping := canonical.SCIM{LoginSystem: "csf"} // HCM gets the directory login as its user name
 	roleIDs := map[string]string{}
 	var ops []hcmscim.BulkOp
 	for _, p := range joiners {
@@ -166,8 +166,8 @@ func seedHCM(srv *hcmscimtest.Server, today, before []canonical.Person, runDate 
 			Name: hcmscim.Name{GivenName: p.Name.Given.Or(""), FamilyName: p.Name.Family.Or("")},
 			FA:   hcmscim.FAUser{WorkerInformation: hcmscim.WorkerInformation{PersonNumber: p.Key}, AccountType: "Person"}}
 		if find(before, p.Key) != nil {
-			u.UserName = p.Logins["ad"]
-			u.Emails = []hcmscim.Email{hcmscim.WorkEmail(p.Logins["ad"] + "@acme.example")}
+			u.UserName = p.Logins["csf"]
+			u.Emails = []hcmscim.Email{hcmscim.WorkEmail(p.Logins["csf"] + "@acme.example")}
 		}
 		srv.GrantRole(emp.ID, srv.AddUser(u).ID)
 	}

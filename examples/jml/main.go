@@ -1,12 +1,16 @@
-// Command jml is hrbridge's joiner/mover/leaver run: it compares two
-// snapshots of a company's HR data, names what happened to each person, and
-// plans the changes that bring a target system in line, printing a report.
+// Command jml is hrbridge's joiner/mover/leaver run, end to end on the
+// fakes: Oracle HCM Cloud is the source, CMO Compliance, oHRis and a CSF
+// Identity Manager directory are the targets, and HCM gets the directory
+// login and e-mail of its new hires back over SCIM.
 //
-// For now the snapshots and the target are built in code (company.go); each
-// system package adds its step here as it comes, until this is the end-to-end
-// run on the fakes. The HCM step (hcmatom.go) loads yesterday's company from
-// Oracle HCM's PGP-encrypted extract, reads today's story from its ATOM
-// feeds into the same roster, and checks that it classifies alike.
+// HR enters the company's story in HCM (company.go). The integration loads
+// yesterday's company from HCM's PGP-encrypted extract and provisions the
+// targets from it; then it reads today's ATOM feeds into the same roster,
+// names what happened to each person, and plans and applies, target by
+// target, what brings each in line. Every person it plans comes from the
+// roster: no field is written by hand on the integration's side.
+//
+//	go run ./examples/jml
 package main
 
 import (
@@ -18,21 +22,88 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hrbridge/hrbridge/canonical"
 )
 
 func main() {
-	if err := run(os.Stdout); err != nil {
+	if err := run(context.Background(), os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(w io.Writer) error {
-	before, after, target := snapshots()
+func run(ctx context.Context, w io.Writer) error {
+	yesterday, runDate := date(2024, 3, 3), date(2024, 3, 4)
+	policy := canonical.Policy{
+		RunDate:              runDate,
+		FullList:             true, // HR sends everyone, every day
+		DeactivateMissing:    true,
+		ReplaceAssignments:   true, // HR is the truth for assignments and managers
+		ReplaceManagers:      true,
+		MaxDeactivations:     3,   // a small company: a bad extract would
+		MaxDeactivationShare: 0.5, // still be caught
+	}
 
-	fmt.Fprintln(w, "What HR says happened between 2024-03-03 and 2024-03-04:")
+	source, err := startHCM(runDate)
+	if err != nil {
+		return err
+	}
+	defer source.Close()
+	cmoT, err := startCMO()
+	if err != nil {
+		return err
+	}
+	defer cmoT.Close()
+	csfT, err := startCSF()
+	if err != nil {
+		return err
+	}
+	defer csfT.Close()
+	ohrisT, err := startOHRIS(dayAt(runDate, 6))
+	if err != nil {
+		return err
+	}
+	defer ohrisT.Close()
+
+	before, err := source.initialSync(ctx, w, yesterday)
+	if err != nil {
+		return err
+	}
+	// The targets as yesterday's run left them.
+	initial := policy
+	initial.RunDate = yesterday
+	if err := cmoT.load(ctx, before, initial); err != nil {
+		return err
+	}
+	if err := csfT.load(ctx, before, initial); err != nil {
+		return err
+	}
+	if err := ohrisT.load(before); err != nil {
+		return err
+	}
+
+	after, err := source.today(ctx, w, runDate)
+	if err != nil {
+		return err
+	}
+	classify(w, before, after, yesterday, runDate)
+
+	if err := cmoT.sync(ctx, w, after, policy); err != nil {
+		return err
+	}
+	if err := ohrisT.sync(ctx, w, after); err != nil {
+		return err
+	}
+	if err := csfT.sync(ctx, w, after, policy); err != nil {
+		return err
+	}
+	return hcmStep(ctx, w, before, after, runDate)
+}
+
+// classify prints what happened to each person between the two days, as
+// the roster's persons say.
+func classify(w io.Writer, before, after []canonical.Person, from, to canonical.Date) {
+	fmt.Fprintf(w, "\nWhat happened to each person between %s and %s:\n", from, to)
 	for _, key := range keys(before, after) {
 		b, a := find(before, key), find(after, key)
 		c := canonical.Classify(b, a)
@@ -43,40 +114,12 @@ func run(w io.Writer) error {
 		if c.Lifecycle == canonical.Joiner {
 			why = []string{"starts on " + a.Employment.Start.Or(canonical.Date{}).String()}
 		}
-		fmt.Fprintf(w, "  %-7s %s (%s)", c.Lifecycle, key, cmp.Or(a, b).Name.Display.Or(""))
+		fmt.Fprintf(w, "  %-9s %s (%s)", c.Lifecycle, key, cmp.Or(a, b).Name.Display.Or(""))
 		if len(why) > 0 {
 			fmt.Fprint(w, ": ", strings.Join(why, "; "))
 		}
 		fmt.Fprintln(w)
 	}
-
-	if err := hcmFeedStep(context.Background(), w, before, after, date(2024, 3, 4)); err != nil {
-		return err
-	}
-
-	policy := canonical.Policy{
-		RunDate:              date(2024, 3, 4),
-		FullList:             true, // HR sends everyone, every day
-		DeactivateMissing:    true,
-		ReplaceAssignments:   true, // HR is the truth for assignments and managers
-		ReplaceManagers:      true,
-		MaxDeactivations:     3,   // a small company: a bad extract would
-		MaxDeactivationShare: 0.5, // still be caught
-	}
-	plan, err := canonical.Plan(after, target, policy)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(w, "\nWhat the target needs:")
-	fmt.Fprint(w, plan)
-
-	if err := ohrisStep(context.Background(), w, after, target, time.Date(2024, 3, 4, 6, 0, 0, 0, time.UTC)); err != nil {
-		return err
-	}
-	if err := hcmStep(context.Background(), w, before, after, date(2024, 3, 4)); err != nil {
-		return err
-	}
-	return cmoStep(context.Background(), w, after, target, policy)
 }
 
 // keys returns the keys of both snapshots, sorted, each once.

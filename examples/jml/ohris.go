@@ -7,77 +7,82 @@ import (
 	"time"
 
 	"github.com/hrbridge/hrbridge/canonical"
-	"github.com/hrbridge/hrbridge/internal/civil"
 	"github.com/hrbridge/hrbridge/ohris"
 	"github.com/hrbridge/hrbridge/ohris/ohristest"
 )
 
-// ohrisStep sends today's HR picture to oHRis: it maps the people to flux
-// users, previews what the connector will do with them given the accounts
-// oHRis holds, checks and delivers the file over SFTP to the oHRis fake,
-// and lets the fake's connector run.
-func ohrisStep(ctx context.Context, w io.Writer, today, inOHRIS []canonical.Person, runAt time.Time) error {
-	mapping := canonical.OHRIS{
-		LoginSystem:   "ad", // oHRis signs people in with their directory login
-		ContractTypes: map[canonical.WorkerType]string{canonical.WorkerEmployee: "CDI"},
-		Group:         "Cadre",
-		Holidays:      "France",
-		Modules:       []ohris.Module{ohris.Absence},
-	}
-	refs := ohris.References{ContractTypes: []string{"CDI"}, Groups: []string{"Cadre"},
-		Companies: []string{"Acme SA"}, Holidays: []string{"France"}}
-	users, err := mapping.ToUsers(withGenders(today))
-	if err != nil {
-		return err
-	}
-	current, err := mapping.ToUsers(withGenders(inOHRIS))
-	if err != nil {
-		return err
-	}
-	accounts := make([]ohris.Account, len(current))
-	for i, u := range current {
-		accounts[i] = ohris.Account{User: u, Active: inOHRIS[i].Employment.Status.Or("") != canonical.StatusInactive}
-	}
-	runDate := civil.DateOf(runAt)
+// ohrisTarget is oHRis: the day's HR picture goes as a user flux file over
+// SFTP, which oHRis's connector then applies to its accounts.
+type ohrisTarget struct {
+	srv       *ohristest.Server
+	clock     time.Time
+	connector *ohristest.Connector
+	mapping   canonical.OHRIS
+	refs      ohris.References
+}
 
-	preview, err := ohris.Preview(ohris.Users(users), accounts, ohris.PreviewParams{RunDate: runDate, References: refs})
-	if err != nil {
-		return err
+func startOHRIS(runAt time.Time) (*ohrisTarget, error) {
+	t := &ohrisTarget{clock: runAt,
+		mapping: canonical.OHRIS{
+			ContractTypes: map[canonical.WorkerType]string{canonical.WorkerEmployee: "CDI"},
+			Group:         "Cadre",
+			Holidays:      "France",
+			Modules:       []ohris.Module{ohris.Absence},
+		},
+		refs: ohris.References{ContractTypes: []string{"CDI"}, Groups: []string{"Cadre"},
+			Companies: []string{"Acme SA"}, Holidays: []string{"France"}},
 	}
-	fmt.Fprintf(w, "\nWhat the oHRis connector will do:\n%s", preview)
+	srv, err := ohristest.Start(ohristest.WithClock(func() time.Time { return t.clock }))
+	if err != nil {
+		return nil, err
+	}
+	t.srv = srv
+	t.connector = ohristest.NewConnector(srv, ohris.Prod, t.refs)
+	return t, nil
+}
 
-	srv, err := ohristest.Start(ohristest.WithClock(func() time.Time { return runAt }))
+func (t *ohrisTarget) Close() { t.srv.Close() }
+
+// load gives oHRis the accounts of yesterday's people, as earlier runs of
+// the connector left them.
+func (t *ohrisTarget) load(people []canonical.Person) error {
+	users, err := t.mapping.ToUsers(people)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	c, err := ohris.NewClient(srv.URL, ohris.WithPassword(srv.Username, srv.Password),
-		ohris.WithHostKey(srv.HostKey))
+	accounts := make([]ohris.Account, len(users))
+	for i, u := range users {
+		accounts[i] = ohris.Account{User: u, Active: people[i].Employment.Status.Or("") != canonical.StatusInactive}
+	}
+	t.connector.SetAccounts(accounts)
+	return nil
+}
+
+// sync maps today's people to flux users, previews what the connector will
+// do with them given the accounts oHRis holds, delivers the file over SFTP,
+// and lets the connector run.
+func (t *ohrisTarget) sync(ctx context.Context, w io.Writer, today []canonical.Person) error {
+	users, err := t.mapping.ToUsers(today)
+	if err != nil {
+		return err
+	}
+	runDate := ohris.DateOf(t.clock)
+	preview, err := ohris.Preview(ohris.Users(users), t.connector.Accounts(), ohris.PreviewParams{RunDate: runDate, References: t.refs})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\noHRis (target), what its connector will do:\n%s", preview)
+
+	c, err := ohris.NewClient(t.srv.URL, ohris.WithPassword(t.srv.Username, t.srv.Password), ohris.WithHostKey(t.srv.HostKey))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	rep, err := c.Deliver(ctx, ohris.Prod, runDate, ohris.Users(users), ohris.WriteParams{References: refs})
+	rep, err := c.Deliver(ctx, ohris.Prod, runDate, ohris.Users(users), ohris.WriteParams{References: t.refs})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "Delivered %s (%d users) to depot/prod/ over SFTP.\n", ohris.FileName(runDate), rep.Users)
-
-	connector := ohristest.NewConnector(srv, ohris.Prod, refs)
-	connector.SetAccounts(accounts)
-	fmt.Fprintf(w, "The oHRis fake's connector: %s", connector.Run())
+	fmt.Fprintf(w, "  Delivered %s (%d users) to depot/prod/ over SFTP.\n", ohris.FileName(runDate), rep.Users)
+	fmt.Fprintf(w, "  oHRis's connector: %s", t.connector.Run())
 	return nil
-}
-
-// withGenders returns people with their gender, which the demo company
-// leaves out and oHRis requires.
-func withGenders(people []canonical.Person) []canonical.Person {
-	genders := map[string]string{"1001": "female", "1002": "male", "1003": "female", "1004": "male",
-		"1005": "female", "1007": "male", "1008": "female", "1009": "female", "1010": "male"}
-	out := make([]canonical.Person, len(people))
-	for i, p := range people {
-		p.Attributes = map[string]string{canonical.AttrGender: genders[p.Key]}
-		out[i] = p
-	}
-	return out
 }

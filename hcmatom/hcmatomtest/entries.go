@@ -1,6 +1,7 @@
 package hcmatomtest
 
 import (
+	"cmp"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -353,21 +354,27 @@ func (s *Server) person(helper, number string) *wPerson {
 	return p
 }
 
-// Rehire hires again a person whose work relationships have all ended: a
-// new work relationship and assignment, as in the guide's "Rehire Worker".
-func (s *Server) Rehire(at time.Time, personNumber string, start hcmatom.Date) Worker {
+// Rehire hires again the person w.PersonNumber names, whose work
+// relationships have all ended: a new work relationship and assignment, as in
+// the guide's "Rehire Worker". w gives the new work relationship (WorkerType,
+// Start: the day of the entry when zero, ids) and assignment (business unit,
+// organization, ..., manager); the person's own fields (PersonId, Name,
+// WorkEmail, Phone) stay as HCM holds them.
+func (s *Server) Rehire(at time.Time, w Worker) Worker {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p := s.person("Rehire", personNumber)
+	p := s.person("Rehire", w.PersonNumber)
 	for _, wr := range p.wrs {
 		if wr.active {
-			s.fatalf("Rehire: person %s still has the active work relationship %s", personNumber, wr.id)
+			s.fatalf("Rehire: person %s still has the active work relationship %s", w.PersonNumber, wr.id)
 		}
 	}
-	if start.IsZero() {
-		start = day(at)
+	if w.Start.IsZero() {
+		w.Start = day(at)
 	}
-	return s.hire(at, p, Worker{PersonNumber: p.number, PersonID: p.id, Name: p.name, WorkerType: "EMP", Start: start})
+	w.PersonID, w.Name, w.WorkEmail, w.Phone = p.id, p.name, p.email, p.phone
+	w.WorkerType = cmp.Or(w.WorkerType, "EMP")
+	return s.hire(at, p, w)
 }
 
 // ConvertPendingWorker hires a pending worker as an employee: HCM creates

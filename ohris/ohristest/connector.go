@@ -156,7 +156,7 @@ func (r *RunReport) String() string {
 	case r.Failed:
 		b.WriteString(": FAILED\n")
 	default:
-		fmt.Fprintf(&b, ", %s: %d created, %d updated, %d unchanged, %d deactivated, %d reactivated, %d services changed, %d ignored\n",
+		fmt.Fprintf(&b, ", %s: %d created, %d updated, %d unchanged, %d deactivated, %d reactivated, %d with services changed, %d ignored\n",
 			r.File, r.Created, r.Updated, r.Unchanged, r.Deactivated, r.Reactivated, r.ServicesChanged, r.Ignored)
 	}
 	for _, e := range r.Errors {
