@@ -1,0 +1,299 @@
+package sagepeople
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// readJSON reads one record of a query answer (a JSON object whose
+// relationship fields are nested objects, or null) into d's values.
+// Fields the client did not ask for are skipped.
+func (d *decoder) readJSON(rec []byte) error {
+	d.reset()
+	s := scanner{b: rec}
+	var path []byte
+	if err := s.object(d, path); err != nil {
+		return err
+	}
+	if s.ws(); s.i != len(s.b) {
+		return s.errorf("text after the record")
+	}
+	return nil
+}
+
+// scanner is a small JSON reader over one record: enough of JSON to walk
+// objects, with every value kept as text, and strict about the syntax.
+type scanner struct {
+	b     []byte
+	i     int
+	depth int
+}
+
+const maxDepth = 32
+
+func (s *scanner) errorf(format string, args ...any) error {
+	return fmt.Errorf("malformed JSON record at byte %d: %s", s.i, fmt.Sprintf(format, args...))
+}
+
+func (s *scanner) ws() {
+	for s.i < len(s.b) && (s.b[s.i] == ' ' || s.b[s.i] == '\t' || s.b[s.i] == '\n' || s.b[s.i] == '\r') {
+		s.i++
+	}
+}
+
+// object reads an object whose fields' paths start with prefix (lower
+// case, "" at the top), storing the values d wants.
+func (s *scanner) object(d *decoder, prefix []byte) error {
+	if s.depth++; s.depth > maxDepth {
+		return s.errorf("nested too deep")
+	}
+	defer func() { s.depth-- }()
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != '{' {
+		return s.errorf("an object was expected")
+	}
+	s.i++
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == '}' {
+		s.i++
+		return nil
+	}
+	for {
+		s.ws()
+		key, err := s.str()
+		if err != nil {
+			return err
+		}
+		path := prefix
+		if len(path) > 0 {
+			path = append(path, '.')
+		}
+		for _, c := range []byte(key) {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			path = append(path, c)
+		}
+		s.ws()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return s.errorf("':' was expected")
+		}
+		s.i++
+		s.ws()
+		if err := s.value(d, path, key == "attributes"); err != nil {
+			return err
+		}
+		s.ws()
+		if s.i >= len(s.b) {
+			return s.errorf("the record ends inside an object")
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+		case '}':
+			s.i++
+			return nil
+		default:
+			return s.errorf("',' or '}' was expected")
+		}
+	}
+}
+
+// value reads one value at path.
+func (s *scanner) value(d *decoder, path []byte, skip bool) error {
+	if s.i >= len(s.b) {
+		return s.errorf("a value was expected")
+	}
+	idx, want := d.index[string(path)]
+	switch c := s.b[s.i]; {
+	case c == '{':
+		if skip {
+			return s.skip()
+		}
+		return s.object(d, path)
+	case c == '[':
+		return s.skip()
+	case c == '"':
+		v, err := s.str()
+		if err != nil {
+			return err
+		}
+		if want {
+			d.vals[idx] = value{s: v, set: true}
+		}
+	case c == 'n':
+		if err := s.lit("null"); err != nil {
+			return err
+		}
+		if want {
+			d.vals[idx] = value{set: true, null: true}
+		} else {
+			d.nullPrefix(path)
+		}
+	case c == 't' || c == 'f':
+		lit := "false"
+		if c == 't' {
+			lit = "true"
+		}
+		if err := s.lit(lit); err != nil {
+			return err
+		}
+		if want {
+			d.vals[idx] = value{s: lit, set: true}
+		}
+	case c == '-' || '0' <= c && c <= '9':
+		start := s.i
+		for s.i < len(s.b) && strings.IndexByte("+-.eE0123456789", s.b[s.i]) >= 0 {
+			s.i++
+		}
+		num := s.b[start:s.i]
+		if !json.Valid(num) {
+			return s.errorf("bad number %q", clip(string(num)))
+		}
+		if want {
+			d.vals[idx] = value{s: string(num), set: true}
+		}
+	default:
+		return s.errorf("unexpected %q", c)
+	}
+	return nil
+}
+
+func (s *scanner) lit(l string) error {
+	if !strings.HasPrefix(string(s.b[s.i:min(len(s.b), s.i+len(l))]), l) {
+		return s.errorf("a value was expected")
+	}
+	s.i += len(l)
+	return nil
+}
+
+// str reads a string.
+func (s *scanner) str() (string, error) {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return "", s.errorf("a string was expected")
+	}
+	start := s.i
+	escaped := false
+	for s.i++; s.i < len(s.b); s.i++ {
+		switch c := s.b[s.i]; {
+		case c == '\\':
+			escaped = true
+			s.i++
+		case c == '"':
+			s.i++
+			raw := s.b[start:s.i]
+			if !escaped {
+				return string(raw[1 : len(raw)-1]), nil
+			}
+			var out string
+			if err := json.Unmarshal(raw, &out); err != nil {
+				return "", s.errorf("bad string: %v", err)
+			}
+			return out, nil
+		case c < 0x20:
+			return "", s.errorf("control character in a string")
+		}
+	}
+	return "", s.errorf("the record ends inside a string")
+}
+
+// skip passes over a value (an object or array the client does not read).
+func (s *scanner) skip() error {
+	start := s.i
+	depth := 0
+	for ; s.i < len(s.b); s.i++ {
+		switch s.b[s.i] {
+		case '"':
+			if _, err := s.str(); err != nil {
+				return err
+			}
+			s.i--
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return s.errorf("nested too deep")
+			}
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				s.i++
+				if !json.Valid(s.b[start:s.i]) {
+					return s.errorf("malformed value")
+				}
+				return nil
+			}
+		}
+	}
+	return s.errorf("the record ends inside a value")
+}
+
+// csvReader reads Bulk API 2.0 CSV results into TeamMembers. In a Bulk
+// CSV an empty value is a null, and the header names the fields as the
+// query did (relationship fields as "Rel__r.Field__c").
+type csvReader struct {
+	d    *decoder
+	r    *csv.Reader
+	cols []int // CSV column → decoder column, -1 for a column not asked for
+	row  int
+}
+
+// newCSVReader reads the header of r and matches it to d's columns.
+func newCSVReader(d *decoder, r io.Reader) (*csvReader, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, io.EOF
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the CSV header: %w", err)
+	}
+	c := &csvReader{d: d, r: cr, cols: make([]int, len(header)), row: 1}
+	found := make([]bool, len(d.cols))
+	for i, h := range header {
+		j, ok := d.index[strings.ToLower(strings.TrimPrefix(h, "\ufeff"))]
+		if !ok {
+			c.cols[i] = -1
+			continue
+		}
+		c.cols[i], found[j] = j, true
+	}
+	for j, f := range found {
+		if !f {
+			return nil, fmt.Errorf("the CSV header has no column %s", d.cols[j].path)
+		}
+	}
+	return c, nil
+}
+
+// next reads the next row: io.EOF after the last; a *RecordError for a row
+// that cannot be read (the reader can go on after it).
+func (c *csvReader) next() (TeamMember, error) {
+	rec, err := c.r.Read()
+	c.row++
+	where := fmt.Sprintf("CSV row %d", c.row)
+	if line, _ := c.r.FieldPos(0); line > 0 {
+		where = fmt.Sprintf("CSV row %d (line %d)", c.row, line)
+	}
+	if err == io.EOF {
+		return TeamMember{}, io.EOF
+	}
+	var pe *csv.ParseError
+	if err != nil && !errors.As(err, &pe) {
+		return TeamMember{}, err
+	}
+	if err != nil {
+		return TeamMember{}, &RecordError{Where: where, Problem: pe.Err.Error()}
+	}
+	c.d.reset()
+	for i, v := range rec {
+		if j := c.cols[i]; j >= 0 {
+			c.d.vals[j] = value{s: v, set: true, null: v == ""}
+		}
+	}
+	return c.d.member(where)
+}
