@@ -147,14 +147,16 @@ func (c *Client) bulk(ctx context.Context, q Query, yield func(TeamMember, error
 		}
 		_ = c.DeleteQueryJob(cctx, j.ID)
 	}()
-	if j, err = c.WaitQueryJob(ctx, j.ID); err != nil {
+	done, err := c.WaitQueryJob(ctx, j.ID)
+	if err != nil {
 		yield(TeamMember{}, err)
 		return
 	}
+	j = done
 	complete = true
 	d := newDecoder(cols)
 	var guard paging.Guard
-	locator, done := "", 0
+	locator, read := "", 0
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(TeamMember{}, fmt.Errorf("sagepeople: TeamMembers: %w", err))
@@ -164,8 +166,8 @@ func (c *Client) bulk(ctx context.Context, q Query, yield func(TeamMember, error
 		if !ok {
 			return
 		}
-		done += n
-		c.report(done, j.NumberRecords)
+		read += n
+		c.report(read, j.NumberRecords)
 		if next == "" || next == "null" {
 			return
 		}

@@ -28,7 +28,7 @@ type record struct {
 // store holds the org's records and what it knows of each object's fields.
 type store struct {
 	byID    map[string]*record
-	objects map[string][]*record // by object, in insertion order
+	objects map[string][]*record         // by object, in insertion order
 	schema  map[string]map[string]string // object → lower field name → canonical name
 	prefix  map[string]string            // object → Id prefix
 	seq     int
