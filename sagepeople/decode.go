@@ -274,20 +274,20 @@ func newCSVReader(d *decoder, r io.Reader) (*csvReader, error) {
 // that cannot be read (the reader can go on after it).
 func (c *csvReader) next() (TeamMember, error) {
 	rec, err := c.r.Read()
-	c.row++
-	where := fmt.Sprintf("CSV row %d", c.row)
-	if line, _ := c.r.FieldPos(0); line > 0 {
-		where = fmt.Sprintf("CSV row %d (line %d)", c.row, line)
-	}
 	if err == io.EOF {
 		return TeamMember{}, io.EOF
 	}
+	c.row++
+	where := fmt.Sprintf("CSV row %d", c.row)
 	var pe *csv.ParseError
-	if err != nil && !errors.As(err, &pe) {
+	switch {
+	case errors.As(err, &pe):
+		return TeamMember{}, &RecordError{Where: fmt.Sprintf("%s (line %d)", where, pe.StartLine), Problem: pe.Err.Error()}
+	case err != nil:
 		return TeamMember{}, err
 	}
-	if err != nil {
-		return TeamMember{}, &RecordError{Where: where, Problem: pe.Err.Error()}
+	if line, _ := c.r.FieldPos(0); line > 0 {
+		where = fmt.Sprintf("%s (line %d)", where, line)
 	}
 	c.d.reset()
 	for i, v := range rec {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Cond is a condition of a SOQL WHERE clause, built by Eq, Lt, In, And, ...
@@ -60,7 +61,7 @@ func Ge(field string, v any) Cond { return compare(field, ">=", v) }
 // Like is field LIKE pattern, where pattern's % and _ are wildcards; use
 // LikeEscape to match a text literally.
 func Like(field, pattern string) Cond {
-	c := compare(field, "LIKE", "")
+	c := compare(field, "LIKE", pattern)
 	if c.err == nil {
 		c.text = field + " LIKE " + quoteLike(pattern)
 	}
@@ -160,6 +161,9 @@ func Literal(v any) (string, error) {
 	case nil:
 		return "null", nil
 	case string:
+		if !utf8.ValidString(x) {
+			return "", fmt.Errorf("%q is not valid UTF-8", clip(x))
+		}
 		return quote(x), nil
 	case bool:
 		return strconv.FormatBool(x), nil
