@@ -93,6 +93,15 @@ type Sync struct {
 	// Since is the lower bound (exclusive) when no cursor is stored; zero
 	// reads every team member.
 	Since time.Time
+	// Lag leaves the changes of the last Lag for the next run (0 means
+	// DefaultLag; a negative Lag reads up to now). SystemModstamp has whole
+	// seconds, so a member changed again within the second the cursor
+	// stands on would keep its time stamp and be missed; and a transaction
+	// may commit after its time stamp. A run reads only seconds that are
+	// over by Lag.
+	Lag time.Duration
+	// Now is the clock Lag counts back from; nil means time.Now.
+	Now func() time.Time
 	// OnBadRecord is given a record that cannot be read. If it returns nil
 	// the record counts as handled; if it is nil or returns an error, Run
 	// stops there and the record comes again next time.
@@ -106,6 +115,9 @@ type SyncStats struct {
 	Pages      int // REST pages read
 	Repeated   int // members at or before the cursor, read again and dropped
 }
+
+// DefaultLag is the Lag of a Sync that does not set one.
+const DefaultLag = time.Minute
 
 // HandlerError is a handler's error, with the team member it refused.
 type HandlerError struct {
@@ -135,9 +147,23 @@ func (s *Sync) Run(ctx context.Context, h func(context.Context, TeamMember) erro
 	if cur.IsZero() && !s.Since.IsZero() {
 		cur.SystemModstamp = s.Since.Add(time.Millisecond) // exclusive: passed() keeps what is after it
 	}
+	now, lag := time.Now, s.Lag
+	if s.Now != nil {
+		now = s.Now
+	}
+	switch {
+	case lag == 0:
+		lag = DefaultLag
+	case lag < 0:
+		lag = 0
+	}
+	until := Cond{}
+	if lag > 0 {
+		until = Lt("SystemModstamp", now().Add(-lag).Truncate(time.Second))
+	}
 	c := s.Client
 	cols := c.fields.columns(c.custom)
-	soql, err := c.soql(Query{Where: And(s.Query.Where, since(cur)), OrderBy: []string{"SystemModstamp", "Id"}}, selectList(cols))
+	soql, err := c.soql(Query{Where: And(s.Query.Where, since(cur), until), OrderBy: []string{"SystemModstamp", "Id"}}, selectList(cols))
 	if err != nil {
 		return st, err
 	}

@@ -23,12 +23,15 @@ func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
 // by page edges and by a handler that fails; every one is delivered, none
 // skipped, and a run after a failure starts where the cursor stands.
 func TestSyncPageEdgesAndRestarts(t *testing.T) {
-	clk := newClock(time.Now().Truncate(time.Second))
+	// The fake's clock stays within a minute of the client's, or the
+	// fake would refuse the JWT assertions as a real org would.
+	clk := newClock(time.Now().Add(-30 * time.Second).Truncate(time.Second))
 	srv := sagepeopletest.NewServer(t, sagepeopletest.WithPageSize(2), sagepeopletest.WithClock(clk.now))
 	fill(srv, 5) // all five share one time stamp (with their employments)
+	clk.set(clk.now().Add(2 * time.Second))
 	c := newClient(t, srv)
 	store := sagepeople.NewFileStore(filepath.Join(t.TempDir(), "cursor.json"))
-	sync := &sagepeople.Sync{Client: c, Store: store}
+	sync := &sagepeople.Sync{Client: c, Store: store, Lag: time.Second, Now: clk.now}
 	seen := map[string]int{}
 	failOn := member(3).ID
 	handler := func(_ context.Context, m sagepeople.TeamMember) error {
@@ -62,9 +65,8 @@ func TestSyncPageEdgesAndRestarts(t *testing.T) {
 	if st, err = sync.Run(ctx, handler); err != nil || st.Members != 0 {
 		t.Errorf("idle run: %+v, %v", st, err)
 	}
-	// Two changes in the same second as the cursor, and one later; a
-	// deletion comes too with Deleted.
-	clk.set(clk.now().Add(time.Second))
+	// Two changes and a deletion in one second; the deletion comes too
+	// with Deleted. A change in a second not over by Lag waits.
 	if err := srv.Update(member(1).ID, sagepeopletest.Record{"fHCM2__Job_Title__c": "Lead"}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,6 +77,10 @@ func TestSyncPageEdgesAndRestarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	sync.Query.Deleted = true
+	if st, err = sync.Run(ctx, handler); err != nil || st.Members != 0 {
+		t.Errorf("a run within Lag of the changes: %+v, %v", st, err)
+	}
+	clk.set(clk.now().Add(2 * time.Second))
 	var got []sagepeople.TeamMember
 	st, err = sync.Run(ctx, func(_ context.Context, m sagepeople.TeamMember) error { got = append(got, m); return nil })
 	if err != nil || len(got) != 3 || got[0].JobTitle != "Lead" || !got[1].Deleted || got[2].ID != member(4).ID {
@@ -85,12 +91,12 @@ func TestSyncPageEdgesAndRestarts(t *testing.T) {
 // TestSyncSubSecondCursor: a cursor with a fraction of a second reads its
 // second again and drops what it had.
 func TestSyncSubSecondCursor(t *testing.T) {
-	clk := newClock(time.Now().Truncate(time.Second))
+	clk := newClock(time.Now().Add(-30 * time.Second).Truncate(time.Second))
 	srv := sagepeopletest.NewServer(t, sagepeopletest.WithClock(clk.now))
 	fill(srv, 3)
 	store := &sagepeople.MemoryStore{}
 	store.Save(context.Background(), sagepeople.Cursor{SystemModstamp: clk.now().Add(500 * time.Millisecond), ID: member(1).ID})
-	sync := &sagepeople.Sync{Client: newClient(t, srv), Store: store}
+	sync := &sagepeople.Sync{Client: newClient(t, srv), Store: store, Lag: -1}
 	st, err := sync.Run(context.Background(), func(context.Context, sagepeople.TeamMember) error { return nil })
 	if err != nil || st.Members != 0 || st.Repeated != 3 {
 		t.Errorf("%+v, %v; want the 3 members of the cursor's second dropped", st, err)
@@ -102,7 +108,7 @@ func TestSyncBadRecord(t *testing.T) {
 	fill(srv, 2)
 	emp := srv.Insert("fHCM2__Employment__c", sagepeopletest.Record{"fHCM2__Active__c": "maybe"})
 	srv.Insert("fHCM2__Team_Member__c", sagepeopletest.Record{"Id": "a0TZZZZZZZZZZZZZZZ", "fHCM2__Current_Employment__c": emp})
-	sync := &sagepeople.Sync{Client: newClient(t, srv), Store: &sagepeople.MemoryStore{}}
+	sync := &sagepeople.Sync{Client: newClient(t, srv), Store: &sagepeople.MemoryStore{}, Lag: -1}
 	ok := func(context.Context, sagepeople.TeamMember) error { return nil }
 	if _, err := sync.Run(context.Background(), ok); !errors.Is(err, sagepeople.ErrBadRecord) {
 		t.Fatalf("error %v, want ErrBadRecord", err)
