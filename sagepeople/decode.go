@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -15,8 +16,7 @@ import (
 func (d *decoder) readJSON(rec []byte) error {
 	d.reset()
 	s := scanner{b: rec}
-	var path []byte
-	if err := s.object(d, path); err != nil {
+	if err := s.object(d, d.path[:0]); err != nil {
 		return err
 	}
 	if s.ws(); s.i != len(s.b) {
@@ -64,27 +64,35 @@ func (s *scanner) object(d *decoder, prefix []byte) error {
 	}
 	for {
 		s.ws()
-		key, err := s.str()
+		key, escaped, err := s.raw()
 		if err != nil {
 			return err
+		}
+		if escaped {
+			k, err := unescape(key)
+			if err != nil {
+				return s.errorf("bad string: %v", err)
+			}
+			key = []byte(k)
 		}
 		path := prefix
 		if len(path) > 0 {
 			path = append(path, '.')
 		}
-		for _, c := range []byte(key) {
+		for _, c := range key {
 			if 'A' <= c && c <= 'Z' {
 				c += 'a' - 'A'
 			}
 			path = append(path, c)
 		}
+		d.path = path[:0] // keep the grown buffer for the next record
 		s.ws()
 		if s.i >= len(s.b) || s.b[s.i] != ':' {
 			return s.errorf("':' was expected")
 		}
 		s.i++
 		s.ws()
-		if err := s.value(d, path, key == "attributes"); err != nil {
+		if err := s.value(d, path, string(key) == "attributes"); err != nil {
 			return err
 		}
 		s.ws()
@@ -173,11 +181,24 @@ func (s *scanner) lit(l string) error {
 
 // str reads a string.
 func (s *scanner) str() (string, error) {
-	if s.i >= len(s.b) || s.b[s.i] != '"' {
-		return "", s.errorf("a string was expected")
+	raw, escaped, err := s.raw()
+	if err != nil || !escaped {
+		return string(raw), err
 	}
-	start := s.i
-	escaped := false
+	out, err := unescape(raw)
+	if err != nil {
+		return "", s.errorf("bad string: %v", err)
+	}
+	return out, nil
+}
+
+// raw reads a string and returns its bytes between the quotes, still
+// escaped when escaped is true.
+func (s *scanner) raw() (raw []byte, escaped bool, err error) {
+	if s.i >= len(s.b) || s.b[s.i] != '"' {
+		return nil, false, s.errorf("a string was expected")
+	}
+	start := s.i + 1
 	for s.i++; s.i < len(s.b); s.i++ {
 		switch c := s.b[s.i]; {
 		case c == '\\':
@@ -185,30 +206,37 @@ func (s *scanner) str() (string, error) {
 			s.i++
 		case c == '"':
 			s.i++
-			raw := s.b[start:s.i]
-			if !escaped {
-				return string(raw[1 : len(raw)-1]), nil
-			}
-			var out string
-			if err := json.Unmarshal(raw, &out); err != nil {
-				return "", s.errorf("bad string: %v", err)
-			}
-			return out, nil
+			return s.b[start : s.i-1], escaped, nil
 		case c < 0x20:
-			return "", s.errorf("control character in a string")
+			return nil, false, s.errorf("control character in a string")
 		}
 	}
-	return "", s.errorf("the record ends inside a string")
+	return nil, false, s.errorf("the record ends inside a string")
 }
 
-// skip passes over a value (an object or array the client does not read).
-func (s *scanner) skip() error {
+// unescape decodes the escapes of a string's bytes.
+func unescape(raw []byte) (string, error) {
+	q := make([]byte, 0, len(raw)+2)
+	q = append(append(append(q, '"'), raw...), '"')
+	var out string
+	err := json.Unmarshal(q, &out)
+	return out, err
+}
+
+// skip passes over a value (an object or array the client does not read),
+// checking it is valid JSON.
+func (s *scanner) skip() error { return s.skipOver(true) }
+
+// skipOver passes over an object or array, checking its JSON when valid
+// is true (records are checked when they are read, not when they are
+// found).
+func (s *scanner) skipOver(valid bool) error {
 	start := s.i
 	depth := 0
 	for ; s.i < len(s.b); s.i++ {
 		switch s.b[s.i] {
 		case '"':
-			if _, err := s.str(); err != nil {
+			if _, _, err := s.raw(); err != nil {
 				return err
 			}
 			s.i--
@@ -221,7 +249,7 @@ func (s *scanner) skip() error {
 			depth--
 			if depth == 0 {
 				s.i++
-				if !json.Valid(s.b[start:s.i]) {
+				if valid && !json.Valid(s.b[start:s.i]) {
 					return s.errorf("malformed value")
 				}
 				return nil
@@ -278,16 +306,17 @@ func (c *csvReader) next() (TeamMember, error) {
 		return TeamMember{}, io.EOF
 	}
 	c.row++
-	where := fmt.Sprintf("CSV row %d", c.row)
+	row := c.row
+	where := func() string { return fmt.Sprintf("CSV row %d", row) }
 	var pe *csv.ParseError
 	switch {
 	case errors.As(err, &pe):
-		return TeamMember{}, &RecordError{Where: fmt.Sprintf("%s (line %d)", where, pe.StartLine), Problem: pe.Err.Error()}
+		return TeamMember{}, &RecordError{Where: fmt.Sprintf("%s (line %d)", where(), pe.StartLine), Problem: pe.Err.Error()}
 	case err != nil:
 		return TeamMember{}, err
 	}
 	if line, _ := c.r.FieldPos(0); line > 0 {
-		where = fmt.Sprintf("%s (line %d)", where, line)
+		where = func() string { return fmt.Sprintf("CSV row %d (line %d)", row, line) }
 	}
 	c.d.reset()
 	for i, v := range rec {
@@ -296,4 +325,148 @@ func (c *csvReader) next() (TeamMember, error) {
 		}
 	}
 	return c.d.member(where)
+}
+
+// readPage reads a REST query answer: totalSize, done, nextRecordsUrl, and
+// the bytes of each record (slices of body, decoded one by one later).
+func readPage(body []byte) (*queryAnswer, error) {
+	s := scanner{b: body}
+	qa := &queryAnswer{}
+	s.ws()
+	if s.i >= len(s.b) || s.b[s.i] != '{' {
+		return nil, s.errorf("the answer is not a JSON object")
+	}
+	s.i++
+	for first := true; ; first = false {
+		s.ws()
+		if first && s.i < len(s.b) && s.b[s.i] == '}' {
+			s.i++
+			break
+		}
+		key, err := s.str()
+		if err != nil {
+			return nil, err
+		}
+		s.ws()
+		if s.i >= len(s.b) || s.b[s.i] != ':' {
+			return nil, s.errorf("':' was expected")
+		}
+		s.i++
+		s.ws()
+		switch key {
+		case "totalSize":
+			start := s.i
+			if err := s.skipAny(); err != nil {
+				return nil, err
+			}
+			if qa.TotalSize, err = strconv.Atoi(string(s.b[start:s.i])); err != nil {
+				return nil, s.errorf("totalSize %q is not a count", clip(string(s.b[start:s.i])))
+			}
+		case "done":
+			switch {
+			case s.lit("true") == nil:
+				qa.Done = true
+			case s.lit("false") == nil:
+			default:
+				return nil, s.errorf("done is not true or false")
+			}
+		case "nextRecordsUrl":
+			if s.lit("null") != nil {
+				if qa.NextRecordsURL, err = s.str(); err != nil {
+					return nil, err
+				}
+			}
+		case "records":
+			if err := s.records(qa); err != nil {
+				return nil, err
+			}
+		default:
+			if err := s.skipAny(); err != nil {
+				return nil, err
+			}
+		}
+		s.ws()
+		if s.i >= len(s.b) {
+			return nil, s.errorf("the answer ends inside its object")
+		}
+		if s.b[s.i] == '}' {
+			s.i++
+			break
+		}
+		if s.b[s.i] != ',' {
+			return nil, s.errorf("',' or '}' was expected")
+		}
+		s.i++
+	}
+	if s.ws(); s.i != len(s.b) {
+		return nil, s.errorf("text after the answer")
+	}
+	return qa, nil
+}
+
+// records reads the records array into qa.Records.
+func (s *scanner) records(qa *queryAnswer) error {
+	if s.i >= len(s.b) || s.b[s.i] != '[' {
+		return s.errorf("records is not an array")
+	}
+	s.i++
+	s.ws()
+	if s.i < len(s.b) && s.b[s.i] == ']' {
+		s.i++
+		return nil
+	}
+	for {
+		s.ws()
+		start := s.i
+		if s.i >= len(s.b) || s.b[s.i] != '{' {
+			return s.errorf("a record is not an object")
+		}
+		if err := s.skipOver(false); err != nil {
+			return err
+		}
+		qa.Records = append(qa.Records, s.b[start:s.i])
+		s.ws()
+		if s.i >= len(s.b) {
+			return s.errorf("the answer ends inside records")
+		}
+		switch s.b[s.i] {
+		case ',':
+			s.i++
+		case ']':
+			s.i++
+			return nil
+		default:
+			return s.errorf("',' or ']' was expected")
+		}
+	}
+}
+
+// skipAny passes over any value.
+func (s *scanner) skipAny() error {
+	if s.i >= len(s.b) {
+		return s.errorf("a value was expected")
+	}
+	switch c := s.b[s.i]; {
+	case c == '{' || c == '[':
+		return s.skip()
+	case c == '"':
+		_, _, err := s.raw()
+		return err
+	case c == 't':
+		return s.lit("true")
+	case c == 'f':
+		return s.lit("false")
+	case c == 'n':
+		return s.lit("null")
+	case c == '-' || '0' <= c && c <= '9':
+		start := s.i
+		for s.i < len(s.b) && strings.IndexByte("+-.eE0123456789", s.b[s.i]) >= 0 {
+			s.i++
+		}
+		if !json.Valid(s.b[start:s.i]) {
+			return s.errorf("bad number %q", clip(string(s.b[start:s.i])))
+		}
+		return nil
+	}
+	return s.errorf("unexpected %q", s.b[s.i])
 }

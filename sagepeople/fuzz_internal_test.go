@@ -109,3 +109,22 @@ func orSelf(c byte) byte {
 	}
 	return 0
 }
+
+// FuzzQueryPage: any bytes as a REST query answer give a page whose
+// records are each one JSON object, or an error, never a panic.
+func FuzzQueryPage(f *testing.F) {
+	f.Add([]byte(`{"totalSize":2,"done":false,"nextRecordsUrl":"/services/data/v67.0/query/01g-2","records":[{"Id":"a"},{"Id":"b","x":{"y":[1,"}"]}}]}`))
+	f.Add([]byte(`{"totalSize":0,"done":true,"records":[]}`))
+	f.Add([]byte(`{"records":[{]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		qa, err := readPage(body)
+		if err != nil {
+			return
+		}
+		for _, r := range qa.Records {
+			if len(r) < 2 || r[0] != '{' || r[len(r)-1] != '}' {
+				t.Fatalf("record %q is not an object", r)
+			}
+		}
+	})
+}

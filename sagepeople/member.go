@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 )
@@ -229,16 +228,13 @@ type decoder struct {
 	cols  []column
 	index map[string]int // lower path → column
 	vals  []value
-	rels  []string // lower relationship names of the groups, + "."
+	path  []byte // the JSON reader's path buffer, reused
 }
 
 func newDecoder(cols []column) *decoder {
 	d := &decoder{cols: cols, index: make(map[string]int, len(cols)), vals: make([]value, len(cols))}
 	for i, c := range cols {
 		d.index[c.lower] = i
-		if j := strings.LastIndexByte(c.lower, '.'); j > 0 && !slices.Contains(d.rels, c.lower[:j+1]) {
-			d.rels = append(d.rels, c.lower[:j+1])
-		}
 	}
 	return d
 }
@@ -256,8 +252,8 @@ func (d *decoder) nullPrefix(rel []byte) {
 }
 
 // member builds the TeamMember of the values read; where names the
-// record for errors. csv makes an empty value null.
-func (d *decoder) member(where string) (TeamMember, error) {
+// record for errors (it is called only then).
+func (d *decoder) member(where func() string) (TeamMember, error) {
 	var m TeamMember
 	var emp Employment
 	var mgr Manager
@@ -267,7 +263,7 @@ func (d *decoder) member(where string) (TeamMember, error) {
 		m.ID = d.vals[i].s
 	}
 	fail := func(c *column, problem string) (TeamMember, error) {
-		return TeamMember{}, &RecordError{ID: m.ID, Where: where, Field: c.path, Problem: problem}
+		return TeamMember{}, &RecordError{ID: m.ID, Where: where(), Field: c.path, Problem: problem}
 	}
 	for i := range d.cols {
 		c, v := &d.cols[i], d.vals[i]

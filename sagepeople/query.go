@@ -1,8 +1,8 @@
 package sagepeople
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -53,10 +53,10 @@ func (c *Client) soql(q Query, fields []string) (string, error) {
 
 // queryAnswer is a REST query answer.
 type queryAnswer struct {
-	TotalSize      int               `json:"totalSize"`
-	Done           bool              `json:"done"`
-	NextRecordsURL string            `json:"nextRecordsUrl"`
-	Records        []json.RawMessage `json:"records"`
+	TotalSize      int
+	Done           bool
+	NextRecordsURL string
+	Records        [][]byte // each record's JSON
 }
 
 // query fetches one REST page: the first of soql when next is "", else the
@@ -81,8 +81,17 @@ func (c *Client) query(ctx context.Context, op, soql string, deleted bool, next 
 	if err != nil {
 		return nil, err
 	}
-	var qa queryAnswer
-	if err := transport.DecodeJSON(resp, &qa); err != nil {
+	defer resp.Body.Close()
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	_, err = buf.ReadFrom(resp.Body)
+	var qa *queryAnswer
+	if err == nil {
+		qa, err = readPage(buf.Bytes())
+	}
+	if err != nil {
 		return nil, &APIError{Package: pkg, Op: op, Method: r.Method, URL: resp.Request.URL.Redacted(),
 			StatusCode: resp.StatusCode, Kind: ErrUnexpectedContent, Err: err}
 	}
@@ -93,7 +102,7 @@ func (c *Client) query(ctx context.Context, op, soql string, deleted bool, next 
 	if qa.Done {
 		qa.NextRecordsURL = ""
 	}
-	return &qa, nil
+	return qa, nil
 }
 
 // TeamMembersPage returns one REST page of the team members q selects:
@@ -126,9 +135,9 @@ func (c *Client) TeamMembersPage(ctx context.Context, q Query, next string) (*Pa
 
 // record decodes the i-th record of a page.
 func (d *decoder) record(rec []byte, i int) (TeamMember, error) {
-	where := fmt.Sprintf("record %d of the page", i+1)
+	where := func() string { return fmt.Sprintf("record %d of the page", i+1) }
 	if err := d.readJSON(rec); err != nil {
-		return TeamMember{}, &RecordError{Where: where, Problem: err.Error()}
+		return TeamMember{}, &RecordError{Where: where(), Problem: err.Error()}
 	}
 	return d.member(where)
 }
