@@ -120,6 +120,7 @@ type Server struct {
 type cursor struct {
 	records []json.RawMessage
 	total   int
+	batch   int // the page size the query asked for
 }
 
 // job is a Bulk API 2.0 query job.
@@ -545,9 +546,10 @@ func (s *Server) startQuery(w http.ResponseWriter, r *http.Request, version stri
 	}
 	s.seq++
 	locator := fmt.Sprintf("01gFAKE%011d", s.seq)
-	s.cursors[locator] = &cursor{records: rendered, total: len(rendered)}
+	batch := s.batch(r)
+	s.cursors[locator] = &cursor{records: rendered, total: len(rendered), batch: batch}
 	s.mu.Unlock()
-	s.page(w, version, pathOf(all), locator, 0, s.batch(r))
+	s.page(w, version, pathOf(all), locator, 0, batch)
 	return nil
 }
 
@@ -600,11 +602,7 @@ func (s *Server) moreResults(w http.ResponseWriter, version, kind, id string) *s
 	if !ok || err != nil || !found || offset < 0 || offset > len(c.records) {
 		return &sfError{400, "INVALID_QUERY_LOCATOR", "invalid query locator"}
 	}
-	size := maxBatch
-	if s.pageSize > 0 {
-		size = s.pageSize
-	}
-	s.page(w, version, kind, locator, offset, size)
+	s.page(w, version, kind, locator, offset, c.batch)
 	return nil
 }
 
