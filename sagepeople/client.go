@@ -263,23 +263,22 @@ func WithBatchSize(n int) Option {
 // WithBulkThreshold reads lists of more than n team members through Bulk
 // API 2.0 (50,000 by default); a list first counts its members.
 func WithBulkThreshold(n int) Option {
-	return func(c *config) error {
-		if n <= 0 {
-			return fmt.Errorf("sagepeople: WithBulkThreshold(%d): must be positive", n)
-		}
-		c.bulkThreshold = n
-		return nil
-	}
+	return positive("WithBulkThreshold", n, func(c *config) { c.bulkThreshold = n })
 }
 
 // WithBulkMaxRecords sets the maxRecords of each Bulk result set (20,000
 // by default).
 func WithBulkMaxRecords(n int) Option {
+	return positive("WithBulkMaxRecords", n, func(c *config) { c.bulkMaxRecords = n })
+}
+
+// positive is an option that needs n > 0 and then calls set.
+func positive(name string, n int, set func(*config)) Option {
 	return func(c *config) error {
 		if n <= 0 {
-			return fmt.Errorf("sagepeople: WithBulkMaxRecords(%d): must be positive", n)
+			return fmt.Errorf("sagepeople: %s(%d): must be positive", name, n)
 		}
-		c.bulkMaxRecords = n
+		set(c)
 		return nil
 	}
 }

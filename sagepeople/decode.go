@@ -154,13 +154,9 @@ func (s *scanner) value(d *decoder, path []byte, skip bool) error {
 			d.vals[idx] = value{s: lit, set: true}
 		}
 	case c == '-' || '0' <= c && c <= '9':
-		start := s.i
-		for s.i < len(s.b) && strings.IndexByte("+-.eE0123456789", s.b[s.i]) >= 0 {
-			s.i++
-		}
-		num := s.b[start:s.i]
-		if !json.Valid(num) {
-			return s.errorf("bad number %q", clip(string(num)))
+		num, err := s.number()
+		if err != nil {
+			return err
 		}
 		if want {
 			d.vals[idx] = value{s: string(num), set: true}
@@ -169,6 +165,18 @@ func (s *scanner) value(d *decoder, path []byte, skip bool) error {
 		return s.errorf("unexpected %q", c)
 	}
 	return nil
+}
+
+// number reads a number.
+func (s *scanner) number() ([]byte, error) {
+	start := s.i
+	for s.i < len(s.b) && strings.IndexByte("+-.eE0123456789", s.b[s.i]) >= 0 {
+		s.i++
+	}
+	if num := s.b[start:s.i]; json.Valid(num) {
+		return num, nil
+	}
+	return nil, s.errorf("bad number %q", clip(string(s.b[start:s.i])))
 }
 
 func (s *scanner) lit(l string) error {
@@ -459,14 +467,8 @@ func (s *scanner) skipAny() error {
 	case c == 'n':
 		return s.lit("null")
 	case c == '-' || '0' <= c && c <= '9':
-		start := s.i
-		for s.i < len(s.b) && strings.IndexByte("+-.eE0123456789", s.b[s.i]) >= 0 {
-			s.i++
-		}
-		if !json.Valid(s.b[start:s.i]) {
-			return s.errorf("bad number %q", clip(string(s.b[start:s.i])))
-		}
-		return nil
+		_, err := s.number()
+		return err
 	}
 	return s.errorf("unexpected %q", s.b[s.i])
 }
