@@ -118,6 +118,8 @@ func (s *scanner) value(d *decoder, path []byte, skip bool) error {
 	}
 	idx, want := d.index[string(path)]
 	switch c := s.b[s.i]; {
+	case want && (c == '{' || c == '['):
+		return s.errorf("field %s holds an object or array, not a value", d.cols[idx].path)
 	case c == '{':
 		if skip {
 			return s.skip()

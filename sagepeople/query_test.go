@@ -214,3 +214,35 @@ func TestBadRecordsAreReported(t *testing.T) {
 		t.Errorf("page %v, error %v", p, err)
 	}
 }
+
+// TestMissingFieldsAreReported: a record that lacks a field the query
+// selected, or a relationship left out instead of null, is a bad record
+// naming the field; a garbled record is one too; the others still come.
+func TestMissingFieldsAreReported(t *testing.T) {
+	srv := sagepeopletest.NewServer(t)
+	fill(srv, 1)
+	c := newClient(t, srv, sagepeople.WithFields(sagepeople.Fields{Email: "fHCM2__Email__c", Employment: "fHCM2__Current_Employment__r", StartDate: "fHCM2__Start_Date__c"}))
+	page := `{"totalSize":4,"done":true,"records":[
+		{"attributes":{"type":"fHCM2__Team_Member__c"},"Id":"a1","SystemModstamp":"2024-01-02T03:04:05.000+0000","IsDeleted":false,"fHCM2__Email__c":"a@x","fHCM2__Current_Employment__r":null},
+		{"Id":"a2","SystemModstamp":"2024-01-02T03:04:05.000+0000","IsDeleted":false,"fHCM2__Current_Employment__r":null},
+		{"Id":"a3","SystemModstamp":"2024-01-02T03:04:05.000+0000","IsDeleted":false,"fHCM2__Email__c":"c@x"},
+		{"Id":"a4","SystemModstamp":"2024-01-02T03:04:05.000+0000","IsDeleted":false,"fHCM2__Email__c":["c@x"]}]}`
+	srv.Faults.Push(sagepeopletest.Fault{Match: onInstance, Status: 200, Header: http.Header{"Content-Type": {"application/json"}}, Body: page})
+	var ids []string
+	var bad []string
+	for m, err := range c.TeamMembers(context.Background(), sagepeople.Query{Via: sagepeople.ViaREST}) {
+		var re *sagepeople.RecordError
+		switch {
+		case errors.As(err, &re):
+			bad = append(bad, re.ID+" "+re.Field)
+		case err != nil:
+			t.Fatal(err)
+		default:
+			ids = append(ids, m.ID)
+		}
+	}
+	want := []string{"a2 fHCM2__Email__c", "a3 fHCM2__Current_Employment__r.fHCM2__Start_Date__c", " "}
+	if len(ids) != 1 || ids[0] != "a1" || len(bad) != 3 || bad[0] != want[0] || bad[1] != want[1] || bad[2] != " " {
+		t.Errorf("good %v, bad %q", ids, bad)
+	}
+}
