@@ -60,8 +60,10 @@ type queryAnswer struct {
 }
 
 // query fetches one REST page: the first of soql when next is "", else the
-// page next (a nextRecordsUrl) names.
-func (c *Client) query(ctx context.Context, op, soql string, deleted bool, next string) (*queryAnswer, error) {
+// page next (a nextRecordsUrl) names. The page's bytes are read into buf
+// (nil for a new one), which a list reuses from page to page: the records
+// refer to it until the next call.
+func (c *Client) query(ctx context.Context, op, soql string, deleted bool, next string, buf *bytes.Buffer) (*queryAnswer, error) {
 	r := &transport.Request{Method: http.MethodGet, Header: http.Header{"Accept": {"application/json"}}}
 	if c.batchSize > 0 {
 		r.Header.Set("Sforce-Query-Options", "batchSize="+strconv.Itoa(c.batchSize))
@@ -82,7 +84,10 @@ func (c *Client) query(ctx context.Context, op, soql string, deleted bool, next 
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var buf bytes.Buffer
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	buf.Reset()
 	if resp.ContentLength > 0 {
 		buf.Grow(int(resp.ContentLength))
 	}
@@ -115,7 +120,7 @@ func (c *Client) TeamMembersPage(ctx context.Context, q Query, next string) (*Pa
 	if err != nil {
 		return nil, err
 	}
-	qa, err := c.query(ctx, "TeamMembersPage", soql, q.Deleted, next)
+	qa, err := c.query(ctx, "TeamMembersPage", soql, q.Deleted, next, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -182,13 +187,14 @@ func (c *Client) rest(ctx context.Context, q Query, yield func(TeamMember, error
 	}
 	d := newDecoder(cols)
 	var guard paging.Guard
+	var buf bytes.Buffer
 	next, done := "", 0
 	for {
 		if err := ctx.Err(); err != nil {
 			yield(TeamMember{}, fmt.Errorf("sagepeople: TeamMembers: %w", err))
 			return
 		}
-		qa, err := c.query(ctx, "TeamMembers", soql, q.Deleted, next)
+		qa, err := c.query(ctx, "TeamMembers", soql, q.Deleted, next, &buf)
 		if err != nil {
 			yield(TeamMember{}, err)
 			return
@@ -218,7 +224,7 @@ func (c *Client) Count(ctx context.Context, q Query) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	qa, err := c.query(ctx, "Count", soql, q.Deleted, "")
+	qa, err := c.query(ctx, "Count", soql, q.Deleted, "", nil)
 	if err != nil {
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 package sagepeople
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -181,12 +182,13 @@ func (s *Sync) Run(ctx context.Context, h func(context.Context, TeamMember) erro
 	}
 	stop := func(err error) (SyncStats, error) { return st, errors.Join(err, save()) }
 	var guard paging.Guard
+	var buf bytes.Buffer
 	next := ""
 	for {
 		if err := ctx.Err(); err != nil {
 			return stop(err)
 		}
-		qa, err := c.query(ctx, "Sync", soql, s.Query.Deleted, next)
+		qa, err := c.query(ctx, "Sync", soql, s.Query.Deleted, next, &buf)
 		if err != nil {
 			return stop(err)
 		}
