@@ -18,16 +18,16 @@ import (
 
 // Job is a Bulk API 2.0 query job, as Salesforce describes it.
 type Job struct {
-	ID              string `json:"id"`
-	Operation       string `json:"operation"`
-	Object          string `json:"object"`
-	State           string `json:"state"` // UploadComplete, InProgress, JobComplete, Failed, Aborted
-	APIVersion      any    `json:"apiVersion"`
-	NumberRecords   int    `json:"numberRecordsProcessed"`
-	ErrorMessage    string `json:"errorMessage"`
-	ContentType     string `json:"contentType"`
-	ColumnDelimiter string `json:"columnDelimiter"`
-	LineEnding      string `json:"lineEnding"`
+	ID              string  `json:"id"`
+	Operation       string  `json:"operation"`
+	Object          string  `json:"object"`
+	State           string  `json:"state"` // UploadComplete, InProgress, JobComplete, Failed, Aborted
+	APIVersion      float64 `json:"apiVersion"`
+	NumberRecords   int     `json:"numberRecordsProcessed"`
+	ErrorMessage    string  `json:"errorMessage"`
+	ContentType     string  `json:"contentType"`
+	ColumnDelimiter string  `json:"columnDelimiter"`
+	LineEnding      string  `json:"lineEnding"`
 }
 
 // The states of a Bulk API 2.0 job.

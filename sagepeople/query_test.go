@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -20,8 +21,22 @@ var ignoreStamp = cmpopts.IgnoreFields(sagepeople.TeamMember{}, "SystemModstamp"
 func TestTeamMembersREST(t *testing.T) {
 	srv := sagepeopletest.NewServer(t, sagepeopletest.WithPageSize(2))
 	want := fill(srv, 5)
-	c := newClient(t, srv)
+	var progress []int
+	c := newClient(t, srv, sagepeople.WithAPIVersion("62.0"), sagepeople.WithProgress(func(done, total int) {
+		if total != 5 {
+			t.Errorf("progress total %d", total)
+		}
+		progress = append(progress, done)
+	}))
 	got := collect(t, c, sagepeople.Query{Via: sagepeople.ViaREST})
+	if !slices.Equal(progress, []int{2, 4, 5}) {
+		t.Errorf("progress %v", progress)
+	}
+	for _, r := range srv.Requests()[1:] {
+		if !strings.HasPrefix(r.Path, "/services/data/v62.0/query") {
+			t.Errorf("request %s, not of version 62.0", r.Path)
+		}
+	}
 	if diff := cmp.Diff(want, got, ignoreStamp); diff != "" {
 		t.Errorf("members (-want +got):\n%s", diff)
 	}

@@ -609,9 +609,15 @@ func (s *Server) moreResults(w http.ResponseWriter, version, kind, id string) *s
 // jobInfo is a job as the API shows it.
 func (j *job) info() map[string]any {
 	return map[string]any{"id": j.id, "operation": j.operation, "object": j.object, "createdById": "005fake0000001",
-		"state": j.state, "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": strings.TrimPrefix(j.version, "v"),
+		"state": j.state, "concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": apiVersion(j.version),
 		"lineEnding": "LF", "columnDelimiter": "COMMA", "numberRecordsProcessed": max(len(j.rows)-1, 0),
 		"errorMessage": j.errMsg}
+}
+
+// apiVersion is a version's number ("v67.0" is 67.0), as a job shows it.
+func apiVersion(v string) float64 {
+	f, _ := strconv.ParseFloat(strings.TrimPrefix(v, "v"), 64)
+	return f
 }
 
 func (s *Server) createJob(w http.ResponseWriter, version string, body []byte) *sfError {
