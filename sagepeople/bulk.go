@@ -204,7 +204,7 @@ func (c *Client) resultSet(ctx context.Context, id, locator string, d *decoder, 
 			return "", 0, false
 		}
 		defer zr.Close()
-		body = zr
+		body = &capped{r: zr, left: c.maxUnzipped()}
 	}
 	bad := func(err error) (string, int, bool) {
 		yield(TeamMember{}, &APIError{Package: pkg, Op: op, URL: resp.Request.URL.Redacted(), StatusCode: resp.StatusCode,
@@ -237,4 +237,35 @@ func (c *Client) resultSet(ctx context.Context, id, locator string, d *decoder, 
 		return bad(fmt.Errorf("the result set holds %d rows, Sforce-NumberOfRecords says %s", n, want))
 	}
 	return resp.Header.Get("Sforce-Locator"), n, true
+}
+
+// unzipFactor bounds a gzip result set: at most this many times the body
+// cap once decompressed (CSV compresses about tenfold).
+const unzipFactor = 16
+
+func (c *Client) maxUnzipped() int64 {
+	n := c.cfg.MaxBodyBytes
+	if n <= 0 {
+		n = transport.DefaultMaxBodyBytes
+	}
+	return n * unzipFactor
+}
+
+// capped fails once more than left bytes are read: a result set that
+// inflates without end is refused rather than read.
+type capped struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errors.New("the decompressed result set exceeds its bound (raise WithMaxBodyBytes)")
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }

@@ -1,8 +1,11 @@
 package sagepeople_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -177,5 +180,34 @@ func TestBulkBadCSV(t *testing.T) {
 				t.Errorf("%d good, %d bad, error %v", good, bad, fatal)
 			}
 		})
+	}
+}
+
+// TestBulkInflatedSetRefused: a gzip result set that inflates past its
+// bound is refused, not read.
+func TestBulkInflatedSetRefused(t *testing.T) {
+	srv := sagepeopletest.NewServer(t)
+	fill(srv, 1)
+	c := newClient(t, srv, sagepeople.WithMaxBodyBytes(4000), sagepeople.WithFields(sagepeople.Fields{FullName: "Name"}))
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	io.WriteString(zw, "Id,SystemModstamp,IsDeleted,Name\n")
+	for range 10_000 {
+		io.WriteString(zw, "a0T1,2024-01-02T03:04:05.000Z,false,Ann\n")
+	}
+	zw.Close()
+	srv.Faults.Push(sagepeopletest.Fault{Match: func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/results") },
+		Status: 200, Header: http.Header{"Content-Type": {"text/csv"}, "Content-Encoding": {"gzip"}, "Sforce-Locator": {"null"}},
+		Body: zipped.String()})
+	var err error
+	n := 0
+	for _, err = range c.TeamMembers(context.Background(), sagepeople.Query{Via: sagepeople.ViaBulk}) {
+		if err != nil {
+			break
+		}
+		n++
+	}
+	if zipped.Len() > 4000 || !errors.Is(err, sagepeople.ErrUnexpectedContent) || !strings.Contains(err.Error(), "decompressed") {
+		t.Fatalf("%d bytes zipped, %d members, error %v; want the inflated set refused", zipped.Len(), n, err)
 	}
 }
