@@ -43,7 +43,9 @@ var workstructures = []struct {
 	{hcmatom.LocationsFeed, lyon, "Lyon"},
 }
 
-func date(y int, m time.Month, d int) canonical.Date { return canonical.Date{Year: y, Month: m, Day: d} }
+func date(y int, m time.Month, d int) canonical.Date {
+	return canonical.Date{Year: y, Month: m, Day: d}
+}
 
 // dayAt returns the given hour of a day, UTC.
 func dayAt(d canonical.Date, hour int) time.Time {
