@@ -2,16 +2,14 @@ package hcmatom
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/hrbridge/hrbridge/internal/statefile"
 )
 
 // A Handler processes one event. An event is handed to it at least once:
@@ -304,18 +302,12 @@ func (m *MemoryStore) Save(_ context.Context, s State) error {
 	return nil
 }
 
-// maxStateBytes bounds a cursor file.
-const maxStateBytes = 1 << 20
-
 // FileStore is a CursorStore in a JSON file. Save writes a temporary file
 // in the same directory, flushes it to disk, renames it over the old one and
 // flushes the directory: a crash at any point leaves either the old state
 // or the new one, never a mix.
 type FileStore struct {
 	path string
-	// writeHook, when set (by tests), replaces the write of the temporary
-	// file, to simulate a crash in the middle of it.
-	writeHook func(f *os.File, data []byte) error
 }
 
 // NewFileStore returns a store kept at path.
@@ -323,24 +315,9 @@ func NewFileStore(path string) *FileStore { return &FileStore{path: path} }
 
 // Load reads the state; a missing file is the zero State.
 func (f *FileStore) Load(context.Context) (State, error) {
-	file, err := os.Open(f.path)
-	if errors.Is(err, os.ErrNotExist) {
-		return State{}, nil
-	}
-	if err != nil {
-		return State{}, err
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxStateBytes+1))
-	if err != nil {
-		return State{}, fmt.Errorf("reading %s: %w", f.path, err)
-	}
-	if len(data) > maxStateBytes {
-		return State{}, fmt.Errorf("%s is larger than %d bytes: not a cursor file", f.path, maxStateBytes)
-	}
 	var s State
-	if err := json.Unmarshal(data, &s); err != nil {
-		return State{}, fmt.Errorf("%s is not a cursor file: %w", f.path, err)
+	if _, err := statefile.Load(f.path, &s); err != nil {
+		return State{}, fmt.Errorf("cursor file: %w", err)
 	}
 	for c := range s.Cursors {
 		if err := c.check(); err != nil {
@@ -351,48 +328,4 @@ func (f *FileStore) Load(context.Context) (State, error) {
 }
 
 // Save replaces the stored state with s, atomically.
-func (f *FileStore) Save(_ context.Context, s State) error {
-	data, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
-	}
-	dir, base := filepath.Split(f.path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	write := func(file *os.File, data []byte) error {
-		_, err := file.Write(data)
-		return err
-	}
-	if f.writeHook != nil {
-		write = f.writeHook
-	}
-	if err := write(tmp, data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("flushing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), f.path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("flushing the directory %s: %w", dir, err)
-	}
-	return nil
-}
+func (f *FileStore) Save(_ context.Context, s State) error { return statefile.Save(f.path, s) }

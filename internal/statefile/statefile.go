@@ -41,7 +41,16 @@ func Load(path string, v any) (bool, error) {
 
 // Save writes v as JSON to a temporary file in path's directory, flushes
 // it, renames it over path and flushes the directory.
-func Save(path string, v any) error {
+func Save(path string, v any) error { return save(path, v, writeAll) }
+
+func writeAll(f *os.File, data []byte) error {
+	_, err := f.Write(data)
+	return err
+}
+
+// save is Save with the write of the temporary file given, so that a test
+// can cut it short as a crash would.
+func save(path string, v any, write func(*os.File, []byte) error) error {
 	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
@@ -55,7 +64,7 @@ func Save(path string, v any) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after the rename there is nothing left to remove
-	if _, err := tmp.Write(data); err != nil {
+	if err := write(tmp, data); err != nil {
 		tmp.Close()
 		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
 	}
