@@ -269,7 +269,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if cfg.login == "" {
-		return nil, errors.New("cmo: NewClient: WithLogin is required: the import and the export both need a CMO login and password")
+		return nil, errors.New("cmo: NewClient: no credentials: use WithLogin (the import and the export both need a CMO login and password)")
 	}
 	c := &Client{cfg: cfg}
 	c.bearer = transport.NewBearer(c.fetchToken, tokenEarly)

@@ -77,7 +77,7 @@ func TestRetryZeroTurnsRetriesOff(t *testing.T) {
 
 // TestLoginRequired: both services need the login, so the client does too.
 func TestLoginRequired(t *testing.T) {
-	if _, err := cmo.NewClient("https://acme.cmo-compliance.com"); err == nil || !strings.Contains(err.Error(), "WithLogin is required") {
+	if _, err := cmo.NewClient("https://acme.cmo-compliance.com"); err == nil || !strings.Contains(err.Error(), "no credentials: use WithLogin") {
 		t.Errorf("err = %v", err)
 	}
 	_, err := cmo.NewClient("http://acme.cmo-compliance.com", cmo.WithLogin("a", "b"))

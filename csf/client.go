@@ -182,7 +182,7 @@ func NewClient(endpointURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if cfg.user == "" {
-		return nil, errors.New("csf: NewClient: credentials are required (WithUsernameToken or WithBasicAuth)")
+		return nil, errors.New("csf: NewClient: no credentials: use WithUsernameToken or WithBasicAuth")
 	}
 	tc := cfg.tc
 	tc.BaseURL, tc.Secrets = endpointURL, []string{cfg.pass}

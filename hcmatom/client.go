@@ -308,7 +308,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if cfg.auth == "" {
-		return nil, invalidf("NewClient: no credentials: give WithBasicAuth, WithFusionJWT or WithTokenSource")
+		return nil, invalidf("NewClient: no credentials: use WithBasicAuth, WithFusionJWT or WithTokenSource")
 	}
 	cfg.tc.BaseURL = baseURL
 	tc, err := transport.New(cfg.tc)

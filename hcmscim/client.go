@@ -88,7 +88,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if !cfg.auth {
-		return nil, errors.New("hcmscim: NewClient: no credentials: give WithBasicAuth, WithTokenSource or WithFusionJWT")
+		return nil, errors.New("hcmscim: NewClient: no credentials: use WithBasicAuth, WithFusionJWT or WithTokenSource")
 	}
 	if u, err := url.Parse(baseURL); err == nil && (u.Path == "" || u.Path == "/") {
 		u.Path = DefaultPath

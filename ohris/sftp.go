@@ -277,7 +277,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if c.auth == nil {
-		return nil, errors.New("ohris: NewClient: no login: use WithPassword or WithPrivateKey")
+		return nil, errors.New("ohris: NewClient: no credentials: use WithPassword, WithPrivateKey or WithPrivateKeyPEM")
 	}
 	if len(c.checks) == 0 {
 		return nil, errors.New("ohris: NewClient: no host key check: use WithKnownHosts, WithHostKey or WithHostKeyFingerprint")

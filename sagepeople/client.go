@@ -124,7 +124,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		}
 	}
 	if cfg.jwt == nil && !cfg.tokens {
-		return nil, errors.New("sagepeople: NewClient needs credentials: WithJWTBearer or WithTokenSource")
+		return nil, errors.New("sagepeople: NewClient: no credentials: use WithJWTBearer or WithTokenSource")
 	}
 	if err := cfg.fields.check(cfg.custom); err != nil {
 		return nil, err
