@@ -1,7 +1,11 @@
 package main
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +20,8 @@ import (
 	"github.com/hrbridge/hrbridge/hcmscim"
 	"github.com/hrbridge/hrbridge/hcmscim/hcmscimtest"
 	"github.com/hrbridge/hrbridge/ohris/ohristest"
+	"github.com/hrbridge/hrbridge/sagepeople"
+	"github.com/hrbridge/hrbridge/sagepeople/sagepeopletest"
 )
 
 // The demo company: Oracle's guide's Mary King (a manager) and Joe Green,
@@ -124,4 +130,49 @@ func startCSF() (*fake, error) {
 	return &fake{Name: "csf", System: "Microsoft CSF Identity Manager UserManager (SOAP)", URL: srv.URL,
 		Username: srv.Username, Password: srv.Password,
 		Extra: map[string]string{"credentials": "WS-Security UsernameToken (or HTTP Basic)"}, close: srv.Close}, nil
+}
+
+// startSagePeople starts a fake Salesforce org with Sage People's objects
+// and the demo company as team members. It signs in with the JWT bearer
+// flow only: the connected app's private key is written, for tools outside
+// Go, to a file removed when the fake stops.
+func startSagePeople() (*fake, error) {
+	srv, err := sagepeopletest.Start()
+	if err != nil {
+		return nil, err
+	}
+	var mary string
+	for _, w := range demo {
+		last, first, _ := strings.Cut(w.Name, ", ")
+		m := sagepeople.TeamMember{FullName: first + " " + last, FirstName: first, LastName: last, Email: w.WorkEmail,
+			Department: "Finance", EmploymentStatus: "Current",
+			Employment: &sagepeople.Employment{Name: "EMP-" + w.PersonNumber, Active: true, Start: hcmatom.DateOf(time.Now().AddDate(0, 0, -7))}}
+		if mary != "" {
+			m.Manager = &sagepeople.Manager{ID: mary}
+		}
+		id := srv.AddTeamMember(m)
+		if mary == "" {
+			mary = id
+		}
+	}
+	dir, err := os.MkdirTemp("", "hrfakes-sagepeople-")
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
+	keyFile := filepath.Join(dir, "connected-app.key")
+	der, err := x509.MarshalPKCS8PrivateKey(srv.Key)
+	if err == nil {
+		err = os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	}
+	if err != nil {
+		srv.Close()
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return &fake{Name: "sagepeople", System: "Sage People on Salesforce (OAuth JWT bearer flow, SOQL, Bulk API 2.0)",
+		URL: srv.URL, Username: srv.Username,
+		Extra: map[string]string{"instance": srv.InstanceURL, "client id": srv.ClientID, "audience": srv.Audience,
+			"private key file": keyFile},
+		close: func() { srv.Close(); os.RemoveAll(dir) }}, nil
 }

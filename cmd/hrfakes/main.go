@@ -9,8 +9,9 @@
 //
 // Each fake is the one the package's tests use (cmotest, hcmscimtest, ...),
 // started with xxxtest.Start and seeded with a small demo company: Oracle's
-// guide's Joe Green and Mary King, hired in HCM, with their users in HCM's
-// SCIM API and the roles, org units and entities CMO needs. Everything is
+// guide's Joe Green and Mary King, hired in HCM and as Sage People team
+// members, with their users in HCM's SCIM API and the roles, org units and
+// entities CMO needs. Everything is
 // in memory and gone when the command stops.
 package main
 
@@ -64,6 +65,7 @@ func starters() []starter {
 		{"csf", startCSF},
 		{"ohris", startOHRIS},
 		{"fusionsod", startFusionSoD},
+		{"sagepeople", startSagePeople},
 	}
 }
 

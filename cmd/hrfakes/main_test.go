@@ -3,8 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +21,7 @@ import (
 	"github.com/hrbridge/hrbridge/hcmatom"
 	"github.com/hrbridge/hrbridge/hcmscim"
 	"github.com/hrbridge/hrbridge/ohris"
+	"github.com/hrbridge/hrbridge/sagepeople"
 )
 
 // TestHRFakes starts the command as a user would (with -json), calls each
@@ -108,6 +113,33 @@ func TestHRFakes(t *testing.T) {
 			}
 			return nil
 		},
+		"sagepeople": func(f fake) error {
+			pemBytes, err := os.ReadFile(f.Extra["private key file"])
+			if err != nil {
+				return err
+			}
+			block, _ := pem.Decode(pemBytes)
+			key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+			if err != nil {
+				return err
+			}
+			c, err := sagepeople.NewClient(f.URL, sagepeople.WithInsecureHTTP(),
+				sagepeople.WithJWTBearer(f.Extra["client id"], f.Username, f.Extra["audience"], key.(*rsa.PrivateKey)))
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, err := range c.TeamMembers(ctx, sagepeople.Query{}) {
+				if err != nil {
+					return err
+				}
+				n++
+			}
+			if n != len(demo) {
+				t.Errorf("sagepeople: %d team members, want %d", n, len(demo))
+			}
+			return nil
+		},
 		"fusionsod": func(f fake) error {
 			c, err := fusionsod.NewClient(f.URL, fusionsod.WithInsecureHTTP(), fusionsod.WithBasicAuth(f.Username, f.Password))
 			if err != nil {
@@ -139,6 +171,9 @@ func TestHRFakes(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not stop")
+	}
+	if _, err := os.Stat(fakes["sagepeople"].Extra["private key file"]); !os.IsNotExist(err) {
+		t.Errorf("the private key file outlived the fakes: %v", err)
 	}
 }
 
