@@ -141,12 +141,41 @@ func (ty *tally) write(t *testing.T, key string, err error, applied int) {
 	}
 }
 
+// idempotentWrite checks one write the client may send again by itself:
+// applied counts the distinct effects (a state reached), not the requests.
+// An error after several attempts leaves the outcome unknown, since an
+// earlier attempt may have been applied before its answer was lost.
+func (ty *tally) idempotentWrite(t *testing.T, key string, err error, applied int) {
+	t.Helper()
+	ty.ops++
+	o := outcome(err)
+	var ae *apierr.Error
+	if o == outRefused && errors.As(err, &ae) && ae.Attempts > 1 {
+		o = outUnknown
+		err = unknownAfterRetries{err}
+	}
+	ty.outcomes["idempotent write "+o]++
+	ty.sample("idempotent write "+o, err)
+	if p := checkWrite(err, applied); p != "" {
+		ty.problem(t, "%s: idempotent write %s: %s", ty.name, key, p)
+	}
+}
+
+// unknownAfterRetries is a refusal after several attempts, which leaves the
+// outcome of the earlier attempts unknown.
+type unknownAfterRetries struct{ error }
+
+func (u unknownAfterRetries) Unwrap() error { return u.error }
+
 // checkWrite says what is wrong with a write reported as err and applied
 // that many times, or "": done means applied once; refused means not
 // applied; unknown allows either, but never twice; an error that is not an
 // *APIError breaks the one error shape.
 func checkWrite(err error, applied int) string {
 	o := outcome(err)
+	if _, ok := err.(unknownAfterRetries); ok {
+		o = outUnknown
+	}
 	switch {
 	case o == outUntyped:
 		return fmt.Sprintf("error %T is not an *APIError: %v", err, err)
