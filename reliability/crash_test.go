@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -96,22 +97,24 @@ func pod(srv *hcmatomtest.Server, seed uint64, n int) {
 }
 
 // crashStore is a cursor store that can fail to write, and can die: after
-// a crash nothing is saved any more, as when the process is killed.
-type crashStore struct {
+// a crash nothing is saved any more, as when the process is killed. clone
+// copies a state, so that the store keeps its own.
+type crashStore[S any] struct {
 	mu        sync.Mutex
-	saved     hcmatom.State
+	saved     S
+	clone     func(S) S
 	dead      bool
 	failAfter int // the save that fails, counted from 1; 0: none
 	saves     int
 }
 
-func (s *crashStore) Load(context.Context) (hcmatom.State, error) {
+func (s *crashStore[S]) Load(context.Context) (S, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return hcmatom.State{Order: s.saved.Order, Cursors: maps.Clone(s.saved.Cursors)}, nil
+	return s.clone(s.saved), nil
 }
 
-func (s *crashStore) Save(_ context.Context, st hcmatom.State) error {
+func (s *crashStore[S]) Save(_ context.Context, st S) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.dead {
@@ -120,18 +123,18 @@ func (s *crashStore) Save(_ context.Context, st hcmatom.State) error {
 	if s.saves++; s.saves == s.failAfter {
 		return errors.New("crash test: disk full")
 	}
-	s.saved = hcmatom.State{Order: st.Order, Cursors: maps.Clone(st.Cursors)}
+	s.saved = s.clone(st)
 	return nil
 }
 
 // restart brings the store back as a new process finds it.
-func (s *crashStore) restart(failAfter int) {
+func (s *crashStore[S]) restart(failAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dead, s.failAfter, s.saves = false, failAfter, 0
 }
 
-func (s *crashStore) die() {
+func (s *crashStore[S]) die() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.dead = true
@@ -140,13 +143,99 @@ func (s *crashStore) die() {
 // How a run is stopped.
 const (
 	stopCancel  = iota // the context is cancelled (a shutdown)
-	stopHandler        // the handler fails (the roster's database is down)
+	stopHandler        // the handler fails (the application's database is down)
 	stopStore          // the cursor store fails to write
 	stopKill           // the process is killed: nothing is saved after that point
 	stopKinds
 )
 
 var stopNames = [stopKinds]string{"context cancelled", "handler failed", "store failed to write", "process killed"}
+
+// A deliverFunc is what a sync's handler calls for each item: id names
+// it, apply applies it to the application's state (which survives stops).
+type deliverFunc func(ctx context.Context, id string, apply func() error) error
+
+// crashFigures are what a crash loop did.
+type crashFigures struct {
+	byKind    [stopKinds]int
+	restarts  int
+	delivered int
+	accepted  map[string]int // item id → times the handler accepted it
+}
+
+func (f *crashFigures) String() string {
+	dups := 0
+	for _, n := range f.accepted {
+		dups += n - 1
+	}
+	var kinds []string
+	for k, n := range f.byKind {
+		kinds = append(kinds, fmt.Sprintf("%s %d", stopNames[k], n))
+	}
+	return fmt.Sprintf("%d stops and restarts (%s); %d deliveries, %d duplicates", f.restarts, strings.Join(kinds, ", "), f.delivered, dups)
+}
+
+// crashLoop runs a sync (run, whose handler calls deliver), stops it at a
+// point drawn from seed (within span deliveries) in one of the stop kinds,
+// and restarts it, until stops stops have come or the sync reached the end;
+// then it runs it once more without a stop, which must succeed. skipped is
+// called after every run with the store as it stands, and reports an item
+// the stored cursor has passed but the handler never accepted.
+func crashLoop[S any](t *testing.T, seed uint64, stops, span int, store *crashStore[S],
+	run func(ctx context.Context, deliver deliverFunc) error, skipped func(accepted map[string]int) string) *crashFigures {
+	t.Helper()
+	f := &crashFigures{accepted: map[string]int{}}
+	for i := 0; ; i++ {
+		rng := rand.New(rand.NewPCG(seed, uint64(i)))
+		kind, at, applyFirst := rng.IntN(stopKinds), 1+rng.IntN(span), rng.IntN(2) == 0
+		last := f.restarts == stops // then one run to the end, not stopped
+		failAfter := 0
+		if kind == stopStore && !last {
+			failAfter = 1 + rng.IntN(2)
+		}
+		store.restart(failAfter)
+		ctx, cancel := context.WithCancel(t.Context())
+		n := 0
+		err := run(ctx, func(ctx context.Context, id string, apply func() error) error {
+			f.delivered++
+			if n++; n == at && !last {
+				if applyFirst {
+					// Stopped after the application took the item,
+					// before the handler returned: it will come again.
+					apply()
+				}
+				switch kind {
+				case stopCancel:
+					cancel()
+					return ctx.Err()
+				case stopHandler:
+					return errors.New("crash test: the application's database is down")
+				case stopKill:
+					store.die()
+					cancel()
+					return ctx.Err()
+				}
+			}
+			if err := apply(); err != nil {
+				return err
+			}
+			f.accepted[id]++
+			return nil
+		})
+		cancel()
+		if what := skipped(f.accepted); what != "" {
+			t.Fatalf("stop %d (%s after %d deliveries): %s", i, stopNames[kind], at, what)
+		}
+		switch {
+		case last && err != nil:
+			t.Fatalf("the last run, not stopped: %v", err)
+		case last || err == nil: // err == nil: the sync reached the end before the stop came
+			return f
+		}
+		f.byKind[kind]++
+		f.restarts++
+	}
+}
 
 // TestCrashRestart runs hcmatom.Sync over a pod's feeds of 10,000 entries,
 // stops it at random points in each of the ways a run ends early, and
@@ -190,87 +279,36 @@ func TestCrashRestart(t *testing.T) {
 		t.Fatalf("the clean run handled %d events of %d entries", st.Events, len(all))
 	}
 
-	store := &crashStore{}
+	store := &crashStore[hcmatom.State]{clone: func(s hcmatom.State) hcmatom.State {
+		return hcmatom.State{Order: s.Order, Cursors: maps.Clone(s.Cursors)}
+	}}
 	roster := hcmatom.NewRoster()
-	accepted := map[string]int{} // entry id → times the handler accepted it
-	var byKind [stopKinds]int
-	restarts, delivered := 0, 0
-	for i := 0; ; i++ {
-		rng := rand.New(rand.NewPCG(seed, uint64(i)))
-		kind, at, applyFirst := rng.IntN(stopKinds), 1+rng.IntN(entries/(2*stops)), rng.IntN(2) == 0
-		last := restarts == stops // then one run to the end, not stopped
-		failAfter := 0
-		if kind == stopStore && !last {
-			failAfter = 1 + rng.IntN(2)
-		}
-		store.restart(failAfter)
-		ctx, cancel := context.WithCancel(t.Context())
-		n := 0
-		handler := func(ctx context.Context, ev hcmatom.Event) error {
-			delivered++
-			if n++; n == at && !last {
-				if applyFirst {
-					// Stopped after the roster took the event, before
-					// the handler returned: it will come again.
-					roster.Apply(ev)
-				}
-				switch kind {
-				case stopCancel:
-					cancel()
-					return ctx.Err()
-				case stopHandler:
-					return errors.New("crash test: the roster's database is down")
-				case stopKill:
-					store.die()
-					cancel()
-					return ctx.Err()
-				}
-			}
-			if _, err := roster.Apply(ev); err != nil {
-				return err
-			}
-			accepted[ev.Raw().Entry.ID]++
-			return nil
-		}
+	f := crashLoop(t, seed, stops, entries/(2*stops), store, func(ctx context.Context, deliver deliverFunc) error {
 		sy := &hcmatom.Sync{Client: c, Store: store, PageSize: pageSize}
-		_, err := sy.Run(ctx, handler)
-		cancel()
-		// None skipped: every entry at or before a stored cursor was
-		// accepted by the handler.
+		_, err := sy.Run(ctx, func(ctx context.Context, ev hcmatom.Event) error {
+			return deliver(ctx, ev.Raw().Entry.ID, func() error { _, err := roster.Apply(ev); return err })
+		})
+		return err
+	}, func(accepted map[string]int) string {
 		saved, _ := store.Load(t.Context())
 		for col, cur := range saved.Cursors {
 			for _, e := range srv.Entries(col) {
 				if !e.Updated.After(cur) && accepted[e.ID] == 0 {
-					t.Fatalf("stop %d (%s after %d events): the %s cursor stands at %v, past entry %s (%v), which the handler never accepted",
-						i, stopNames[kind], at, col, cur, e.ID, e.Updated)
+					return fmt.Sprintf("the %s cursor stands at %v, past entry %s (%v), which the handler never accepted", col, cur, e.ID, e.Updated)
 				}
 			}
 		}
-		if last {
-			if err != nil {
-				t.Fatalf("the last run, not stopped: %v", err)
-			}
-			break
-		}
-		if err == nil {
-			break // the feed ended before this stop came
-		}
-		byKind[kind]++
-		restarts++
-	}
+		return ""
+	})
 
 	lost := 0
 	for id := range all {
-		if accepted[id] == 0 {
+		if f.accepted[id] == 0 {
 			lost++
 			if lost < 5 {
 				t.Errorf("entry %s (%s, %v) lost: never accepted", id, all[id].Title, all[id].Updated)
 			}
 		}
-	}
-	dups := 0
-	for _, k := range accepted {
-		dups += k - 1
 	}
 	want, got := slices.Collect(clean.Persons()), slices.Collect(roster.Persons())
 	if !reflect.DeepEqual(got, want) {
@@ -282,9 +320,7 @@ func TestCrashRestart(t *testing.T) {
 				}
 			}
 		}
-		t.Errorf("the roster after %d stops differs from the clean run's: %d persons (want %d), %d differ", restarts, len(got), len(want), diff)
+		t.Errorf("the roster after %d stops differs from the clean run's: %d persons (want %d), %d differ", f.restarts, len(got), len(want), diff)
 	}
-	t.Logf("seed %d: %d entries, %d persons; %d stops and restarts (%s %d, %s %d, %s %d, %s %d); %d deliveries, %d duplicates, %d lost, 0 skipped",
-		seed, len(all), len(want), restarts, stopNames[0], byKind[0], stopNames[1], byKind[1], stopNames[2], byKind[2], stopNames[3], byKind[3],
-		delivered, dups, lost)
+	t.Logf("seed %d: %d entries, %d persons; %v; %d lost, 0 skipped", seed, len(all), len(want), f, lost)
 }
