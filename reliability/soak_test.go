@@ -167,6 +167,23 @@ type unknownAfterRetries struct{ error }
 
 func (u unknownAfterRetries) Unwrap() error { return u.error }
 
+// misshapen says how err breaks the one error shape, or "": it must be an
+// *APIError that names the request (its Method and URL; an SFTP call has a
+// URL and no method), so that a caller can tell which call failed.
+func misshapen(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ae *apierr.Error
+	switch {
+	case !errors.As(err, &ae):
+		return fmt.Sprintf("error %T is not an *APIError: %v", err, err)
+	case ae.URL == "" || ae.Method == "" && !strings.HasPrefix(ae.URL, "sftp://"):
+		return fmt.Sprintf("the error does not name the request (method %q, URL %q): %v", ae.Method, ae.URL, err)
+	}
+	return ""
+}
+
 // checkWrite says what is wrong with a write reported as err and applied
 // that many times, or "": done means applied once; refused means not
 // applied; unknown allows either, but never twice; an error that is not an
@@ -177,8 +194,8 @@ func checkWrite(err error, applied int) string {
 		o = outUnknown
 	}
 	switch {
-	case o == outUntyped:
-		return fmt.Sprintf("error %T is not an *APIError: %v", err, err)
+	case misshapen(err) != "":
+		return misshapen(err)
 	case applied > 1:
 		return fmt.Sprintf("applied %d times (reported %s: %v)", applied, o, err)
 	case o == outOK && applied != 1:
@@ -202,8 +219,8 @@ func (ty *tally) read(t *testing.T, key string, err error, wrong string) {
 	ty.outcomes["read "+o]++
 	ty.sample("read "+o, err)
 	switch {
-	case o == outUntyped:
-		ty.problem(t, "%s: read %s: error %T is not an *APIError: %v", ty.name, key, err, err)
+	case misshapen(err) != "":
+		ty.problem(t, "%s: read %s: %s", ty.name, key, misshapen(err))
 	case wrong != "":
 		ty.problem(t, "%s: read %s returned wrong data (reported %s): %s", ty.name, key, o, wrong)
 	}
@@ -212,10 +229,12 @@ func (ty *tally) read(t *testing.T, key string, err error, wrong string) {
 // TestCheckWrite: the soak's judge catches each way a write can break the
 // promise, and lets the honest outcomes through.
 func TestCheckWrite(t *testing.T) {
-	refused := &apierr.Error{Package: "x", StatusCode: 409, Attempts: 1}
-	noAnswer := &apierr.Error{Package: "x", Err: syscall.ECONNRESET}
-	unreadable := &apierr.Error{Package: "x", StatusCode: 201, Kind: apierr.ErrUnexpectedContent}
-	systemSaid := &apierr.Error{Package: "x", StatusCode: 200, Code: "30008"}
+	req := apierr.Error{Package: "x", Method: "POST", URL: "https://x.example/users"}
+	refused, noAnswer, unreadable, systemSaid := req, req, req, req
+	refused.StatusCode, refused.Attempts = 409, 1
+	noAnswer.Err = syscall.ECONNRESET
+	unreadable.StatusCode, unreadable.Kind = 201, apierr.ErrUnexpectedContent
+	systemSaid.StatusCode, systemSaid.Code = 200, "30008"
 	for _, tc := range []struct {
 		name    string
 		err     error
@@ -225,14 +244,15 @@ func TestCheckWrite(t *testing.T) {
 		{"done and applied", nil, 1, false},
 		{"done, not applied", nil, 0, true},
 		{"done, applied twice", nil, 2, true},
-		{"refused, not applied", refused, 0, false},
-		{"refused, applied", refused, 1, true},
-		{"the system's own refusal in a 200, applied", systemSaid, 1, true},
-		{"no answer, applied", noAnswer, 1, false},
-		{"no answer, not applied", noAnswer, 0, false},
-		{"no answer, applied twice", noAnswer, 2, true},
-		{"unreadable answer, applied", unreadable, 1, false},
+		{"refused, not applied", &refused, 0, false},
+		{"refused, applied", &refused, 1, true},
+		{"the system's own refusal in a 200, applied", &systemSaid, 1, true},
+		{"no answer, applied", &noAnswer, 1, false},
+		{"no answer, not applied", &noAnswer, 0, false},
+		{"no answer, applied twice", &noAnswer, 2, true},
+		{"unreadable answer, applied", &unreadable, 1, false},
 		{"untyped error", errors.New("boom"), 0, true},
+		{"an error that does not name the request", &apierr.Error{Package: "x", StatusCode: 200, Kind: apierr.ErrUnexpectedContent}, 1, true},
 	} {
 		if got := checkWrite(tc.err, tc.applied); (got != "") != tc.bad {
 			t.Errorf("%s: checkWrite = %q, want a violation: %v", tc.name, got, tc.bad)
