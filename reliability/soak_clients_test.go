@@ -349,14 +349,22 @@ func soakOHRIS(t *testing.T, seed uint64, ops int) *tally {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	ty := newTally("ohris")
 	day := ohris.Date{Year: 2024, Month: 1, Day: 1}
+	afterDrop := false
 	for i := range max(ops/10, 4) {
 		content := bytes.Repeat([]byte(fmt.Sprintf("<user id=%q/>\n", fmt.Sprint(i))), 200+rng.IntN(2000))
-		if rng.IntN(3) == 0 {
+		drop := rng.IntN(3) == 0
+		if drop {
 			srv.DropConnectionAfter(int64(rng.IntN(len(content))))
 			ty.faults["drop mid-upload"]++
 		}
 		name := ohris.FileName(day.AddDays(i))
 		err := c.Upload(opContext(t), ohris.Test, name, bytes.NewReader(content))
+		if afterDrop && !drop && err != nil {
+			// The connection broke in the call before: this one must
+			// connect again, not fail on the dead one.
+			ty.problem(t, "ohris: upload %s, the call after a dropped connection, failed: %v", name, err)
+		}
+		afterDrop = drop && err != nil
 		got, rerr := srv.ReadFile("depot/test/" + name)
 		n := 0
 		if rerr == nil {
