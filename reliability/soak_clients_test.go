@@ -305,8 +305,38 @@ func soakSagePeople(t *testing.T, seed uint64, ops int) *tally {
 	}
 	soakFaults(srv.Faults, seed)
 	ty := newTally("sagepeople")
-	for i := range max(ops/5, 4) {
-		if i%2 == 1 {
+	reached := func(marker string) int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Method == "POST" && strings.HasSuffix(r.Path, "/jobs/query") && bytes.Contains(r.Body, []byte(marker)) {
+				n++
+			}
+		}
+		return n
+	}
+	var jobs []string
+	for i := range max(ops/3, 6) {
+		switch {
+		case i%3 == 2:
+			// A Bulk API query job: a POST that creates a job, never
+			// sent twice behind the caller's back.
+			marker := fmt.Sprintf("E%04d", i)
+			job, err := c.CreateQueryJob(opContext(t), "SELECT Id FROM fHCM2__Team_Member__c WHERE fHCM2__Unique_Id__c = '"+marker+"'", false)
+			ty.write(t, marker, err, reached(marker))
+			if err == nil {
+				jobs = append(jobs, job.ID)
+			}
+			continue
+		case i%3 == 1 && len(jobs) > 0 && i%2 == 0:
+			id := jobs[i%len(jobs)]
+			job, err := c.QueryJob(opContext(t), id)
+			wrong := ""
+			if err == nil && job.ID != id {
+				wrong = fmt.Sprintf("job %s read as %s", id, job.ID)
+			}
+			ty.read(t, "job "+id, err, wrong)
+			continue
+		case i%3 == 1:
 			n, err := c.Count(opContext(t), sagepeople.Query{})
 			wrong := ""
 			if err == nil && n != 50 {
