@@ -258,9 +258,9 @@ func soakHCMAtom(t *testing.T, seed uint64, ops int) *tally {
 	for i := range 60 {
 		srv.Hire(at.Add(time.Duration(i)*time.Minute), hcmatomtest.Worker{Name: fmt.Sprintf("Soak, Person%d", i)})
 	}
-	var want []string
+	var want []string // what identifies an entry and what it says
 	for _, e := range srv.Entries(hcmatom.NewHireFeed) {
-		want = append(want, e.ID)
+		want = append(want, e.ID+" "+e.Title+" "+e.Updated.String()+" "+e.Content)
 	}
 	l := newLossy(seed, lossRate)
 	c, err := hcmatom.NewClient(srv.URL, hcmatom.WithInsecureHTTP(), hcmatom.WithBasicAuth(srv.Username, srv.Password),
@@ -277,7 +277,8 @@ func soakHCMAtom(t *testing.T, seed uint64, ops int) *tally {
 			if err = e; e != nil {
 				break
 			}
-			got = append(got, ev.Raw().Entry.ID)
+			e := ev.Raw().Entry
+			got = append(got, e.ID+" "+e.Title+" "+e.Updated.String()+" "+e.Content)
 		}
 		wrong := ""
 		if err == nil && !slices.Equal(got, want) || err != nil && !slices.Equal(got, want[:min(len(got), len(want))]) {
