@@ -331,5 +331,17 @@ func (c *Client) apiError(op string, err error) error {
 		}
 		return e
 	}
-	return apierr.FromTransport(pkg, op, err)
+	var ae *APIError
+	var he *transport.HTTPError
+	var ce *transport.ConnError
+	var tooLarge *transport.BodyTooLargeError
+	if errors.As(err, &ae) || errors.As(err, &he) || errors.As(err, &ce) || errors.As(err, &tooLarge) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return apierr.FromTransport(pkg, op, err)
+	}
+	// What is left is an answer that is not the SOAP envelope expected
+	// (garbled, cut off): it names the request, and the service answered.
+	return &APIError{Package: pkg, Op: op, Method: http.MethodPost, URL: c.serviceURL, StatusCode: http.StatusOK,
+		Kind: ErrUnexpectedContent, Err: ErrUnexpectedContent,
+		Message: apierr.Snippet(strings.TrimPrefix(err.Error(), "hrbridge: soap "+Namespace+op+": "))}
 }

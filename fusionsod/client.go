@@ -264,7 +264,10 @@ func (c *Client) do(ctx context.Context, r request, out any) error {
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return apierr.FromTransport(pkg, r.op, err)
+		// The server answered and the body broke off (or passed the
+		// cap): the error names the request and the status it had.
+		return &APIError{Package: pkg, Op: r.op, Method: r.method, URL: resp.Request.URL.Redacted(), StatusCode: resp.StatusCode,
+			RequestID: apierr.RequestID(resp.Header), Err: err}
 	}
 	if out == nil || (resp.StatusCode == http.StatusNoContent && len(bytes.TrimSpace(data)) == 0) {
 		return nil

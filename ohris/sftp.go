@@ -538,7 +538,8 @@ func algorithmsFor(t string) []string {
 }
 
 // call runs f on the SFTP session. When ctx ends first, the connection is
-// closed, which stops f; a call after that connects again.
+// closed, which stops f; a call after that, or after f met a lost
+// connection, connects again.
 func (c *Client) call(ctx context.Context, f func(*sftp.Client) error) error {
 	sc, err := c.session(ctx)
 	if err != nil {
@@ -546,6 +547,12 @@ func (c *Client) call(ctx context.Context, f func(*sftp.Client) error) error {
 	}
 	stop := context.AfterFunc(ctx, func() { c.drop(sc) })
 	err = f(sc)
+	if errors.Is(err, sftp.ErrSSHFxConnectionLost) {
+		// The connection is gone: forget it now, so that the next call
+		// connects again rather than fail on it before the watcher in
+		// start has seen it end.
+		c.drop(sc)
+	}
 	if !stop() {
 		return errors.Join(err, ctx.Err())
 	}
