@@ -103,10 +103,15 @@ func (e *Error) Error() string {
 	if e.Code != "" {
 		fmt.Fprintf(&b, " [%s]", e.Code)
 	}
+	var ce *transport.ConnError
 	switch {
 	case e.Message != "":
 		b.WriteString(": ")
 		b.WriteString(e.Message)
+	case errors.As(e.Err, &ce) && (e.Method != "" || e.URL != ""):
+		// The request is named above: say only why no answer came.
+		b.WriteString(": no response: ")
+		b.WriteString(ce.Reason())
 	case e.Err != nil:
 		b.WriteString(": ")
 		b.WriteString(strings.TrimPrefix(e.Err.Error(), "hrbridge: "))

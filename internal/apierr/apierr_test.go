@@ -81,3 +81,17 @@ func TestHTMLIsUnexpectedContent(t *testing.T) {
 		t.Errorf("a kinded 500: %v", fault)
 	}
 }
+
+// A request that got no answer is named once, with the reason.
+func TestNoResponseNamesTheRequestOnce(t *testing.T) {
+	c, err := transport.New(transport.Config{BaseURL: "http://127.0.0.1:1", AllowHTTP: true, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Do(context.Background(), &transport.Request{Method: "GET", Path: "/x"})
+	err = FromTransport("cmo", "Export", err)
+	got := err.Error()
+	if !errors.Is(err, ErrUnavailable) || strings.Count(got, "127.0.0.1:1/x") != 1 || !strings.Contains(got, "no response: ") || !strings.Contains(got, "refused") {
+		t.Errorf("%q", got)
+	}
+}

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -76,6 +77,18 @@ func (e *ConnError) Error() string {
 }
 
 func (e *ConnError) Unwrap() error { return e.err }
+
+// Reason says, redacted, why no response came ("dial tcp 127.0.0.1:1:
+// connect: connection refused", "unexpected EOF"), without the request's
+// method and URL, which the error's other fields hold.
+func (e *ConnError) Reason() string {
+	err := e.err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return e.redactor.Redact(err.Error())
+}
 
 // BodyTooLargeError is returned, by Do or while reading a response body,
 // when the body exceeds the client's MaxBodyBytes.
