@@ -143,7 +143,7 @@ func (c *Client) ExportUsers(ctx context.Context, q ExportQuery) iter.Seq2[Expor
 }
 
 // opExport is the Op of the export's errors.
-const opExport = "GET " + ExportUsersPath
+const opExport = "ExportUsers"
 
 // pageKey identifies a page by its users' login names, the export's keys.
 func pageKey(users []ExportedUser) string {
@@ -233,7 +233,7 @@ type tokenError struct{ err error }
 
 // fetchToken obtains a token from POST /api/token, with its expiry.
 func (c *Client) fetchToken(ctx context.Context) (tok string, exp time.Time, err error) {
-	const op = "POST " + TokenPath
+	const op = "Token"
 	defer func() {
 		if slot, ok := ctx.Value(tokenErrorKey{}).(*tokenError); ok && err != nil {
 			slot.err = err
