@@ -249,7 +249,8 @@ func (s *Server) Logins() int { return int(s.logins.Load()) }
 
 // DropConnectionAfter makes the server cut the connection that is writing
 // a file once n more bytes of file data have arrived, as a network failure
-// in the middle of an upload would. It happens once.
+// in the middle of an upload would. It happens once; n = 0 cuts at the first
+// byte, and a negative n turns a pending cut off.
 func (s *Server) DropConnectionAfter(n int64) { s.dropAfter.Store(n) }
 
 // ReadFile returns the content of a file of the exchange space, such as
