@@ -340,7 +340,10 @@ func TestSecretsNeverLeak(t *testing.T) {
 			}
 			return c
 		}
-		check := func(c *fusionsod.Client) error { _, err := c.CheckRoles(ctx, "ann", []string{"ORA_AP_PAYABLES_MANAGER_JOB"}); return err }
+		check := func(c *fusionsod.Client) error {
+			_, err := c.CheckRoles(ctx, "ann", []string{"ORA_AP_PAYABLES_MANAGER_JOB"})
+			return err
+		}
 		w := s.wire(pass)
 		c := client(srv.URL, w, fusionsod.WithBasicAuth(user, pass))
 		if err := check(c); err != nil {
