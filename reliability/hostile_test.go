@@ -319,6 +319,25 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 			}
 			add(&clientTarget{name: "cmo " + op, kind: kind, faults: srv.Faults, match: match, call: f}, rec)
 		}
+		// The export API's token endpoint: a new client each time, since
+		// a client keeps its token.
+		isToken := func(r *http.Request) bool { return r.URL.Path == cmo.TokenPath }
+		rec, h, pool := conn(isToken, srv.RootCAs)
+		add(&clientTarget{name: "cmo token", kind: "json", faults: srv.Faults, match: isToken, call: func(ctx context.Context) error {
+			copts := []cmo.Option{cmo.WithLogin(srv.Username, srv.Password), cmo.WithRetry(0, retry), cmo.WithMaxBodyBytes(st.maxBody)}
+			if h != nil {
+				copts = append(copts, cmo.WithInsecureHTTP(), cmo.WithHTTPClient(h))
+			}
+			if pool != nil {
+				copts = append(copts, cmo.WithRootCAs(pool))
+			}
+			c, err := cmo.NewClient(srv.URL, copts...)
+			if err != nil {
+				return err
+			}
+			_, err = c.ExportUsersPage(ctx, cmo.ExportQuery{}, "")
+			return err
+		}}, rec)
 	}
 	{ // csf
 		var opts []csftest.Option
@@ -773,7 +792,8 @@ func requestRows(t *testing.T, catch *httptest.Server, run func(threat, input st
 			srv.PutUser(csftest.User{ID: id + "@csf.com", UserName: id, Organization: csftest.SeedOrganizations[0],
 				Properties: csf.Properties{}.Set(csf.PropSAMAccountName, id).Set(csf.PropObjectClass, "user")})
 		}
-		c, err := csf.NewClient(srv.URL, csf.WithInsecureHTTP(), csf.WithUsernameToken(srv.Username, srv.Password))
+		rec := &recorder{}
+		c, err := csf.NewClient(srv.URL, csf.WithInsecureHTTP(), csf.WithUsernameToken(srv.Username, srv.Password), csf.WithHTTPClient(&http.Client{Transport: rec}))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -790,6 +810,26 @@ func requestRows(t *testing.T, catch *httptest.Server, run func(threat, input st
 				})
 				ts = append(ts, tr)
 			}
+		}
+		// The fake's filter reader, with filters no client builds: a
+		// match type it does not know, a match without a name, a value
+		// that is an element.
+		if _, err := c.ReadUsersPage(context.Background(), csf.Query{Organization: csftest.SeedOrganizations[0], Filter: csf.Eq(csf.PropSAMAccountName, "nobody")}, ""); err != nil {
+			t.Fatal(err)
+		}
+		sent := rec.req
+		for name, edit := range map[string]func(string) string{
+			"unknown match type": func(b string) string { return regexp.MustCompile(`"[A-Za-z:]*EqualityMatch"`).ReplaceAllString(b, `"PresenceOrAnything"`) },
+			"match without name": func(b string) string { return regexp.MustCompile(`<([\w:]*)Name>[^<]*</[\w:]*Name>`).ReplaceAllString(b, "") },
+			"value an element":   func(b string) string { return strings.Replace(b, "nobody", "<x>*</x>", 1) },
+		} {
+			body := edit(string(sent.body))
+			if body == string(sent.body) {
+				t.Fatalf("%s: the request did not change:\n%s", name, body)
+			}
+			tr := replay("csftest filter: "+name, sent, []byte(body))
+			tr.forged = tr.status == 200 && strings.Contains(tr.body, "@csf.com")
+			ts = append(ts, tr)
 		}
 		return ts
 	})
