@@ -819,9 +819,13 @@ func requestRows(t *testing.T, catch *httptest.Server, run func(threat, input st
 		}
 		sent := rec.req
 		for name, edit := range map[string]func(string) string{
-			"unknown match type": func(b string) string { return regexp.MustCompile(`"[A-Za-z:]*EqualityMatch"`).ReplaceAllString(b, `"PresenceOrAnything"`) },
-			"match without name": func(b string) string { return regexp.MustCompile(`<([\w:]*)Name>[^<]*</[\w:]*Name>`).ReplaceAllString(b, "") },
-			"value an element":   func(b string) string { return strings.Replace(b, "nobody", "<x>*</x>", 1) },
+			"unknown match type": func(b string) string {
+				return regexp.MustCompile(`"[A-Za-z:]*EqualityMatch"`).ReplaceAllString(b, `"PresenceOrAnything"`)
+			},
+			"match without name": func(b string) string {
+				return regexp.MustCompile(`<([\w:]*)Name>[^<]*</[\w:]*Name>`).ReplaceAllString(b, "")
+			},
+			"value an element": func(b string) string { return strings.Replace(b, "nobody", "<x>*</x>", 1) },
 		} {
 			body := edit(string(sent.body))
 			if body == string(sent.body) {
