@@ -163,6 +163,9 @@ type clientTarget struct {
 	// parse, for a reader of files rather than a client of a server, reads
 	// a document; call and faults are then unused.
 	parse func(doc []byte) error
+	// uncapped: the reader takes a document already in memory, read under
+	// a cap elsewhere (hcmatom.Decode: the feed's cap).
+	uncapped bool
 	// valid is a genuine answer to the call, which hostile inputs are made
 	// from, so that the threat sits inside an answer the client would take.
 	valid []byte
@@ -509,6 +512,8 @@ type bodyThreat struct {
 	threat, input string
 	want          outcome
 	make          func(kind string, doc []byte, catcher string) []byte
+	// capped: the row is for readers with a cap on what they read.
+	capped bool
 }
 
 func bodyThreats() []bodyThreat {
@@ -520,21 +525,21 @@ func bodyThreats() []bodyThreat {
 					return nil
 				}
 				return insertXML(doc, laughs, "&lol9;")
-			}},
+			}, false},
 		{"XML external entity (XXE)", "<!ENTITY xxe SYSTEM \"http://catcher/\"> and file:///etc/passwd, referenced", refused,
 			func(kind string, doc []byte, catcher string) []byte {
 				if kind != "xml" {
 					return nil
 				}
 				return insertXML(doc, `<!DOCTYPE r [<!ENTITY xxe SYSTEM "`+catcher+`/xxe"><!ENTITY pw SYSTEM "file:///etc/passwd">]>`, "&xxe;&pw;")
-			}},
+			}, false},
 		{"DTD declared, not used", "an internal subset before the root, no reference", harmless,
 			func(kind string, doc []byte, catcher string) []byte {
 				if kind != "xml" {
 					return nil
 				}
 				return insertXML(doc, `<!DOCTYPE r SYSTEM "`+catcher+`/dtd" [<!ENTITY x "y">]>`, "")
-			}},
+			}, false},
 		// A decoder that streams may skip a deep subtree in bounded memory
 		// (cmo's SOAP reader does, as do the SOAP fakes), one that builds a
 		// tree refuses it: either is safe, a stack overflow is not.
@@ -544,21 +549,21 @@ func bodyThreats() []bodyThreat {
 					return insertXML(doc, "", strings.Repeat("<a>", deep)+strings.Repeat("</a>", deep))
 				}
 				return insertJSON(doc, `"zz":`+strings.Repeat("[", deep)+strings.Repeat("]", deep)+",")
-			}},
+			}, false},
 		{"huge body past the cap", "5 MiB of filler in a document: past the clients' cap (1 MiB here) and the fakes' (ASP.NET's 4 MiB, Fusion's 1 MiB)", refused,
 			func(kind string, doc []byte, _ string) []byte {
 				if kind == "xml" {
 					return insertXML(doc, "", "<!--"+strings.Repeat("x", 5<<20)+"-->")
 				}
 				return insertJSON(doc, `"zz":"`+strings.Repeat("x", 5<<20)+`",`)
-			}},
+			}, true},
 		{"invalid UTF-8 (XML)", `bytes \xff\xfe\xc0\x80 inside the root`, refused,
 			func(kind string, doc []byte, _ string) []byte {
 				if kind != "xml" {
 					return nil
 				}
 				return insertXML(doc, "", "\xff\xfe\xc0\x80")
-			}},
+			}, false},
 		{"invalid UTF-8 (JSON)", `bytes \xff\xfe\xc0\x80 in the first string value`, harmless,
 			func(kind string, doc []byte, _ string) []byte {
 				if kind != "json" {
@@ -569,7 +574,7 @@ func bodyThreats() []bodyThreat {
 					return nil
 				}
 				return append(append(append([]byte{}, doc[:i+3]...), "\xff\xfe\xc0\x80"...), doc[i+3:]...)
-			}},
+			}, false},
 		{"JSON duplicate keys", "every key of the document given first with another value", harmless,
 			func(kind string, doc []byte, _ string) []byte {
 				if kind != "json" {
@@ -581,7 +586,7 @@ func bodyThreats() []bodyThreat {
 					fmt.Fprintf(&b, `%q:"dup",`, k[1])
 				}
 				return insertJSON(doc, b.String())
-			}},
+			}, false},
 		{"JSON huge numbers", "every number made 1e999, and a 400-digit integer", harmless,
 			func(kind string, doc []byte, _ string) []byte {
 				if kind != "json" {
@@ -589,7 +594,7 @@ func bodyThreats() []bodyThreat {
 				}
 				d := regexp.MustCompile(`:(\s*)-?\d+(\.\d+)?([eE][+-]?\d+)?`).ReplaceAll(doc, []byte(":${1}1e999"))
 				return insertJSON(d, `"zz":`+strings.Repeat("9", 400)+",")
-			}},
+			}, false},
 	}
 }
 
@@ -631,6 +636,9 @@ func TestHostileInput(t *testing.T) {
 		run(bt.threat, bt.input, bt.want, func(t *testing.T) []trial {
 			var ts []trial
 			for _, ct := range targets {
+				if bt.capped && ct.uncapped {
+					continue
+				}
 				if body := bt.make(ct.kind, ct.valid, catch.URL); body != nil && ct.parse != nil {
 					ts = append(ts, trial{target: ct.name, err: call(func(context.Context) error { return ct.parse(body) })})
 				} else if body != nil {
@@ -1112,5 +1120,23 @@ func fileTargets(t *testing.T) []*clientTarget {
 	if err := read(flux); err != nil {
 		t.Fatalf("ohris Reader: the seed's flux: %v", err)
 	}
-	return []*clientTarget{{name: "ohris Reader", kind: "xml", valid: flux, parse: read}}
+	// The JSON document in the <content> of an HCM feed entry.
+	srv := hcmatomtest.NewServer(t)
+	srv.Hire(time.Date(2024, 1, 2, 9, 0, 0, 0, time.UTC), hcmatomtest.Worker{PersonNumber: "1001", Name: "Lee, Ann"})
+	entries := srv.Entries(hcmatom.NewHireFeed)
+	if len(entries) == 0 {
+		t.Fatal("hcmatomtest: no newhire entry")
+	}
+	entry := entries[0]
+	decode := func(doc []byte) error {
+		e := entry
+		e.Content = string(doc)
+		_, err := hcmatom.Decode(hcmatom.NewHireFeed, e)
+		return err
+	}
+	if err := decode([]byte(entry.Content)); err != nil {
+		t.Fatalf("hcmatom Decode: the genuine entry: %v", err)
+	}
+	return []*clientTarget{{name: "ohris Reader", kind: "xml", valid: flux, parse: read},
+		{name: "hcmatom Decode (entry content)", kind: "json", valid: []byte(entry.Content), parse: decode, uncapped: true}}
 }
