@@ -632,6 +632,15 @@ func TestHostileInput(t *testing.T) {
 	// Hostile answers to every client, and the same hostile bodies sent to
 	// every fake that reads a request body.
 	targets := append(clientTargets(t, setup{maxBody: 1 << 20}), fileTargets(t)...)
+	// A replayed request must reach the fake's verifiers: sent again as it
+	// was, it is not refused for its credentials (a nonce, a token).
+	for _, ct := range targets {
+		if ct.sent != nil && len(ct.sent.body) > 0 {
+			if tr := replay(ct.name, ct.sent, ct.sent.body); tr.status == 0 || tr.status == 401 || tr.status == 403 || tr.status >= 500 {
+				t.Fatalf("%s: the genuine request sent again: %d %v %.300s", ct.name, tr.status, tr.err, tr.body)
+			}
+		}
+	}
 	for _, bt := range bodyThreats() {
 		run(bt.threat, bt.input, bt.want, func(t *testing.T) []trial {
 			var ts []trial
