@@ -223,6 +223,19 @@ type setup struct {
 	maxBody    int64
 }
 
+// connOpts returns the options of a client for the connection conn chose:
+// plain HTTP through the recorder, or TLS trusting pool.
+func connOpts[O any](h *http.Client, pool *x509.CertPool, insecure func() O, via func(*http.Client) O, roots func(*x509.CertPool) O) []O {
+	var opts []O
+	if h != nil {
+		opts = append(opts, insecure(), via(h))
+	}
+	if pool != nil {
+		opts = append(opts, roots(pool))
+	}
+	return opts
+}
+
 // clientTargets starts every HTTP fake and makes one call of each client,
 // recording a genuine request and answer (over plain HTTP; over TLS the
 // clients are given the fakes' CA, or nothing, and not recorded).
@@ -269,12 +282,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 		srv.Hire(time.Date(2024, 1, 2, 9, 0, 0, 0, time.UTC), hcmatomtest.Worker{PersonNumber: "1001", Name: "Lee, Ann"})
 		rec, h, pool := conn(all, srv.RootCAs)
 		copts := []hcmatom.Option{hcmatom.WithBasicAuth(srv.Username, srv.Password), hcmatom.WithRetry(0, retry), hcmatom.WithMaxBodyBytes(st.maxBody)}
-		if h != nil {
-			copts = append(copts, hcmatom.WithInsecureHTTP(), hcmatom.WithHTTPClient(h))
-		}
-		if pool != nil {
-			copts = append(copts, hcmatom.WithRootCAs(pool))
-		}
+		copts = append(copts, connOpts(h, pool, hcmatom.WithInsecureHTTP, hcmatom.WithHTTPClient, hcmatom.WithRootCAs)...)
 		c, err := hcmatom.NewClient(srv.URL, copts...)
 		if err != nil {
 			t.Fatal(err)
@@ -305,12 +313,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 			}
 			rec, h, pool := conn(match, srv.RootCAs)
 			copts := []cmo.Option{cmo.WithLogin(srv.Username, srv.Password), cmo.WithRetry(0, retry), cmo.WithMaxBodyBytes(st.maxBody)}
-			if h != nil {
-				copts = append(copts, cmo.WithInsecureHTTP(), cmo.WithHTTPClient(h))
-			}
-			if pool != nil {
-				copts = append(copts, cmo.WithRootCAs(pool))
-			}
+			copts = append(copts, connOpts(h, pool, cmo.WithInsecureHTTP, cmo.WithHTTPClient, cmo.WithRootCAs)...)
 			c, err := cmo.NewClient(srv.URL, copts...)
 			if err != nil {
 				t.Fatal(err)
@@ -328,12 +331,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 		rec, h, pool := conn(isToken, srv.RootCAs)
 		add(&clientTarget{name: "cmo token", kind: "json", faults: srv.Faults, match: isToken, call: func(ctx context.Context) error {
 			copts := []cmo.Option{cmo.WithLogin(srv.Username, srv.Password), cmo.WithRetry(0, retry), cmo.WithMaxBodyBytes(st.maxBody)}
-			if h != nil {
-				copts = append(copts, cmo.WithInsecureHTTP(), cmo.WithHTTPClient(h))
-			}
-			if pool != nil {
-				copts = append(copts, cmo.WithRootCAs(pool))
-			}
+			copts = append(copts, connOpts(h, pool, cmo.WithInsecureHTTP, cmo.WithHTTPClient, cmo.WithRootCAs)...)
 			c, err := cmo.NewClient(srv.URL, copts...)
 			if err != nil {
 				return err
@@ -351,12 +349,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 		srv.PutUser(csftest.User{ID: "j@csf.com", UserName: "j", Organization: csftest.SeedOrganizations[0]})
 		rec, h, pool := conn(all, srv.RootCAs)
 		copts := []csf.Option{csf.WithUsernameToken(srv.Username, srv.Password), csf.WithRetry(0, retry), csf.WithMaxBodyBytes(st.maxBody)}
-		if h != nil {
-			copts = append(copts, csf.WithInsecureHTTP(), csf.WithHTTPClient(h))
-		}
-		if pool != nil {
-			copts = append(copts, csf.WithRootCAs(pool))
-		}
+		copts = append(copts, connOpts(h, pool, csf.WithInsecureHTTP, csf.WithHTTPClient, csf.WithRootCAs)...)
 		c, err := csf.NewClient(srv.URL, copts...)
 		if err != nil {
 			t.Fatal(err)
@@ -376,12 +369,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 		for _, op := range []string{"UsersPage", "CreateUser"} {
 			rec, h, pool := conn(all, srv.RootCAs)
 			copts := []hcmscim.Option{hcmscim.WithBasicAuth(srv.Username, srv.Password), hcmscim.WithRetry(0, retry), hcmscim.WithMaxBodyBytes(st.maxBody)}
-			if h != nil {
-				copts = append(copts, hcmscim.WithInsecureHTTP(), hcmscim.WithHTTPClient(h))
-			}
-			if pool != nil {
-				copts = append(copts, hcmscim.WithRootCAs(pool))
-			}
+			copts = append(copts, connOpts(h, pool, hcmscim.WithInsecureHTTP, hcmscim.WithHTTPClient, hcmscim.WithRootCAs)...)
 			c, err := hcmscim.NewClient(srv.URL, copts...)
 			if err != nil {
 				t.Fatal(err)
@@ -406,12 +394,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 		srv.AddUser("ann")
 		rec, h, pool := conn(all, srv.RootCAs)
 		copts := []fusionsod.Option{fusionsod.WithBasicAuth(srv.Username, srv.Password), fusionsod.WithRetry(0, retry), fusionsod.WithMaxBodyBytes(st.maxBody)}
-		if h != nil {
-			copts = append(copts, fusionsod.WithInsecureHTTP(), fusionsod.WithHTTPClient(h))
-		}
-		if pool != nil {
-			copts = append(copts, fusionsod.WithRootCAs(pool))
-		}
+		copts = append(copts, connOpts(h, pool, fusionsod.WithInsecureHTTP, fusionsod.WithHTTPClient, fusionsod.WithRootCAs)...)
 		c, err := fusionsod.NewClient(srv.URL, copts...)
 		if err != nil {
 			t.Fatal(err)
@@ -433,12 +416,7 @@ func clientTargets(t *testing.T, st setup) []*clientTarget {
 		client := func(h *http.Client, pool *x509.CertPool) *sagepeople.Client {
 			copts := []sagepeople.Option{sagepeople.WithJWTBearer(srv.ClientID, srv.Username, srv.Audience, srv.Key), sagepeople.WithRetry(0, retry),
 				sagepeople.WithMaxBodyBytes(st.maxBody)}
-			if h != nil {
-				copts = append(copts, sagepeople.WithInsecureHTTP(), sagepeople.WithHTTPClient(h))
-			}
-			if pool != nil {
-				copts = append(copts, sagepeople.WithRootCAs(pool))
-			}
+			copts = append(copts, connOpts(h, pool, sagepeople.WithInsecureHTTP, sagepeople.WithHTTPClient, sagepeople.WithRootCAs)...)
 			c, err := sagepeople.NewClient(srv.URL, copts...)
 			if err != nil {
 				t.Fatal(err)
