@@ -66,10 +66,11 @@ func (s *leakScan) err(op string, err error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.errs = append(s.errs, err.Error())
+	// The text, and the value as a program may print or log it.
+	s.errs = append(s.errs, err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err))
 	var ae *apierr.Error
 	if errors.As(err, &ae) {
-		s.errs = append(s.errs, ae.Message, ae.URL)
+		s.errs = append(s.errs, ae.Message, ae.URL, ae.Code, fmt.Sprintf("%+v", *ae), fmt.Sprintf("%#v", *ae))
 	}
 }
 
