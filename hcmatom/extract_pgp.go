@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -236,11 +237,16 @@ type KeyPair struct {
 }
 
 // String shows the fingerprint only, so that logging a KeyPair does not
-// leak its private key.
-func (k *KeyPair) String() string { return "hcmatom.KeyPair{" + k.Fingerprint + "}" }
+// leak its private key. Its receiver is a value, so that a KeyPair printed by
+// value (a field of the caller's own struct) is hidden as well.
+func (k KeyPair) String() string { return "hcmatom.KeyPair{" + k.Fingerprint + "}" }
 
 // GoString is String, for %#v.
-func (k *KeyPair) GoString() string { return k.String() }
+func (k KeyPair) GoString() string { return k.String() }
+
+// LogValue is String, for log/slog, whose JSON handler would otherwise
+// write the private key in base64.
+func (k KeyPair) LogValue() slog.Value { return slog.StringValue(k.String()) }
 
 // GenerateKeyPair makes an RSA key pair (a signing primary key and an
 // encryption subkey) preferring AES-256, SHA-256 and ZLIB: RSA rather than

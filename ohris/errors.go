@@ -33,7 +33,8 @@ var (
 	// was lost.
 	ErrUnavailable = apierr.ErrUnavailable
 	// ErrInvalid: the input failed validation (a *ValidationError, a bad
-	// environment or file name); nothing was sent.
+	// environment or file name; nothing was sent), or a flux file read
+	// back cannot be read (its line and column are in the error).
 	ErrInvalid = apierr.ErrInvalid
 )
 

@@ -131,19 +131,40 @@ type parser struct {
 	seen  uint32 // simple elements already read in the current user, by bit
 }
 
+// A fileError is a fatal error in a file: where, and why. It is ErrInvalid,
+// so that a caller tells a bad file from a failed transfer.
+type fileError struct {
+	line, col int
+	msg       string
+	err       error // the decoder's, if any
+}
+
+func (e *fileError) Error() string {
+	return fmt.Sprintf("ohris: line %d, column %d: %s", e.line, e.col, e.msg)
+}
+
+func (e *fileError) Is(target error) bool { return target == ErrInvalid }
+
+func (e *fileError) Unwrap() error { return e.err }
+
 // fail returns a fatal error that gives the position in the file.
 func (p *parser) fail(format string, args ...any) error {
 	line, col := p.d.InputPos()
-	return fmt.Errorf("ohris: line %d, column %d: %s", line, col, fmt.Sprintf(format, args...))
+	return &fileError{line: line, col: col, msg: fmt.Sprintf(format, args...)}
 }
 
-// wrap turns an error of the decoder into a fatal error with the position.
+// wrap turns an error of the decoder into a fatal error with the position;
+// one that has its position already is returned as it is.
 func (p *parser) wrap(err error) error {
 	if err == io.EOF {
 		return p.fail("the file ends before </%s>", elUtilisateurs)
 	}
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return err
+	}
 	line, col := p.d.InputPos()
-	return fmt.Errorf("ohris: line %d, column %d: %w", line, col, err)
+	return &fileError{line: line, col: col, msg: err.Error(), err: err}
 }
 
 // token returns the next token that matters: start and end elements and

@@ -1,7 +1,8 @@
 // Package reliability is the suite that holds every hrbridge client to the
-// promise a user buys: under a bad network, a crash or a server that does
-// not trust the client, every operation ends in success or a typed error,
-// nothing is lost, nothing is written twice, and nothing is read wrong.
+// promise a user buys: under a bad network, a crash, hostile input or a
+// server that does not trust the client, every operation ends in success or
+// a typed error, nothing is lost, nothing is written twice, nothing is read
+// wrong, and no secret reaches a log line or an error.
 //
 // It has no code of its own: its tests run every client of the module
 // against its fake (the ...test package beside it).
@@ -33,6 +34,18 @@
 //     works given the fake's certificate authority (WithRootCAs) and
 //     refuses it without, at once (a certificate error is not retried);
 //     for oHRis, over SFTP, a host key not the server's is refused.
+//   - TestSecretsNeverLeak runs every client with debug logging against its
+//     fake, on its success and failure paths, with recognisable secrets
+//     (passwords, tokens, keys, assertions), and scans every log line and
+//     error for them in every encoding a leak takes (raw, base64, URL-,
+//     XML-, JSON-escaped, Go-quoted); TestExamplesLeakNothing scans what
+//     the examples print.
+//   - TestHostileInput is one table of threats (XML bombs and external
+//     entities, deep nesting, bodies past the cap, invalid UTF-8, duplicate
+//     keys, huge numbers, filter and SOQL injection, forged JWTs, a tampered
+//     PGP extract, a wrong host key, an untrusted certificate, redirects to
+//     plain HTTP or another host), each row tried on every client and every
+//     fake's verifier that can receive it.
 //   - TestEveryClientInSuite fails when a package of the module has a fake
 //     (a ...test sub-package) but no row in the suite's table: a new client
 //     cannot land without joining the suite.
@@ -42,6 +55,7 @@
 //	go test ./reliability                     # the whole suite, about 15 seconds
 //	go test -short ./reliability              # fewer operations and stops, about a second
 //	go test -v -run 'Soak|Crash' ./reliability  # with the figures: operations, faults, outcomes, stops
+//	scripts/fuzz -x 10000                     # every fuzz target of the module, 10,000 executions each
 //
 // The seeds are fixed, so a run is reproducible; -soak.seed picks another
 // base seed.

@@ -225,13 +225,19 @@ func checkScheme(u *url.URL, allowHTTP bool) error {
 	return fmt.Errorf("hrbridge: unsupported URL scheme %q in %s", u.Scheme, redactURL(u.String()))
 }
 
-// checkRedirect refuses redirects that leave TLS and limits their number.
+// checkRedirect refuses redirects that leave TLS or the host the request was
+// sent to, and limits their number. net/http drops the Authorization header
+// on the way to another host, but a 307 or 308 sends the body again: a SOAP
+// header's password, an assertion in a token request.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return &redirectError{"stopped after 10 redirects"}
 	}
 	if err := checkScheme(req.URL, c.allowHTTP); err != nil {
 		return &redirectError{err.Error()}
+	}
+	if len(via) > 0 && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+		return &redirectError{"refused a redirect to another host, " + req.URL.Host}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hrbridge/hrbridge/sagepeople"
 )
@@ -388,7 +389,17 @@ func (p *parser) field() (string, error) {
 	return t.text, nil
 }
 
+// maxQueryLength is Salesforce's limit on a SOQL statement: "By default,
+// SOQL statements can't exceed 100,000 characters" (SOQL and SOSL Limits,
+// https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_soslsoql.htm).
+// The error code for it is inferred: MALFORMED_QUERY, as for any statement
+// the server will not run.
+const maxQueryLength = 100_000
+
 func parse(src string) (*query, error) {
+	if n := utf8.RuneCountInString(src); n > maxQueryLength {
+		return nil, malformed("SOQL statements cannot be longer than %d characters (this one has %d)", maxQueryLength, n)
+	}
 	toks, err := lex(src)
 	if err != nil {
 		return nil, err
