@@ -75,6 +75,12 @@ type Person struct {
 	Groups []string `json:"groups"`
 	// Attributes holds the fields that have no place above, by name.
 	Attributes map[string]string `json:"attributes"`
+	// Access holds what the person may use, in any system: for HR's side,
+	// what the rules give (see Rules); for a target's side, what it holds.
+	// Nil means not given (no rules ran, the target was not asked), and no
+	// plan then grants or revokes anything; empty means the person has
+	// none. Plan turns its changes into grant and revoke actions.
+	Access []Grant `json:"access,omitzero"`
 }
 
 // Name holds the parts of a person's name.

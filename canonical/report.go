@@ -3,19 +3,29 @@ package canonical
 import (
 	"fmt"
 	"strings"
+
+	"github.com/hrbridge/hrbridge/fusionsod"
 )
 
 // String returns the plan as a report for a person to review: the counts per
 // operation, the policy, each action in order with its reason, then the
-// held-back deactivations and the manager cycles, if any.
+// held-back deactivations and revokes, the grants the segregation-of-duties
+// gate denied or holds for approval, and the manager cycles, if any. A grant
+// or revoke names its entitlement and why; the counts of grants and revokes
+// appear when the plan has access to change.
 func (p *ActionPlan) String() string {
 	var b strings.Builder
 	count := map[Op]int{}
 	for _, a := range p.Actions {
 		count[a.Op]++
 	}
-	fmt.Fprintf(&b, "Plan for %s: %d to create, %d to reactivate, %d to update, %d to deactivate, %d held back\n",
-		p.Policy.RunDate, count[OpCreate], count[OpReactivate], count[OpUpdate], count[OpDeactivate], len(p.Held))
+	fmt.Fprintf(&b, "Plan for %s: %d to create, %d to reactivate, %d to update, %d to deactivate",
+		p.Policy.RunDate, count[OpCreate], count[OpReactivate], count[OpUpdate], count[OpDeactivate])
+	if count[OpGrant]+count[OpRevoke]+len(p.Denied)+len(p.Pending) > 0 || p.holds(OpRevoke) {
+		fmt.Fprintf(&b, ", %d to grant, %d to revoke, %d denied, %d waiting for approval",
+			count[OpGrant], count[OpRevoke], len(p.Denied), len(p.Pending))
+	}
+	fmt.Fprintf(&b, ", %d held back\n", len(p.Held))
 	fmt.Fprintf(&b, "Policy: %s\n", p.Policy)
 	for _, a := range p.Actions {
 		writeAction(&b, a)
@@ -24,6 +34,17 @@ func (p *ActionPlan) String() string {
 		fmt.Fprintf(&b, "HELD BACK: %s:\n", p.HeldReason)
 		for _, a := range p.Held {
 			writeAction(&b, a)
+		}
+	}
+	for _, part := range []struct {
+		title string
+		list  []Action
+	}{{"DENIED by the segregation-of-duties gate", p.Denied}, {"WAITING FOR APPROVAL", p.Pending}} {
+		if len(part.list) > 0 {
+			fmt.Fprintf(&b, "%s:\n", part.title)
+			for _, a := range part.list {
+				writeAction(&b, a)
+			}
 		}
 	}
 	for _, c := range p.Cycles {
@@ -41,7 +62,23 @@ func writeAction(b *strings.Builder, a Action) {
 	if n := fullName(&a.Person); n != "" {
 		fmt.Fprintf(b, " (%s)", n)
 	}
+	if a.Grant != nil {
+		fmt.Fprintf(b, ": %s", a.Grant)
+	}
 	fmt.Fprintf(b, ": %s\n", a.Reason)
+	if a.SoD != nil && a.SoD.Decision != fusionsod.Grant {
+		fmt.Fprintf(b, "             SoD %s: %s\n", a.SoD.Decision, a.SoD.Reason)
+	}
+}
+
+// holds reports whether the plan holds back an action of op.
+func (p *ActionPlan) holds(op Op) bool {
+	for _, a := range p.Held {
+		if a.Op == op {
+			return true
+		}
+	}
+	return false
 }
 
 // fullName returns p's display name, or given and family names.
