@@ -70,7 +70,31 @@ func (g Grant) Why() string { return strings.Join(g.Because, "; ") }
 // sameAccess reports whether two grants give the same access: the same key
 // and the same data access, whatever the reasons.
 func sameAccess(a, b *Grant) bool {
-	return a.Key() == b.Key() && setText(a.DataAccess) == setText(b.DataAccess)
+	return a.same(&b.Entitlement) && sameSet(a.DataAccess, b.DataAccess)
+}
+
+// same reports whether e and o are the same entitlement, whatever their
+// data access.
+func (e *Entitlement) same(o *Entitlement) bool {
+	return e.ID == o.ID && e.Kind == o.Kind && e.System == o.System
+}
+
+// sameSet reports whether two sets of names hold the same names.
+func sameSet(a, b []string) bool {
+	if slices.Equal(a, b) {
+		return true
+	}
+	return setText(a) == setText(b)
+}
+
+// find returns the grant of list that is e's entitlement, or nil.
+func find(list []Grant, e *Entitlement) *Grant {
+	for i := range list {
+		if list[i].same(e) {
+			return &list[i]
+		}
+	}
+	return nil
 }
 
 // grantByKey returns the grant of list whose key is key, or nil.
@@ -126,17 +150,18 @@ func WithAccess(mapped, people []Person, system string) {
 
 // accessProblems adds a problem for each bad grant of p.
 func accessProblems(p *Person, bad func(field, problem string)) {
-	for i, g := range p.Access {
-		field := fmt.Sprintf("access[%d]", i)
+	for i := range p.Access {
+		g := &p.Access[i]
+		at := func(f string) string { return fmt.Sprintf("access[%d]%s", i, f) }
 		switch {
 		case g.System == "":
-			bad(field+".system", "is empty")
+			bad(at(".system"), "is empty")
 		case g.ID == "":
-			bad(field+".id", "is empty")
+			bad(at(".id"), "is empty")
 		case !g.Kind.valid():
-			bad(field+".kind", fmt.Sprintf("%q is not role, group, licence, application or training", g.Kind))
-		case grantByKey(p.Access[:i], g.Key()) != nil:
-			bad(field, fmt.Sprintf("%s given twice", g.Key()))
+			bad(at(".kind"), fmt.Sprintf("%q is not role, group, licence, application or training", g.Kind))
+		case find(p.Access[:i], &g.Entitlement) != nil:
+			bad(at(""), fmt.Sprintf("%s given twice", g.Key()))
 		}
 	}
 }

@@ -246,6 +246,7 @@ func stale(p *ActionPlan, j *Journal, current []Person) []error {
 		}
 	}
 	var errs []error
+	var cbuf, abuf Person
 	for i, a := range p.Actions {
 		if a.Grant != nil || touched[a.Key] {
 			continue
@@ -259,7 +260,7 @@ func stale(p *ActionPlan, j *Journal, current []Person) []error {
 			}
 		case c == nil:
 			problem = "the target no longer holds the person"
-		case a.Changes != nil && !slices.Equal(Diff(*strip(c), *strip(&a.Person)), a.Changes):
+		case a.Changes != nil && !slices.Equal(Diff(*strip(&cbuf, c), *strip(&abuf, &a.Person)), a.Changes):
 			problem = "the target's record changed since the plan was made"
 		}
 		if problem != "" {

@@ -217,7 +217,9 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	var ups, updates, downs, grants, revokes []Action
+	var ups, updates, downs []Action
+	var grants, revokes []accessStep
+	var dbuf, cbuf Person // d and c without their access
 	for i, j := 0, 0; i < len(want) || j < len(have); {
 		var d, c *Person
 		switch {
@@ -228,12 +230,11 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 		default:
 			d, c, i, j = want[i], have[j], i+1, j+1
 		}
-		a, ok := policy.action(strip(d), strip(c))
+		a, ok := policy.action(strip(&dbuf, d), strip(&cbuf, c))
 		if ok && d != nil {
 			a.Person.Access = d.Access
 		}
-		g, r := policy.accessActions(d, c, a, ok)
-		grants, revokes = append(grants, g...), append(revokes, r...)
+		policy.accessActions(d, c, &a, ok, &grants, &revokes)
 		switch {
 		case !ok:
 		case a.Op == OpUpdate:
@@ -262,9 +263,9 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 		for _, a := range downs {
 			leaving[a.Key] = true
 		}
-		var theirs []Action
-		revokes, theirs = partition(revokes, func(a *Action) bool { return leaving[a.Key] })
-		p.Held = append(theirs, downs...)
+		var theirs []accessStep
+		revokes, theirs = partition(revokes, func(s *accessStep) bool { return leaving[s.p.Key] })
+		p.Held = append(actions(nil, theirs), downs...)
 		reason := fmt.Sprintf("%d deactivation(s) held back, more than the limit of %d "+
 			"(at most %d by count, and %s of the %d active people by share)",
 			len(downs), limit, policy.MaxDeactivations, percent(policy.MaxDeactivationShare), active)
@@ -275,7 +276,7 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 		downs = nil
 	}
 	if limit := limit(policy.MaxRevokes, policy.MaxRevokeShare, held); len(revokes) > limit {
-		p.Held = append(revokes, p.Held...)
+		p.Held = append(actions(nil, revokes), p.Held...)
 		reasons = append(reasons, fmt.Sprintf("%d revoke(s) of access held back, more than the limit of %d "+
 			"(at most %d by count, and %s of the %d grants active people hold by share)",
 			len(revokes), limit, policy.MaxRevokes, percent(policy.MaxRevokeShare), held))
@@ -284,13 +285,36 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 	if len(reasons) > 0 {
 		p.HeldReason = strings.Join(reasons, "; ") + "; check the HR data, then plan again with a higher limit to let them through"
 	}
-	p.Actions = append(append(append(p.Actions, revokes...), grants...), downs...)
+	p.Actions = slices.Grow(p.Actions, len(revokes)+len(grants)+len(downs))
+	p.Actions = append(actions(actions(p.Actions, revokes), grants), downs...)
 	return p, nil
 }
 
-// partition returns the actions of list that keep does not hold for, and
+// accessStep is a grant or revoke being planned: the action, short of the
+// copy of the person's record, which actions makes once it is known where
+// the action goes.
+type accessStep struct {
+	op     Op
+	p      *Person
+	g      *Grant
+	date   Date
+	reason string
+}
+
+// actions appends the actions of steps to list.
+func actions(list []Action, steps []accessStep) []Action {
+	list = slices.Grow(list, len(steps))
+	for _, s := range steps {
+		q := *s.p
+		q.Access = nil
+		list = append(list, Action{Op: s.op, Key: q.Key, Date: s.date, Reason: s.reason, Person: q, Grant: s.g})
+	}
+	return list
+}
+
+// partition returns the items of list that keep does not hold for, and
 // those it holds for, each in list's order.
-func partition(list []Action, keep func(*Action) bool) (out, in []Action) {
+func partition[T any](list []T, keep func(*T) bool) (out, in []T) {
 	for i := range list {
 		if keep(&list[i]) {
 			in = append(in, list[i])
@@ -301,15 +325,15 @@ func partition(list []Action, keep func(*Action) bool) (out, in []Action) {
 	return out, in
 }
 
-// strip returns p without its access, so that the account's changes hold
-// none; nil for nil.
-func strip(p *Person) *Person {
+// strip returns p without its access, copied to buf when it has some, so
+// that the account's changes hold none; nil for nil.
+func strip(buf, p *Person) *Person {
 	if p == nil || p.Access == nil {
 		return p
 	}
-	q := *p
-	q.Access = nil
-	return &q
+	*buf = *p
+	buf.Access = nil
+	return buf
 }
 
 // accessActions returns the grants and revokes for a person desired d and
@@ -318,28 +342,26 @@ func strip(p *Person) *Person {
 // employed person gets what desired gives and current lacks, and, when both
 // sides give their access, loses what current holds and desired no longer
 // gives. Access not given on desired's side changes nothing but a leaver's.
-func (pol Policy) accessActions(d, c *Person, a Action, ok bool) (grants, revokes []Action) {
+func (pol Policy) accessActions(d, c *Person, a *Action, ok bool, grants, revokes *[]accessStep) {
 	leaving := ok && a.Op == OpDeactivate
 	date := pol.RunDate
 	if ok {
 		date = a.Date
 	}
-	action := func(op Op, p *Person, g *Grant, reason string) Action {
-		q := *p
-		q.Access = nil
-		return Action{Op: op, Key: p.Key, Date: date, Reason: reason, Person: q, Grant: g}
+	add := func(list *[]accessStep, op Op, p *Person, g *Grant, reason string) {
+		*list = append(*list, accessStep{op: op, p: p, g: g, date: date, reason: reason})
 	}
 	switch {
 	case leaving:
-		if c == nil {
-			return nil, nil
+		if c != nil && len(c.Access) > 0 {
+			why := a.Reason + ": loses every grant"
+			for i := range c.Access {
+				add(revokes, OpRevoke, cmp.Or(d, c), &c.Access[i], why)
+			}
 		}
-		for i := range c.Access {
-			revokes = append(revokes, action(OpRevoke, cmp.Or(d, c), &c.Access[i], a.Reason+": loses every grant"))
-		}
-		return nil, revokes
+		return
 	case d == nil || d.Access == nil || !employed(d, pol.RunDate):
-		return nil, nil
+		return
 	}
 	var have []Grant
 	if c != nil && (!ok || a.Op != OpCreate) { // a new account (RehireAsNew) holds nothing yet
@@ -348,28 +370,27 @@ func (pol Policy) accessActions(d, c *Person, a Action, ok bool) (grants, revoke
 	for i := range d.Access {
 		g := &d.Access[i]
 		why := cmp.Or(g.Why(), "HR's side gives it")
-		old := grantByKey(have, g.Key())
+		old := find(have, &g.Entitlement)
 		switch {
 		case old == nil:
-			grants = append(grants, action(OpGrant, d, g, why))
+			add(grants, OpGrant, d, g, why)
 		case !sameAccess(old, g):
-			grants = append(grants, action(OpGrant, d, g, fmt.Sprintf("data access %s → %s; %s",
-				orNone(setText(old.DataAccess)), orNone(setText(g.DataAccess)), why)))
+			add(grants, OpGrant, d, g, fmt.Sprintf("data access %s → %s; %s",
+				orNone(setText(old.DataAccess)), orNone(setText(g.DataAccess)), why))
 		}
 	}
 	if c == nil || c.Access == nil || len(have) == 0 {
-		return grants, nil
+		return
 	}
 	why := "no rule gives it any more"
 	if ok && a.Op == OpUpdate && strings.HasPrefix(a.Reason, "moved: ") {
 		why += " (" + a.Reason + ")"
 	}
 	for i := range have {
-		if grantByKey(d.Access, have[i].Key()) == nil {
-			revokes = append(revokes, action(OpRevoke, d, &have[i], why))
+		if find(d.Access, &have[i].Entitlement) == nil {
+			add(revokes, OpRevoke, d, &have[i], why)
 		}
 	}
-	return grants, revokes
 }
 
 func (pol Policy) check() []error {

@@ -88,3 +88,87 @@ func fullName(p *Person) string {
 	}
 	return strings.TrimSpace(p.Name.Given.Or("") + " " + p.Name.Family.Or(""))
 }
+
+// Markdown returns the plan as a Markdown report for a person to read: who,
+// what, why and, from the journal of its application (nil when it has not
+// run), the outcome of each action; then what was held back, denied by the
+// segregation-of-duties gate or left waiting for approval, with the
+// decisions and their justifications.
+func (p *ActionPlan) Markdown(j *Journal) string {
+	var b strings.Builder
+	head, _, _ := strings.Cut(p.String(), "\n")
+	fmt.Fprintf(&b, "## %s\n\n_Policy: %s._\n\n", mdCell(head), mdCell(p.Policy.String()))
+	if len(p.Actions) > 0 {
+		b.WriteString("| # | Who | What | Why | Outcome |\n|---:|---|---|---|---|\n")
+		for i, a := range p.Actions {
+			outcome := "planned"
+			if j != nil {
+				if e, ok := j.Last(i); ok {
+					outcome = string(e.Outcome)
+					if e.Error != "" {
+						outcome += ": " + e.Error
+					}
+				}
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s |\n", i+1, mdWho(&a), mdWhat(&a), mdCell(mdWhy(&a)), mdCell(outcome))
+		}
+	}
+	sections := []struct {
+		title, intro string
+		list         []Action
+	}{
+		{"Held back", p.HeldReason, p.Held},
+		{"Denied by the segregation-of-duties gate", "", p.Denied},
+		{"Waiting for approval", "Check the plan again through the gate once the approvers have decided.", p.Pending},
+	}
+	for _, s := range sections {
+		if len(s.list) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n### %s\n\n", s.title)
+		if s.intro != "" {
+			fmt.Fprintf(&b, "%s.\n\n", strings.TrimSuffix(mdCell(s.intro), "."))
+		}
+		b.WriteString("| Who | What | Why |\n|---|---|---|\n")
+		for _, a := range s.list {
+			fmt.Fprintf(&b, "| %s | %s | %s |\n", mdWho(&a), mdWhat(&a), mdCell(mdWhy(&a)))
+		}
+	}
+	for _, c := range p.Cycles {
+		if len(c) > 0 {
+			fmt.Fprintf(&b, "\n**Manager cycle:** %s → %s: they manage each other; check the manager data.\n", mdCell(strings.Join(c, " → ")), mdCell(c[0]))
+		}
+	}
+	return b.String()
+}
+
+func mdWho(a *Action) string {
+	if n := fullName(&a.Person); n != "" {
+		return mdCell(n) + " (" + mdCell(a.Key) + ")"
+	}
+	return mdCell(a.Key)
+}
+
+func mdWhat(a *Action) string {
+	if a.Grant != nil {
+		return string(a.Op) + " `" + strings.ReplaceAll(a.Grant.String(), "`", "'") + "`"
+	}
+	return string(a.Op)
+}
+
+// mdWhy is the action's reason, with the gate's decision on a grant.
+func mdWhy(a *Action) string {
+	why := a.Reason
+	if s := a.SoD; s != nil {
+		why += "; SoD " + string(s.Decision) + ": " + s.Reason
+		if s.Justification != "" && !strings.Contains(s.Reason, s.Justification) {
+			why += " (justification: " + s.Justification + ")"
+		}
+	}
+	return why
+}
+
+// mdCell makes s safe in a table cell: no line breaks, pipes escaped.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}

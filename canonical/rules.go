@@ -307,11 +307,12 @@ func (rs Rules) Evaluate(people []Person, on Date) ([]Person, []Finding, error) 
 		f.People++
 	}
 	out := make([]Person, len(people))
-	var origin []*Rule // the rule that gave each grant first
+	var origin []*Rule   // the rule that gave each grant first
+	var scratch []Grant // a person's grants, copied out at the end
 	for i := range people {
 		p := &people[i]
 		out[i] = *p
-		access := []Grant{}
+		access := scratch[:0]
 		if employed(p, on) {
 			mgr := managers[p.Key] || p.Attributes[AttrManagerFlag] == "Y"
 			origin = origin[:0]
@@ -321,14 +322,14 @@ func (rs Rules) Evaluate(people []Person, on Date) ([]Person, []Finding, error) 
 					continue
 				}
 				for _, e := range c.rule.Grant {
-					g := grantByKey(access, e.Key())
+					g := find(access, &e)
 					if g == nil {
 						access = append(access, Grant{Entitlement: e, Because: c.because})
 						origin = append(origin, c.rule)
 						continue
 					}
 					first := origin[g0(access, g)].Name
-					if setText(g.DataAccess) != setText(e.DataAccess) {
+					if !sameSet(g.DataAccess, e.DataAccess) {
 						note("conflict", g, first, c.rule, p)
 						continue
 					}
@@ -338,7 +339,9 @@ func (rs Rules) Evaluate(people []Person, on Date) ([]Person, []Finding, error) 
 			}
 			sortGrants(access)
 		}
-		out[i].Access = access
+		out[i].Access = append(make([]Grant, 0, len(access)), access...)
+		clear(access)
+		scratch = access
 	}
 	findings := make([]Finding, len(order))
 	for i, k := range order {
@@ -378,7 +381,7 @@ func (c Cond) test() func(*Person, bool) bool {
 		case OpIs, OpNot:
 			return slices.Contains(values, v)
 		case OpGiven:
-			return v != ""
+			return true
 		}
 		got, err := ParseISODate(v)
 		if err != nil {
@@ -391,33 +394,30 @@ func (c Cond) test() func(*Person, bool) bool {
 	}
 	get := c.Attr.getter()
 	return func(p *Person, mgr bool) bool {
-		any := false
-		get(p, mgr, func(v string) bool {
-			if v != "" && match(v) {
-				any = true
+		found := false
+		for i := 0; !found; i++ {
+			v, ok := get(p, mgr, i)
+			if !ok {
+				break
 			}
-			return !any
-		})
-		if c.Op == OpNot {
-			return !any
+			found = v != "" && match(v)
 		}
-		return any
+		return found != (c.Op == OpNot)
 	}
 }
 
-// getter returns a function that yields a's values of a person until yield
-// returns false.
-func (a Attr) getter() func(p *Person, mgr bool, yield func(string) bool) {
-	one := func(f func(*Person) string) func(*Person, bool, func(string) bool) {
-		return func(p *Person, _ bool, yield func(string) bool) { yield(f(p)) }
+// getter returns a function that returns a's i-th value of a person, and
+// false past the last.
+func (a Attr) getter() func(p *Person, mgr bool, i int) (string, bool) {
+	one := func(f func(*Person) string) func(*Person, bool, int) (string, bool) {
+		return func(p *Person, _ bool, i int) (string, bool) { return f(p), i == 0 }
 	}
-	asg := func(f func(*Assignment) Opt[string]) func(*Person, bool, func(string) bool) {
-		return func(p *Person, _ bool, yield func(string) bool) {
-			for i := range p.Assignments {
-				if !yield(f(&p.Assignments[i]).Or("")) {
-					return
-				}
+	asg := func(f func(*Assignment) Opt[string]) func(*Person, bool, int) (string, bool) {
+		return func(p *Person, _ bool, i int) (string, bool) {
+			if i >= len(p.Assignments) {
+				return "", false
 			}
+			return f(&p.Assignments[i]).Or(""), true
 		}
 	}
 	date := func(d Opt[Date]) string {
@@ -432,7 +432,7 @@ func (a Attr) getter() func(p *Person, mgr bool, yield func(string) bool) {
 	case AttrStatus:
 		return one(func(p *Person) string { return string(p.Employment.Status.Or("")) })
 	case AttrManager:
-		return func(_ *Person, mgr bool, yield func(string) bool) { yield(strconv.FormatBool(mgr)) }
+		return func(_ *Person, mgr bool, i int) (string, bool) { return strconv.FormatBool(mgr), i == 0 }
 	case AttrJob:
 		return asg(func(x *Assignment) Opt[string] { return x.Job })
 	case AttrPosition:
