@@ -307,7 +307,7 @@ func (rs Rules) Evaluate(people []Person, on Date) ([]Person, []Finding, error) 
 		f.People++
 	}
 	out := make([]Person, len(people))
-	var origin []*Rule   // the rule that gave each grant first
+	var origin []*Rule  // the rule that gave each grant first
 	var scratch []Grant // a person's grants, copied out at the end
 	for i := range people {
 		p := &people[i]
