@@ -291,8 +291,9 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 }
 
 // accessStep is a grant or revoke being planned: the action, short of the
-// copy of the person's record, which actions makes once it is known where
-// the action goes.
+// copy of the person's record (desired's, with its access, so that an
+// applier that sets a person's whole list of groups knows it), which
+// actions makes once it is known where the action goes.
 type accessStep struct {
 	op     Op
 	p      *Person
@@ -305,9 +306,7 @@ type accessStep struct {
 func actions(list []Action, steps []accessStep) []Action {
 	list = slices.Grow(list, len(steps))
 	for _, s := range steps {
-		q := *s.p
-		q.Access = nil
-		list = append(list, Action{Op: s.op, Key: q.Key, Date: s.date, Reason: s.reason, Person: q, Grant: s.g})
+		list = append(list, Action{Op: s.op, Key: s.p.Key, Date: s.date, Reason: s.reason, Person: *s.p, Grant: s.g})
 	}
 	return list
 }
