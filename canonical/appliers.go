@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/hrbridge/hrbridge/cmo"
@@ -138,8 +137,9 @@ func (s *SCIMApplier) role(ctx context.Context, code string) (string, error) {
 // account action is the user Mapping.Users makes of it (ImportUsers for a
 // create, UpdateUsers for the rest); a "cmo" grant or revoke of kind role
 // sets the user's UserRole (a revoke puts back Mapping.UserRole, as CMO
-// needs a role), of kind group sets UserGroup to the person's groups and
-// "cmo" groups of their access. Each record's own result counts: a record
+// needs a role); of kind group or training (CMO assigns its courses to user
+// groups) sets UserGroup to the person's groups and the "cmo" groups and
+// trainings of their access. Each record's own result counts: a record
 // CMO did not save fails the action with its *cmo.RecordError.
 type CMOApplier struct {
 	Client  *cmo.Client
@@ -169,17 +169,17 @@ func (c *CMOApplier) Apply(ctx context.Context, a *Action) error {
 				role = c.Mapping.UserRole
 			}
 			u.UserRole = cmo.Some(role)
-		case KindGroup:
+		case KindGroup, KindTraining:
 			groups := slices.Clone(a.Person.Groups)
 			for _, g := range AccessOf(a.Person.Access, SystemCMO) {
-				if g.Kind == KindGroup && !(a.Op == OpRevoke && g.ID == a.Grant.ID) {
+				if (g.Kind == KindGroup || g.Kind == KindTraining) && !(a.Op == OpRevoke && g.ID == a.Grant.ID) {
 					groups = append(groups, g.ID)
 				}
 			}
 			slices.Sort(groups)
 			u.UserGroups = cmo.Some(slices.Compact(groups))
 		default:
-			return fmt.Errorf("%w: CMO has roles and groups, not a %s", ErrUnsupported, a.Grant.Kind)
+			return fmt.Errorf("%w: CMO has roles and user groups, not a %s", ErrUnsupported, a.Grant.Kind)
 		}
 	default:
 		creates, updates, err := c.Mapping.Users(&ActionPlan{Actions: []Action{*a}}, c.People)
@@ -213,7 +213,9 @@ func (c *CMOApplier) Apply(ctx context.Context, a *Action) error {
 // package csf does not speak. So a grant of a group checks the user is a
 // member (as they are when the grant came with their creation) and fails
 // with ErrUnsupported otherwise; a revoke checks the user is not, or is
-// gone. The failed ones are in the journal for a person to do.
+// gone, and for a leaver (the action's person not employed on its date)
+// deletes the user, the one way UserManager has to take a group away. The
+// failed ones are in the journal for a person to do.
 type CSFApplier struct {
 	Client  *csf.Client
 	Mapping *CSF
@@ -250,6 +252,11 @@ func (c *CSFApplier) Apply(ctx context.Context, a *Action) error {
 	if a.Grant.Kind != KindGroup {
 		return fmt.Errorf("%w: CSF's UserManager holds groups, not a %s", ErrUnsupported, a.Grant.Kind)
 	}
+	if a.Op == OpRevoke && !employed(p, a.Date) {
+		// A leaver: deleting the user is UserManager's one way to take a
+		// group away, and what the deactivation that follows does anyway.
+		return c.Apply(ctx, &Action{Op: OpDeactivate, Key: a.Key, Date: a.Date, Person: a.Person})
+	}
 	in, err := c.Client.UserInGroup(ctx, login, a.Grant.ID)
 	switch {
 	case a.Op == OpRevoke && errors.Is(err, csf.ErrUserNotFound):
@@ -267,9 +274,8 @@ func (c *CSFApplier) Apply(ctx context.Context, a *Action) error {
 // OHRISApplier applies a plan to oHRis, which takes the whole HR picture as
 // one file a day: the first action delivers the day's user flux file, made
 // of People, over SFTP, and every action is done by it (oHRis's connector
-// applies the file). An "ohris" grant of kind application is a module: the
-// modules of a person whose access gives some are theirs instead of
-// Mapping.Modules. Delivering the day's file again replaces it, so a
+// applies the file). An "ohris" grant of kind application is a module (see
+// OHRIS.Modules). Delivering the day's file again replaces it, so a
 // re-apply after a crash is harmless.
 type OHRISApplier struct {
 	Client  *ohris.Client
@@ -298,25 +304,7 @@ func (o *OHRISApplier) Apply(ctx context.Context, a *Action) error {
 	if a.Grant != nil && a.Grant.Kind != KindApplication {
 		return fmt.Errorf("%w: oHRis grants modules (applications), not a %s", ErrUnsupported, a.Grant.Kind)
 	}
-	people := make([]Person, len(o.People))
-	for i, p := range o.People {
-		var mods []string
-		for _, g := range AccessOf(p.Access, SystemOHRIS) {
-			if g.Kind == KindApplication {
-				mods = append(mods, g.ID)
-			}
-		}
-		if len(mods) > 0 {
-			attrs := make(map[string]string, len(p.Attributes)+1)
-			for k, v := range p.Attributes {
-				attrs[k] = v
-			}
-			attrs[AttrOHRISModules] = strings.Join(mods, ",")
-			p.Attributes = attrs
-		}
-		people[i] = p
-	}
-	users, err := o.Mapping.ToUsers(people)
+	users, err := o.Mapping.ToUsers(o.People)
 	if err != nil {
 		return err
 	}

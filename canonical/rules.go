@@ -453,3 +453,24 @@ func (a Attr) getter() func(p *Person, mgr bool, i int) (string, bool) {
 	name := strings.TrimPrefix(string(a), AttrPrefix)
 	return one(func(p *Person) string { return p.Attributes[name] })
 }
+
+// Governed returns the grants of list whose entitlement some rule gives,
+// sorted by key: what a target holds that no rule speaks of (a role the
+// target gives itself, an administrator's group) is left out of the
+// current access a plan compares with, so that no plan revokes it. It
+// returns nil for nil: access not given stays not given.
+func (rs Rules) Governed(list []Grant) []Grant {
+	if list == nil {
+		return nil
+	}
+	out := []Grant{}
+	for _, g := range list {
+		if slices.ContainsFunc(rs, func(r Rule) bool {
+			return slices.ContainsFunc(r.Grant, func(e Entitlement) bool { return e.same(&g.Entitlement) })
+		}) {
+			out = append(out, g)
+		}
+	}
+	sortGrants(out)
+	return out
+}
