@@ -91,46 +91,48 @@ func (s *SCIMApplier) Apply(ctx context.Context, a *Action) error {
 }
 
 func (s *SCIMApplier) user(ctx context.Context, key string) (string, error) {
-	s.mu.Lock()
-	id, ok := s.users[key]
-	s.mu.Unlock()
-	if ok {
-		return id, nil
-	}
-	users, missing, err := s.Client.LookupPersonNumbers(ctx, []string{key})
-	if err != nil {
-		return "", err
-	}
-	if len(missing) > 0 {
-		return "", fmt.Errorf("canonical: HCM has no user for person %s yet: %w", key, hcmscim.ErrNotFound)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.users == nil {
-		s.users = map[string]string{}
-	}
-	s.users[key] = users[key].ID
-	return users[key].ID, nil
+	return s.memo(&s.users, key, func() (string, error) {
+		users, missing, err := s.Client.LookupPersonNumbers(ctx, []string{key})
+		if err != nil {
+			return "", err
+		}
+		if len(missing) > 0 {
+			return "", fmt.Errorf("canonical: HCM has no user for person %s yet: %w", key, hcmscim.ErrNotFound)
+		}
+		return users[key].ID, nil
+	})
 }
 
 func (s *SCIMApplier) role(ctx context.Context, code string) (string, error) {
+	return s.memo(&s.roles, code, func() (string, error) {
+		r, err := s.Client.FindRole(ctx, code)
+		if err != nil {
+			return "", err
+		}
+		return r.ID, nil
+	})
+}
+
+// memo returns (*m)[key], calling fetch and keeping its answer when *m
+// lacks it.
+func (s *SCIMApplier) memo(m *map[string]string, key string, fetch func() (string, error)) (string, error) {
 	s.mu.Lock()
-	id, ok := s.roles[code]
+	id, ok := (*m)[key]
 	s.mu.Unlock()
 	if ok {
 		return id, nil
 	}
-	r, err := s.Client.FindRole(ctx, code)
+	id, err := fetch()
 	if err != nil {
 		return "", err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.roles == nil {
-		s.roles = map[string]string{}
+	if *m == nil {
+		*m = map[string]string{}
 	}
-	s.roles[code] = r.ID
-	return r.ID, nil
+	(*m)[key] = id
+	return id, nil
 }
 
 // CMOApplier applies a plan to CMO Compliance through its HR import: an

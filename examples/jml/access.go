@@ -145,6 +145,25 @@ func (o *outputs) applyPlan(ctx context.Context, w io.Writer, name string, plan 
 	return &j, nil // what failed is in the journal and printed above
 }
 
+// sync plans a target, prints and applies the plan, then plans again to
+// show that nothing is left to do.
+func (o *outputs) sync(ctx context.Context, w io.Writer, name, short string, plan func(context.Context) (*canonical.ActionPlan, error), ap canonical.Applier) error {
+	p, err := plan(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(w, p)
+	if _, err := o.applyPlan(ctx, w, name, p, ap); err != nil {
+		return err
+	}
+	again, err := plan(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  A second plan against %s: %d actions, %d held back\n", short, len(again.Actions), len(again.Held))
+	return nil
+}
+
 // plannedOnly adds a plan that is not applied to the Markdown report.
 func (o *outputs) plannedOnly(name string, plan *canonical.ActionPlan) {
 	fmt.Fprintf(&o.markdown, "# %s\n\n%s\n", name, plan.Markdown(nil))

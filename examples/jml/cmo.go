@@ -73,20 +73,9 @@ func (t *cmoTarget) load(ctx context.Context, people []canonical.Person, policy 
 // that nothing is left to do.
 func (t *cmoTarget) sync(ctx context.Context, w io.Writer, out *outputs, today []canonical.Person, policy canonical.Policy) error {
 	fmt.Fprintln(w, "\nCMO Compliance (target: accounts and trainings), planned against its export:")
-	plan, err := t.plan(ctx, today, policy)
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(w, plan)
-	if _, err := out.applyPlan(ctx, w, "CMO Compliance", plan, t.applier(today)); err != nil {
-		return err
-	}
-	again, err := t.plan(ctx, today, policy)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "  A second plan against CMO: %d actions, %d held back\n", len(again.Actions), len(again.Held))
-	return nil
+	return out.sync(ctx, w, "CMO Compliance", "CMO", func(ctx context.Context) (*canonical.ActionPlan, error) {
+		return t.plan(ctx, today, policy)
+	}, t.applier(today))
 }
 
 // badFeed plans against CMO the day a broken feed says half the company

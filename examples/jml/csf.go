@@ -56,20 +56,9 @@ func (t *csfTarget) load(ctx context.Context, people []canonical.Person, policy 
 // to show that nothing is left to do.
 func (t *csfTarget) sync(ctx context.Context, w io.Writer, out *outputs, today []canonical.Person, policy canonical.Policy) error {
 	fmt.Fprintln(w, "\nCSF Identity Manager (target: the e-mail provider), planned against its users:")
-	plan, err := t.plan(ctx, today, policy)
-	if err != nil {
-		return err
-	}
-	fmt.Fprint(w, plan)
-	if _, err := out.applyPlan(ctx, w, "CSF Identity Manager", plan, t.applier()); err != nil {
-		return err
-	}
-	again, err := t.plan(ctx, today, policy)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "  A second plan against CSF: %d actions, %d held back\n", len(again.Actions), len(again.Held))
-	return nil
+	return out.sync(ctx, w, "CSF Identity Manager", "CSF", func(ctx context.Context) (*canonical.ActionPlan, error) {
+		return t.plan(ctx, today, policy)
+	}, t.applier())
 }
 
 // plan reads every user of the directory and plans people against them;
