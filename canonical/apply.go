@@ -82,9 +82,11 @@ type Checker interface {
 
 // ApplyOptions are Apply's options; the zero value is valid.
 type ApplyOptions struct {
-	// Record is called with each entry as soon as it is known, before the
-	// next action is sent: store the journal there, so that a crash loses
-	// nothing. An error from it stops Apply.
+	// Record is called with each entry as soon as it is known: a Started
+	// entry just before an action is sent, then its outcome, before the
+	// next action. Store the journal there, so that a crash loses nothing.
+	// An error from it stops Apply (a Started entry not stored means the
+	// action was not sent).
 	Record func(j *Journal, e Entry) error
 	// Progress is called after each action with the number of actions
 	// settled so far (done before or now, failed, skipped) and the total.
