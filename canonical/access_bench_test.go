@@ -107,6 +107,45 @@ func BenchmarkPlanAccess(b *testing.B) {
 			}
 		}
 	})
+	// The plain way: the rules as if statements, maps of sets, and a list
+	// of (person, op, group) with no reasons, order, breaker or checks.
+	b.Run("plain maps", func(b *testing.B) {
+		b.ReportAllocs()
+		type change struct{ key, op, id string }
+		for b.Loop() {
+			held := make(map[string]map[string]bool, n)
+			for i := range current {
+				set := map[string]bool{}
+				for _, g := range current[i].Access {
+					set[g.ID] = true
+				}
+				held[current[i].Key] = set
+			}
+			var changes []change
+			for i := range people {
+				p := &people[i]
+				want := map[string]bool{}
+				for _, r := range rs {
+					if p.Assignments[0].Department.Or("") == r.When[0].Values[0] && string(p.Employment.WorkerType.Or("")) == "employee" {
+						want[r.Grant[0].ID] = true
+					}
+				}
+				for id := range want {
+					if !held[p.Key][id] {
+						changes = append(changes, change{p.Key, "grant", id})
+					}
+				}
+				for id := range held[p.Key] {
+					if !want[id] {
+						changes = append(changes, change{p.Key, "revoke", id})
+					}
+				}
+			}
+			if len(changes) != 2*n {
+				b.Fatalf("%d changes", len(changes))
+			}
+		}
+	})
 	b.Run("without access", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := range current {
