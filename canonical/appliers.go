@@ -298,13 +298,13 @@ func (o *OHRISApplier) Target() string { return SystemOHRIS }
 
 // Apply delivers the day's file, once.
 func (o *OHRISApplier) Apply(ctx context.Context, a *Action) error {
+	if a.Grant != nil && a.Grant.Kind != KindApplication {
+		return fmt.Errorf("%w: oHRis grants modules (applications), not a %s", ErrUnsupported, a.Grant.Kind)
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.delivered {
 		return nil
-	}
-	if a.Grant != nil && a.Grant.Kind != KindApplication {
-		return fmt.Errorf("%w: oHRis grants modules (applications), not a %s", ErrUnsupported, a.Grant.Kind)
 	}
 	users, err := o.Mapping.ToUsers(o.People)
 	if err != nil {

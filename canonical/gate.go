@@ -39,7 +39,8 @@ type SoD struct {
 // denied goes to Denied; waiting for approval or undecided goes to Pending.
 // The grants already in Pending are asked about again, so that checking a
 // stored plan after the approvers have decided lets the approved ones
-// through, placed after the other grants. A grant is never let through on an
+// through, placed after the other grants; a denied grant stays denied (plan
+// again to ask again). A grant is never let through on an
 // error: the error the gate returned for a person is returned, joined with
 // the others, after every person is filed.
 func (s SoD) Check(ctx context.Context, p *ActionPlan) error {
