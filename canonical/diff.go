@@ -37,7 +37,9 @@ func orNone(s string) string {
 
 // Diff returns the field-level changes that turn before into after, in a fixed
 // order: names, user name, logins, e-mails, phones, address, managers,
-// employment, assignments, groups, attributes; keyed entries by key.
+// employment, assignments, groups, attributes, access; keyed entries by key
+// ("access[fusion/role/GL_VIEWER]", whose value is the data access or
+// "granted").
 //
 // A field not given in after is not a change, whatever before holds: after
 // only speaks for what it carries. A field given in after and not in before is
@@ -81,6 +83,9 @@ func Diff(before, after Person) []Change {
 	d.set("groups", "", b.Groups, a.Groups)
 	if a.Attributes != nil && !maps.Equal(b.Attributes, a.Attributes) {
 		d.keyed("attributes", sortedMap(b.Attributes), sortedMap(a.Attributes))
+	}
+	if a.Access != nil && !slices.EqualFunc(b.Access, a.Access, func(x, y Grant) bool { return sameAccess(&x, &y) }) {
+		d.access(b.Access, a.Access)
 	}
 	return d.changes
 }

@@ -49,7 +49,21 @@ type OHRIS struct {
 	// Holidays is the holiday calendar of persons without AttrOHRISHolidays.
 	Holidays string
 	// Modules are the oHRis modules of persons without AttrOHRISModules.
+	// The "ohris" grants of kind application of a person's Access, when
+	// there are some, are their modules instead of either.
 	Modules []ohris.Module
+}
+
+// modulesOf returns the oHRis modules access gives: its "ohris" grants of
+// kind application.
+func modulesOf(access []Grant) []ohris.Module {
+	var mods []ohris.Module
+	for _, g := range AccessOf(access, SystemOHRIS) {
+		if g.Kind == KindApplication {
+			mods = append(mods, ohris.Module(g.ID))
+		}
+	}
+	return mods
 }
 
 func (m *OHRIS) loginSystem() string {
@@ -130,6 +144,9 @@ func (m *OHRIS) ToUsers(people []Person) ([]ohris.User, error) {
 				u.Modules = append(u.Modules, ohris.Module(strings.TrimSpace(s)))
 			}
 		}
+		if mods := modulesOf(p.Access); len(mods) > 0 {
+			u.Modules = mods
+		}
 		if v, ok := p.Attributes[AttrOHRISCycleStart]; ok && v != "" {
 			d, err := ParseISODate(v)
 			if err != nil {
@@ -193,7 +210,8 @@ func primary(as []Assignment) *Assignment {
 // against what oHRis holds: Status is active or inactive as the account is,
 // managers are found by login among accounts (a login that none holds is
 // an error), and the attributes the model has no field for go to
-// Attributes. The newest cycle assignment is the person's cycle.
+// Attributes. The newest cycle assignment is the person's cycle. The
+// account's modules are the person's Access too, as "ohris" applications.
 func (m *OHRIS) FromAccounts(accounts []ohris.Account) ([]Person, error) {
 	keys := make(map[string]string, len(accounts))
 	for _, a := range accounts {
@@ -224,6 +242,11 @@ func (m *OHRIS) FromAccounts(accounts []ohris.Account) ([]Person, error) {
 		if wt, ok := workerTypeOf(m.ContractTypes, a.ContractType); ok {
 			p.Employment.WorkerType = Some(wt)
 		}
+		p.Access = make([]Grant, len(a.Modules))
+		for j, mod := range a.Modules {
+			p.Access[j] = Grant{Entitlement: Entitlement{System: SystemOHRIS, Kind: KindApplication, ID: string(mod)}}
+		}
+		sortGrants(p.Access)
 		if e, ok := a.Email.Get(); ok {
 			p.Emails = []Email{}
 			if e != "" {

@@ -162,3 +162,31 @@ func TestFromAccountsRoundTrip(t *testing.T) {
 		t.Errorf("unknown manager login: %v", err)
 	}
 }
+
+// The oHRis applications of a person's access are their modules, and an
+// account's modules come back as access.
+func TestOHRISModulesFromAccess(t *testing.T) {
+	p := worker("42", "Sales")
+	app := func(id string) Grant {
+		return Grant{Entitlement: Entitlement{System: SystemOHRIS, Kind: KindApplication, ID: id}}
+	}
+	p.Access = []Grant{app("Interview"), app("Absence"), {Entitlement: Entitlement{System: "csf", Kind: KindGroup, ID: "Mail"}}}
+	users, err := seedMapping.ToUsers([]Person{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := modulesList(users[0].Modules); got != "Absence,Interview" {
+		t.Errorf("modules %q", got)
+	}
+	p.Access = []Grant{}
+	if users, _ := seedMapping.ToUsers([]Person{p}); modulesList(users[0].Modules) != "Absence" {
+		t.Errorf("no access: modules %v, want the mapping's", users[0].Modules)
+	}
+	back, err := seedMapping.FromAccounts([]ohris.Account{{User: users[0], Active: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back[0].Access) != 2 || back[0].Access[1].Key() != "ohris/application/Interview" {
+		t.Errorf("access from the account: %v", back[0].Access)
+	}
+}

@@ -6,16 +6,30 @@
 //   - Classify names what happened to a person between two HR snapshots:
 //     joiner, rehire, mover, leaver, update or nothing.
 //   - Plan turns the HR picture (desired) and a target's picture (current)
-//     into create, update, deactivate and reactivate actions, each with a
-//     reason a person can read, in an order a target can apply, under a
-//     Policy that covers the choices of the CMO Compliance HR Integration
-//     Instructions ("Integration Logic": full list or only changes,
-//     assignments and managers appended or replaced, people missing from a
-//     full list deactivated or left alone), the rehire rules of the Oracle HCM
-//     entitlement integration guide, and a limit on deactivations.
+//     into create, update, deactivate and reactivate actions, and grants and
+//     revokes of access, each with a reason a person can read, in an order a
+//     target can apply, under a Policy that covers the choices of the CMO
+//     Compliance HR Integration Instructions ("Integration Logic": full list
+//     or only changes, assignments and managers appended or replaced, people
+//     missing from a full list deactivated or left alone), the rehire rules
+//     of the Oracle HCM entitlement integration guide, and limits on
+//     deactivations and revokes.
 //
-// The plan (an ActionPlan) is a value: it prints as a report, stores as JSON,
-// and can be applied later exactly as it was reviewed.
+// Access is the other half: what a person may use. An Entitlement names a
+// system, its kind (role, group, licence, application, training) and its id;
+// Rules compute from HR attributes the Grants each person should have, each
+// citing the rules that give it; Plan turns the difference with what a
+// target holds into grant and revoke actions (revokes before a
+// deactivation, the account before its grants, a mass revoke held back like
+// a mass deactivation); SoD sends role grants through a segregation-of-duties
+// Gate, which fusionsod's Gate is; and Apply applies a plan through an
+// Applier (SCIMApplier, CMOApplier, CSFApplier, OHRISApplier), recording
+// each action's outcome in a Journal, so that a run after a crash does what
+// is left and nothing twice.
+//
+// The plan (an ActionPlan) is a value: it prints as a report (String,
+// Markdown), stores as JSON, and can be applied later exactly as it was
+// reviewed.
 //
 // Two rules hold throughout. Dates are calendar dates (Date), so a hire date
 // never moves by a day with the time zone. And "not given" differs from
@@ -75,6 +89,12 @@ type Person struct {
 	Groups []string `json:"groups"`
 	// Attributes holds the fields that have no place above, by name.
 	Attributes map[string]string `json:"attributes"`
+	// Access holds what the person may use, in any system: for HR's side,
+	// what the rules give (see Rules); for a target's side, what it holds.
+	// Nil means not given (no rules ran, the target was not asked), and no
+	// plan then grants or revokes anything; empty means the person has
+	// none. Plan turns its changes into grant and revoke actions.
+	Access []Grant `json:"access,omitzero"`
 }
 
 // Name holds the parts of a person's name.

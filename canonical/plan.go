@@ -7,6 +7,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/hrbridge/hrbridge/fusionsod"
 )
 
 // Policy holds the choices that turn differences into actions. Its zero value
@@ -45,6 +47,13 @@ type Policy struct {
 	// MaxDeactivationShare is the most deactivations one plan may hold as a
 	// share of the people active in current, from 0 to 1 (0.05 is 5%).
 	MaxDeactivationShare float64 `json:"maxDeactivationShare"`
+	// MaxRevokes is the most revokes of access one plan may hold (0 or
+	// more), not counting those of held-back deactivations, which are held
+	// with them. Past it or past MaxRevokeShare, all revokes are held back.
+	MaxRevokes int `json:"maxRevokes,omitzero"`
+	// MaxRevokeShare is the most revokes one plan may hold as a share of
+	// the grants that people active in current hold, from 0 to 1.
+	MaxRevokeShare float64 `json:"maxRevokeShare,omitzero"`
 }
 
 // String describes the policy in a line.
@@ -55,13 +64,17 @@ func (pol Policy) String() string {
 		}
 		return no
 	}
-	return fmt.Sprintf("%s; %s; assignments %s; managers %s; rehires %s; at most %d deactivations and %s of active people",
+	s := fmt.Sprintf("%s; %s; assignments %s; managers %s; rehires %s; at most %d deactivations and %s of active people",
 		pick(pol.FullList, "full list", "changes only"),
 		pick(pol.DeactivateMissing, "missing people deactivated", "missing people left alone"),
 		pick(pol.ReplaceAssignments, "replaced", "appended"),
 		pick(pol.ReplaceManagers, "replaced", "appended"),
 		pick(pol.RehireAsNew, "get a new account", "reactivated"),
 		pol.MaxDeactivations, percent(pol.MaxDeactivationShare))
+	if pol.MaxRevokes > 0 || pol.MaxRevokeShare > 0 {
+		s += fmt.Sprintf("; at most %d revokes and %s of current grants", pol.MaxRevokes, percent(pol.MaxRevokeShare))
+	}
+	return s
 }
 
 func percent(share float64) string { return fmt.Sprintf("%.4g%%", share*100) }
@@ -69,8 +82,13 @@ func percent(share float64) string { return fmt.Sprintf("%.4g%%", share*100) }
 // deactivationLimit returns how many deactivations the policy allows when
 // active people are active in current.
 func (pol Policy) deactivationLimit(active int) int {
+	return limit(pol.MaxDeactivations, pol.MaxDeactivationShare, active)
+}
+
+// limit returns the smaller of most and share × of.
+func limit(most int, share float64, of int) int {
 	// The small epsilon keeps 0.29 × 100 at 29, not 28.999….
-	return min(pol.MaxDeactivations, int(math.Floor(pol.MaxDeactivationShare*float64(active)+1e-9)))
+	return min(most, int(math.Floor(share*float64(of)+1e-9)))
 }
 
 // Op is the kind of an Action.
@@ -82,6 +100,10 @@ const (
 	OpReactivate Op = "reactivate"
 	OpUpdate     Op = "update"
 	OpDeactivate Op = "deactivate"
+	// OpGrant gives a person an entitlement (Action.Grant); OpRevoke takes
+	// one away.
+	OpGrant  Op = "grant"
+	OpRevoke Op = "revoke"
 )
 
 // Action is one thing to do to one person in a target.
@@ -102,7 +124,15 @@ type Action struct {
 	Changes []Change `json:"changes"`
 	// Person is the record to write: desired's, with the current assignments
 	// and managers kept as the policy says; for a missing person, current's.
+	// Its Access is desired's; Changes never hold access, which grant and
+	// revoke actions carry.
 	Person Person `json:"person"`
+	// Grant is the entitlement a grant or revoke action gives or takes
+	// away, with the rules that give it (for a grant).
+	Grant *Grant `json:"grant,omitempty"`
+	// SoD is the segregation-of-duties gate's decision on a grant it
+	// checked (see SoD.Check): who approved a conflicting role and why.
+	SoD *fusionsod.RoleOutcome `json:"sod,omitempty"`
 }
 
 // ActionPlan is what Plan returns: the actions to apply, in order, and what
@@ -113,12 +143,21 @@ type ActionPlan struct {
 	Policy Policy `json:"policy"`
 	// Actions are to be applied in this order: creates and reactivations,
 	// managers before the people who report to them and otherwise by key;
-	// then updates by key; then deactivations by key.
+	// then updates by key; then revokes, then grants, by key and
+	// entitlement; then deactivations by key. So an account exists before
+	// its grants, and loses its access before it is switched off.
 	Actions []Action `json:"actions"`
-	// Held lists the deactivations held back by the policy's limit, by key;
-	// HeldReason says how many, what the limit is and why.
+	// Held lists the deactivations and revokes held back by the policy's
+	// limits (a held deactivation holds its person's revokes too), by key;
+	// HeldReason says how many, what the limits are and why.
 	Held       []Action `json:"held"`
 	HeldReason string   `json:"heldReason"`
+	// Denied lists the grants the segregation-of-duties gate refused, and
+	// Pending those waiting for an approval, each with the gate's reason
+	// and the conflicts (Action.SoD). SoD.Check moves a pending grant back
+	// to Actions once it is approved.
+	Denied  []Action `json:"denied,omitempty"`
+	Pending []Action `json:"pending,omitempty"`
 	// Cycles lists the cycles of managers among the people created or
 	// reactivated: each is the keys that form it, from the smallest, each
 	// key's manager being the next one (the last's is the first). No order
@@ -179,6 +218,8 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 		return nil, errors.Join(errs...)
 	}
 	var ups, updates, downs []Action
+	var grants, revokes []accessStep
+	var dbuf, cbuf Person // d and c without their access
 	for i, j := 0, 0; i < len(want) || j < len(have); {
 		var d, c *Person
 		switch {
@@ -189,7 +230,11 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 		default:
 			d, c, i, j = want[i], have[j], i+1, j+1
 		}
-		a, ok := policy.action(d, c)
+		a, ok := policy.action(strip(&dbuf, d), strip(&cbuf, c))
+		if ok && d != nil {
+			a.Person.Access = d.Access
+		}
+		policy.accessActions(d, c, &a, ok, &grants, &revokes)
 		switch {
 		case !ok:
 		case a.Op == OpUpdate:
@@ -203,22 +248,148 @@ func Plan(desired, current []Person, policy Policy) (*ActionPlan, error) {
 	p := &ActionPlan{Policy: policy}
 	p.Actions, p.Cycles = managersFirst(ups)
 	p.Actions = append(p.Actions, updates...)
-	active := 0
+	active, held := 0, 0
 	for _, c := range have {
 		if employed(c, policy.RunDate) {
 			active++
+			held += len(c.Access)
 		}
 	}
+	var reasons []string
 	if limit := policy.deactivationLimit(active); len(downs) > limit {
-		p.Held = downs
-		p.HeldReason = fmt.Sprintf("%d deactivation(s) held back, more than the limit of %d "+
-			"(at most %d by count, and %s of the %d active people by share); "+
-			"check the HR data, then plan again with a higher limit to let them through",
+		// A held-back leaver keeps their access too: the revokes of the
+		// people held go with them.
+		leaving := make(map[string]bool, len(downs))
+		for _, a := range downs {
+			leaving[a.Key] = true
+		}
+		var theirs []accessStep
+		revokes, theirs = partition(revokes, func(s *accessStep) bool { return leaving[s.p.Key] })
+		p.Held = append(actions(nil, theirs), downs...)
+		reason := fmt.Sprintf("%d deactivation(s) held back, more than the limit of %d "+
+			"(at most %d by count, and %s of the %d active people by share)",
 			len(downs), limit, policy.MaxDeactivations, percent(policy.MaxDeactivationShare), active)
-	} else {
-		p.Actions = append(p.Actions, downs...)
+		if len(theirs) > 0 {
+			reason += fmt.Sprintf(", with the %d revoke(s) of their access", len(theirs))
+		}
+		reasons = append(reasons, reason)
+		downs = nil
 	}
+	if limit := limit(policy.MaxRevokes, policy.MaxRevokeShare, held); len(revokes) > limit {
+		p.Held = append(actions(nil, revokes), p.Held...)
+		reasons = append(reasons, fmt.Sprintf("%d revoke(s) of access held back, more than the limit of %d "+
+			"(at most %d by count, and %s of the %d grants active people hold by share)",
+			len(revokes), limit, policy.MaxRevokes, percent(policy.MaxRevokeShare), held))
+		revokes = nil
+	}
+	if len(reasons) > 0 {
+		p.HeldReason = strings.Join(reasons, "; ") + "; check the HR data, then plan again with a higher limit to let them through"
+	}
+	p.Actions = slices.Grow(p.Actions, len(revokes)+len(grants)+len(downs))
+	p.Actions = append(actions(actions(p.Actions, revokes), grants), downs...)
 	return p, nil
+}
+
+// accessStep is a grant or revoke being planned: the action, short of the
+// copy of the person's record (desired's, with its access, so that an
+// applier that sets a person's whole list of groups knows it), which
+// actions makes once it is known where the action goes.
+type accessStep struct {
+	op     Op
+	p      *Person
+	g      *Grant
+	date   Date
+	reason string
+}
+
+// actions appends the actions of steps to list.
+func actions(list []Action, steps []accessStep) []Action {
+	list = slices.Grow(list, len(steps))
+	for _, s := range steps {
+		list = append(list, Action{Op: s.op, Key: s.p.Key, Date: s.date, Reason: s.reason, Person: *s.p, Grant: s.g})
+	}
+	return list
+}
+
+// partition returns the items of list that keep does not hold for, and
+// those it holds for, each in list's order.
+func partition[T any](list []T, keep func(*T) bool) (out, in []T) {
+	for i := range list {
+		if keep(&list[i]) {
+			in = append(in, list[i])
+		} else {
+			out = append(out, list[i])
+		}
+	}
+	return out, in
+}
+
+// strip returns p without its access, copied to buf when it has some, so
+// that the account's changes hold none; nil for nil.
+func strip(buf, p *Person) *Person {
+	if p == nil || p.Access == nil {
+		return p
+	}
+	*buf = *p
+	buf.Access = nil
+	return buf
+}
+
+// accessActions returns the grants and revokes for a person desired d and
+// current c (either may be nil), whose account action is a (ok false when
+// there is none). A person who leaves loses every grant current holds; an
+// employed person gets what desired gives and current lacks, and, when both
+// sides give their access, loses what current holds and desired no longer
+// gives. Access not given on desired's side changes nothing but a leaver's.
+func (pol Policy) accessActions(d, c *Person, a *Action, ok bool, grants, revokes *[]accessStep) {
+	leaving := ok && a.Op == OpDeactivate
+	date := pol.RunDate
+	if ok {
+		date = a.Date
+	}
+	add := func(list *[]accessStep, op Op, p *Person, g *Grant, reason string) {
+		*list = append(*list, accessStep{op: op, p: p, g: g, date: date, reason: reason})
+	}
+	switch {
+	case leaving:
+		if c != nil && len(c.Access) > 0 {
+			why := a.Reason + ": loses every grant"
+			for i := range c.Access {
+				add(revokes, OpRevoke, cmp.Or(d, c), &c.Access[i], why)
+			}
+		}
+		return
+	case d == nil || d.Access == nil || !employed(d, pol.RunDate):
+		return
+	}
+	var have []Grant
+	if c != nil && (!ok || a.Op != OpCreate) { // a new account (RehireAsNew) holds nothing yet
+		have = c.Access
+	}
+	for i := range d.Access {
+		g := &d.Access[i]
+		why := cmp.Or(g.Why(), "HR's side gives it")
+		old := find(have, &g.Entitlement)
+		switch {
+		case old == nil:
+			add(grants, OpGrant, d, g, why)
+		case !sameAccess(old, g):
+			add(grants, OpGrant, d, g, fmt.Sprintf("data access %s → %s; %s",
+				orNone(setText(old.DataAccess)), orNone(setText(g.DataAccess)), why))
+		}
+	}
+	if c == nil || c.Access == nil || len(have) == 0 {
+		return
+	}
+	why := "no rule gives it any more"
+	if ok && a.Op == OpUpdate && strings.HasPrefix(a.Reason, "moved: ") {
+		why += " (" + a.Reason + ")"
+	}
+	for i := range have {
+		if find(d.Access, &have[i].Entitlement) == nil {
+			add(revokes, OpRevoke, d, &have[i], why)
+		}
+	}
 }
 
 func (pol Policy) check() []error {
@@ -239,6 +410,12 @@ func (pol Policy) check() []error {
 	}
 	if !(pol.MaxDeactivationShare >= 0 && pol.MaxDeactivationShare <= 1) {
 		bad("maxDeactivationShare", fmt.Sprintf("%g is not between 0 and 1", pol.MaxDeactivationShare))
+	}
+	if pol.MaxRevokes < 0 {
+		bad("maxRevokes", fmt.Sprintf("%d is negative", pol.MaxRevokes))
+	}
+	if !(pol.MaxRevokeShare >= 0 && pol.MaxRevokeShare <= 1) {
+		bad("maxRevokeShare", fmt.Sprintf("%g is not between 0 and 1", pol.MaxRevokeShare))
 	}
 	return errs
 }
@@ -315,6 +492,7 @@ func problems(p *Person) [][2]string {
 	if slices.Contains(p.Managers, "") {
 		bad("managers", "holds an empty key")
 	}
+	accessProblems(p, bad)
 	return out
 }
 

@@ -1,6 +1,7 @@
 package canonical
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/hrbridge/hrbridge/fusionsod"
 )
 
 // open is a policy with the limits out of the way.
@@ -527,6 +529,24 @@ func FuzzPlanJSON(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b)
+	// A plan with access, gated: grants with their rules and SoD
+	// decisions, revokes, denied and pending grants.
+	mary := grantsOf(worker("E1", "x"), glViewer, apPayer, apApprover)
+	mary.Access[0].Because = []string{"rule finance"}
+	pa, err := Plan([]Person{mary, grantsOf(with(worker("E2", "x"), left("2024-02-29")))}, []Person{grantsOf(worker("E2", "x"), email)}, accessPolicy)
+	if err != nil {
+		f.Fatal(err)
+	}
+	g := &fakeGate{conflicts: map[string]string{"AP_PAYER": "AP_APPROVER", "AP_APPROVER": "AP_PAYER"},
+		verdicts: map[string]fusionsod.Decision{"AP_APPROVER": fusionsod.Deny}}
+	if err := (SoD{Gate: g, System: "fusion"}).Check(context.Background(), pa); err != nil {
+		f.Fatal(err)
+	}
+	if b, err = json.Marshal(pa); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`{"actions":[{"op":"grant","grant":{"system":"","kind":"x","id":"|"},"sod":{"decision":"approved"}}],"pending":[{}],"denied":[{"grant":null}]}`))
 	f.Add([]byte(`{"cycles":[[]],"actions":[{"person":{"employment":{"start":"2024-02-30"}}}]}`))
 	f.Add([]byte(`{"policy":{"runDate":"x"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -535,6 +555,7 @@ func FuzzPlanJSON(f *testing.F) {
 			return
 		}
 		_ = p.String()
+		_ = p.Markdown(&Journal{Entries: []Entry{{Action: 0, Outcome: Failed, Error: "x|y\nz"}}})
 		b, err := json.Marshal(&p)
 		if err != nil {
 			t.Fatal(err)

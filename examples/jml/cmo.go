@@ -10,11 +10,13 @@ import (
 	"github.com/hrbridge/hrbridge/cmo/cmotest"
 )
 
-// cmoTarget is CMO Compliance, kept in line with the full HR list as the CMO
-// HR Integration Instructions' "Integration Logic" has it: CMO's users are
-// read through the export API, planned against the list (people no longer
-// in it are deactivated, within the policy's limit), and the plan is sent
-// through the HR import web service.
+// cmoTarget is CMO Compliance, the company's training provider, kept in
+// line with the full HR list as the CMO HR Integration Instructions'
+// "Integration Logic" has it: CMO's users are read through the export API,
+// planned against the list (people no longer in it are deactivated, within
+// the policy's limit), and the plan is applied through the HR import web
+// service. A training is a CMO user group, which CMO assigns its courses
+// to: the employee and manager trainings of the guide.
 type cmoTarget struct {
 	srv     *cmotest.Server
 	c       *cmo.Client
@@ -25,7 +27,8 @@ func startCMO() (*cmoTarget, error) {
 	// The tenant answered the guide's questions as the policy does:
 	// assignments and managers fully redefined with each call.
 	srv, err := cmotest.Start(cmotest.WithRoles("Employee"), cmotest.WithOrgUnits("Board", "Finance", "Sales"),
-		cmotest.WithEntities("Acme SA"), cmotest.WithAssignmentsReplaced())
+		cmotest.WithEntities("Acme SA"), cmotest.WithAssignmentsReplaced(),
+		cmotest.WithUserGroups(employeeTraining.ID, managerTraining.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -43,68 +46,66 @@ func startCMO() (*cmoTarget, error) {
 
 func (t *cmoTarget) Close() { t.srv.Close() }
 
+func (t *cmoTarget) applier(people []canonical.Person) *canonical.CMOApplier {
+	return &canonical.CMOApplier{Client: t.c, Mapping: &t.mapping, People: people}
+}
+
 // load is the initial provisioning of yesterday's people, and Felix, a
 // contractor whom an administrator created in CMO by hand and HR no longer
 // lists.
 func (t *cmoTarget) load(ctx context.Context, people []canonical.Person, policy canonical.Policy) error {
-	if _, err := t.apply(ctx, io.Discard, people, policy); err != nil {
+	plan, err := t.plan(ctx, people, policy)
+	if err != nil {
+		return err
+	}
+	var j canonical.Journal
+	if err := canonical.Apply(ctx, plan, t.applier(people), &j, canonical.ApplyOptions{}); err != nil {
 		return err
 	}
 	felix := cmo.User{LoginName: "fwagner", FirstName: cmo.Some("Felix"), LastName: cmo.Some("Wagner"),
-		Email: cmo.Some("fwagner@acme.example"), UserRole: cmo.Some("Employee"), Classification: cmo.Some("Contractor")}
-	_, err := t.c.ImportUsers(ctx, []cmo.User{felix})
+		Email: cmo.Some("fwagner@" + mailDomain), UserRole: cmo.Some("Employee"), Classification: cmo.Some("Contractor"),
+		UserGroups: cmo.Some([]string{employeeTraining.ID})}
+	_, err = t.c.ImportUsers(ctx, []cmo.User{felix})
 	return err
 }
 
 // sync brings CMO in line with today's people, then plans again to show
 // that nothing is left to do.
-func (t *cmoTarget) sync(ctx context.Context, w io.Writer, today []canonical.Person, policy canonical.Policy) error {
-	fmt.Fprintln(w, "\nCMO Compliance (target), planned against its export:")
-	if _, err := t.apply(ctx, w, today, policy); err != nil {
-		return err
+func (t *cmoTarget) sync(ctx context.Context, w io.Writer, out *outputs, today []canonical.Person, policy canonical.Policy) error {
+	fmt.Fprintln(w, "\nCMO Compliance (target: accounts and trainings), planned against its export:")
+	return out.sync(ctx, w, "CMO Compliance", "CMO", func(ctx context.Context) (*canonical.ActionPlan, error) {
+		return t.plan(ctx, today, policy)
+	}, t.applier(today))
+}
+
+// badFeed plans against CMO the day a broken feed says half the company
+// left yesterday: the deactivations and the revokes of the leavers' access
+// are held back, and nothing is applied.
+func (t *cmoTarget) badFeed(ctx context.Context, w io.Writer, out *outputs, today []canonical.Person, policy canonical.Policy) error {
+	bad := make([]canonical.Person, len(today))
+	copy(bad, today)
+	for i := range bad {
+		if i%2 == 0 && bad[i].Employment.Status.Or("") == canonical.StatusActive {
+			bad[i].Employment.Status = canonical.Some(canonical.StatusInactive)
+			bad[i].Employment.End = canonical.Some(policy.RunDate.AddDays(-1))
+		}
 	}
-	again, err := t.plan(ctx, today, policy)
+	bad, err := withAccess(io.Discard, bad, policy.RunDate, false)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "  A second plan against CMO: %d actions, %d held back\n", len(again.Actions), len(again.Held))
+	plan, err := t.plan(ctx, bad, policy)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nA bad feed (half the company terminated yesterday), planned against CMO again and not applied:\n%s", plan)
+	out.plannedOnly("CMO Compliance, a bad feed (not applied)", plan)
 	return nil
 }
 
-// apply plans people against CMO's export, prints the plan, and sends it.
-func (t *cmoTarget) apply(ctx context.Context, w io.Writer, people []canonical.Person, policy canonical.Policy) (*canonical.ActionPlan, error) {
-	plan, err := t.plan(ctx, people, policy)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprint(w, plan)
-	creates, updates, err := t.mapping.Users(plan, people)
-	if err != nil {
-		return nil, err
-	}
-	for _, call := range []struct {
-		name  string
-		users []cmo.User
-		send  func(context.Context, []cmo.User) (*cmo.ImportResult, error)
-	}{{"ImportUsers", creates, t.c.ImportUsers}, {"UpdateUsers", updates, t.c.UpdateUsers}} {
-		if len(call.users) == 0 {
-			continue
-		}
-		res, err := call.send(ctx, call.users)
-		if err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(w, "  %s: %s, %d of %d imported:", call.name, res.Outcome, res.Imported, res.Total)
-		for _, r := range res.Records {
-			fmt.Fprintf(w, " %s %s;", r.Key, r.Status)
-		}
-		fmt.Fprintln(w)
-	}
-	return plan, nil
-}
-
 // plan reads every CMO user through the export API and plans people
-// against them.
+// against them, with the trainings the rules give: the current ones are
+// the user groups that are trainings of the rules.
 func (t *cmoTarget) plan(ctx context.Context, people []canonical.Person, policy canonical.Policy) (*canonical.ActionPlan, error) {
 	var exported []cmo.ExportedUser
 	for u, err := range t.c.ExportUsers(ctx, cmo.ExportQuery{PerPage: cmo.MaxPerPage}) {
@@ -117,9 +118,17 @@ func (t *cmoTarget) plan(ctx context.Context, people []canonical.Person, policy 
 	if err != nil {
 		return nil, err
 	}
+	canonical.WithAccess(desired, people, canonical.SystemCMO)
 	current, err := t.mapping.Current(exported, people, policy.RunDate)
 	if err != nil {
 		return nil, err
+	}
+	for i := range current {
+		var held []canonical.Grant
+		for _, g := range current[i].Groups {
+			held = append(held, canonical.Grant{Entitlement: canonical.Entitlement{System: canonical.SystemCMO, Kind: canonical.KindTraining, ID: g}})
+		}
+		current[i].Access = rules.Governed(append([]canonical.Grant{}, held...))
 	}
 	return canonical.Plan(desired, current, policy)
 }

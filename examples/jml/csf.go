@@ -5,17 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/hrbridge/hrbridge/canonical"
 	"github.com/hrbridge/hrbridge/csf"
 	"github.com/hrbridge/hrbridge/csf/csftest"
 )
 
-// csfTarget is the company's directory, a Microsoft CSF Identity Manager:
-// its users are read page by page, planned against today's people, and the
-// plan is applied with UserManager's calls. UserManager has no way to
-// switch a user off, so a leaver's user is deleted.
+// csfTarget is the company's e-mail provider, a Microsoft CSF Identity
+// Manager directory: a mailbox is a user in the "Mail Users" group. Its
+// users are read page by page, planned against today's people, and the
+// plan is applied with UserManager's calls (see canonical.CSFApplier):
+// UserManager gives groups only when it creates a user, and cannot switch a
+// user off, so a leaver's user is deleted, which takes their mailbox away.
 type csfTarget struct {
 	srv     *csftest.Server
 	c       *csf.Client
@@ -23,7 +24,7 @@ type csfTarget struct {
 }
 
 func startCSF() (*csfTarget, error) {
-	srv, err := csftest.Start(csftest.WithOrganization("acme.example"))
+	srv, err := csftest.Start(csftest.WithOrganization(mailDomain), csftest.WithGroups(email.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -32,65 +33,37 @@ func startCSF() (*csfTarget, error) {
 		srv.Close()
 		return nil, err
 	}
-	return &csfTarget{srv: srv, c: c, mapping: canonical.CSF{Organization: "acme.example"}}, nil
+	return &csfTarget{srv: srv, c: c, mapping: canonical.CSF{Organization: mailDomain}}, nil
 }
 
 func (t *csfTarget) Close() { t.srv.Close() }
 
+func (t *csfTarget) applier() *canonical.CSFApplier {
+	return &canonical.CSFApplier{Client: t.c, Mapping: &t.mapping, Password: initialPassword}
+}
+
 // load is the initial provisioning of yesterday's people.
 func (t *csfTarget) load(ctx context.Context, people []canonical.Person, policy canonical.Policy) error {
-	_, err := t.apply(ctx, io.Discard, people, policy)
-	return err
+	plan, err := t.plan(ctx, people, policy)
+	if err != nil {
+		return err
+	}
+	var j canonical.Journal
+	return canonical.Apply(ctx, plan, t.applier(), &j, canonical.ApplyOptions{})
 }
 
 // sync brings the directory in line with today's people, then plans again
 // to show that nothing is left to do.
-func (t *csfTarget) sync(ctx context.Context, w io.Writer, today []canonical.Person, policy canonical.Policy) error {
-	fmt.Fprintln(w, "\nCSF Identity Manager (target), planned against its users:")
-	if _, err := t.apply(ctx, w, today, policy); err != nil {
-		return err
-	}
-	again, err := t.plan(ctx, today, policy)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "  A second plan against CSF: %d actions, %d held back\n", len(again.Actions), len(again.Held))
-	return nil
+func (t *csfTarget) sync(ctx context.Context, w io.Writer, out *outputs, today []canonical.Person, policy canonical.Policy) error {
+	fmt.Fprintln(w, "\nCSF Identity Manager (target: the e-mail provider), planned against its users:")
+	return out.sync(ctx, w, "CSF Identity Manager", "CSF", func(ctx context.Context) (*canonical.ActionPlan, error) {
+		return t.plan(ctx, today, policy)
+	}, t.applier())
 }
 
-// apply plans, prints the plan, and makes its calls, one per action.
-func (t *csfTarget) apply(ctx context.Context, w io.Writer, people []canonical.Person, policy canonical.Policy) (*canonical.ActionPlan, error) {
-	plan, err := t.plan(ctx, people, policy)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprint(w, plan)
-	var done []string
-	for _, a := range plan.Actions {
-		p := &a.Person
-		var err error
-		switch a.Op {
-		case canonical.OpCreate, canonical.OpReactivate:
-			// EnsureUser, so that a run repeated after a lost answer
-			// updates the user it created instead of failing.
-			_, err = t.c.EnsureUser(ctx, t.mapping.CreateRequest(p, initialPassword(p)))
-		case canonical.OpUpdate:
-			err = t.c.UpdateUser(ctx, t.mapping.Login(p), t.mapping.Properties(p))
-		case canonical.OpDeactivate:
-			err = t.c.DeleteUser(ctx, t.mapping.Login(p))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: %w", a.Op, a.Key, err)
-		}
-		done = append(done, fmt.Sprintf("%s %s", a.Op, t.mapping.Login(p)))
-	}
-	if len(done) > 0 {
-		fmt.Fprintf(w, "  UserManager: %s\n", strings.Join(done, "; "))
-	}
-	return plan, nil
-}
-
-// plan reads every user of the directory and plans people against them.
+// plan reads every user of the directory and plans people against them;
+// a user's mailbox is their membership of the mail group, which
+// UserInGroup tells.
 func (t *csfTarget) plan(ctx context.Context, people []canonical.Person, policy canonical.Policy) (*canonical.ActionPlan, error) {
 	var users []csf.User
 	for u, err := range t.c.ReadUsers(ctx, csf.Query{Filter: csf.Present(csf.PropEmployeeID), Properties: t.mapping.PropertyNames()}) {
@@ -106,7 +79,19 @@ func (t *csfTarget) plan(ctx context.Context, people []canonical.Person, policy 
 	if err != nil {
 		return nil, err
 	}
-	return canonical.Plan(desired, t.mapping.Current(users, people), policy)
+	canonical.WithAccess(desired, people, canonical.SystemCSF)
+	current := t.mapping.Current(users, people)
+	for i := range current {
+		current[i].Access = []canonical.Grant{}
+		in, err := t.c.UserInGroup(ctx, t.mapping.Login(&current[i]), email.ID)
+		if err != nil {
+			return nil, err
+		}
+		if in {
+			current[i].Access = append(current[i].Access, canonical.Grant{Entitlement: email})
+		}
+	}
+	return canonical.Plan(desired, current, policy)
 }
 
 // initialPassword is the password a new user is created with; the demo's

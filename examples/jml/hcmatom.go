@@ -48,11 +48,10 @@ func startHCM(runDate canonical.Date) (*hcm, error) {
 		return nil, err
 	}
 	h.feeds = &hcmatom.Sync{Client: c, Store: &hcmatom.MemoryStore{}, Order: hcmatom.ByPublished, PageSize: 25}
-	// The integration fills the targets' logins from the work e-mail's
-	// local part (hsato@acme.example signs in as hsato), and names work
-	// structures from the feeds.
+	// The integration fills the targets' logins with its login policy
+	// (company.go), and names work structures from the feeds.
 	h.mapping = canonical.HCM{Roster: h.roster, Workstructures: h.names, RunDate: runDate,
-		Login: canonical.LoginFromEmail}
+		Login: login}
 	return h, nil
 }
 

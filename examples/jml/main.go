@@ -1,21 +1,31 @@
 // Command jml is hrbridge's joiner/mover/leaver run, end to end on the
-// fakes: Oracle HCM Cloud is the source, CMO Compliance, oHRis and a CSF
-// Identity Manager directory are the targets, and HCM gets the directory
-// login and e-mail of its new hires back over SCIM.
+// fakes, telling the "Overview" of Oracle's entitlement integration guide:
+// Joe Green and Mary King join; the access rules give both e-mail and the
+// employee training, and Mary, a manager, the manager training; Fusion
+// finance roles the rules ask for Mary go through the segregation-of-duties
+// gate, which denies one and lets another through on an approval with its
+// justification; their accounts and access are applied to CMO Compliance,
+// the CSF directory (the e-mail provider) and oHRis; their new e-mail
+// addresses are written back to HCM over SCIM; a leaver loses every grant;
+// and a bad feed that would switch off half the company is held back.
 //
 // HR enters the company's story in HCM (company.go). The integration loads
 // yesterday's company from HCM's PGP-encrypted extract and provisions the
 // targets from it; then it reads today's ATOM feeds into the same roster,
-// names what happened to each person, and plans and applies, target by
-// target, what brings each in line. Every person it plans comes from the
-// roster: no field is written by hand on the integration's side.
+// names what happened to each person, computes their access from the rules
+// (access.go), and plans and applies, target by target, what brings each in
+// line, recording each action's outcome in a journal. Every person it plans
+// comes from the roster: no field is written by hand on the integration's
+// side.
 //
-//	go run ./examples/jml
+//	go run ./examples/jml               # the report
+//	go run ./examples/jml -out /tmp/jml # also each plan and journal as JSON, and report.md
 package main
 
 import (
 	"cmp"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log"
@@ -27,13 +37,15 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Stdout); err != nil {
+	out := flag.String("out", "", "a directory to write each target's plan and journal as JSON, and report.md, into")
+	flag.Parse()
+	if err := run(context.Background(), os.Stdout, *out); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, w io.Writer) error {
-	yesterday, runDate := date(2024, 3, 3), date(2024, 3, 4)
+func run(ctx context.Context, w io.Writer, dir string) error {
+	yesterday, runDate := date(2023, 7, 31), date(2023, 8, 1)
 	policy := canonical.Policy{
 		RunDate:              runDate,
 		FullList:             true, // HR sends everyone, every day
@@ -42,7 +54,10 @@ func run(ctx context.Context, w io.Writer) error {
 		ReplaceManagers:      true,
 		MaxDeactivations:     3,   // a small company: a bad extract would
 		MaxDeactivationShare: 0.5, // still be caught
+		MaxRevokes:           10,
+		MaxRevokeShare:       0.5,
 	}
+	out := &outputs{dir: dir}
 
 	source, err := startHCM(runDate)
 	if err != nil {
@@ -69,16 +84,20 @@ func run(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// The targets as yesterday's run left them.
+	// The targets as yesterday's run left them, access included.
 	initial := policy
 	initial.RunDate = yesterday
-	if err := cmoT.load(ctx, before, initial); err != nil {
+	hadAccess, err := withAccess(w, before, yesterday, false)
+	if err != nil {
 		return err
 	}
-	if err := csfT.load(ctx, before, initial); err != nil {
+	if err := cmoT.load(ctx, hadAccess, initial); err != nil {
 		return err
 	}
-	if err := ohrisT.load(before); err != nil {
+	if err := csfT.load(ctx, hadAccess, initial); err != nil {
+		return err
+	}
+	if err := ohrisT.load(hadAccess); err != nil {
 		return err
 	}
 
@@ -87,17 +106,42 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	classify(w, before, after, yesterday, runDate)
+	today, err := withAccess(w, provisionEmail(after), runDate, true)
+	if err != nil {
+		return err
+	}
 
-	if err := cmoT.sync(ctx, w, after, policy); err != nil {
+	if err := cmoT.sync(ctx, w, out, today, policy); err != nil {
 		return err
 	}
-	if err := ohrisT.sync(ctx, w, after); err != nil {
+	if err := csfT.sync(ctx, w, out, today, policy); err != nil {
 		return err
 	}
-	if err := csfT.sync(ctx, w, after, policy); err != nil {
+	if err := ohrisT.sync(ctx, w, out, today, policy); err != nil {
 		return err
 	}
-	return hcmStep(ctx, w, before, after, runDate)
+	if err := hcmStep(ctx, w, out, hadAccess, today, policy); err != nil {
+		return err
+	}
+	if err := cmoT.badFeed(ctx, w, out, today, policy); err != nil {
+		return err
+	}
+	return out.finish()
+}
+
+// provisionEmail gives each person without a work e-mail address the one
+// the e-mail provider makes of their login (joe.green@mail.com), as the
+// entitlement system of the guide does before writing it back to HCM.
+func provisionEmail(people []canonical.Person) []canonical.Person {
+	out := slices.Clone(people)
+	for i := range out {
+		p := &out[i]
+		if canonical.LoginFromEmail(p) != "" || p.Logins["csf"] == "" {
+			continue
+		}
+		p.Emails = append(slices.Clip(p.Emails), canonical.Email{Type: "work", Address: p.Logins["csf"] + "@" + mailDomain, Primary: true})
+	}
+	return out
 }
 
 // classify prints what happened to each person between the two days, as

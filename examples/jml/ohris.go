@@ -58,10 +58,11 @@ func (t *ohrisTarget) load(people []canonical.Person) error {
 	return nil
 }
 
-// sync maps today's people to flux users, previews what the connector will
-// do with them given the accounts oHRis holds, delivers the file over SFTP,
-// and lets the connector run.
-func (t *ohrisTarget) sync(ctx context.Context, w io.Writer, today []canonical.Person) error {
+// sync previews what the connector will do with today's file given the
+// accounts oHRis holds, plans the accounts and modules the file changes
+// (for the journal: the file does it all), delivers the file over SFTP
+// through canonical.OHRISApplier, and lets the connector run.
+func (t *ohrisTarget) sync(ctx context.Context, w io.Writer, out *outputs, today []canonical.Person, policy canonical.Policy) error {
 	users, err := t.mapping.ToUsers(today)
 	if err != nil {
 		return err
@@ -71,18 +72,43 @@ func (t *ohrisTarget) sync(ctx context.Context, w io.Writer, today []canonical.P
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\noHRis (target), what its connector will do:\n%s", preview)
+	fmt.Fprintf(w, "\noHRis (target: accounts and modules), what its connector will do:\n%s", preview)
 
+	current, err := t.mapping.FromAccounts(t.connector.Accounts())
+	if err != nil {
+		return err
+	}
+	plan, err := canonical.Plan(accountsAndModules(today), accountsAndModules(current), policy)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(w, plan)
 	c, err := ohris.NewClient(t.srv.URL, ohris.WithPassword(t.srv.Username, t.srv.Password), ohris.WithHostKey(t.srv.HostKey))
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	rep, err := c.Deliver(ctx, ohris.Prod, runDate, ohris.Users(users), ohris.WriteParams{References: t.refs})
-	if err != nil {
+	ap := &canonical.OHRISApplier{Client: c, Mapping: &t.mapping, Env: ohris.Prod, Date: runDate, People: today,
+		Params: ohris.WriteParams{References: t.refs}}
+	if _, err := out.applyPlan(ctx, w, "oHRis", plan, ap); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "  Delivered %s (%d users) to depot/prod/ over SFTP.\n", ohris.FileName(runDate), rep.Users)
+	if ap.Report != nil {
+		fmt.Fprintf(w, "  Delivered %s (%d users) to depot/prod/ over SFTP.\n", ohris.FileName(runDate), ap.Report.Users)
+	}
 	fmt.Fprintf(w, "  oHRis's connector: %s", t.connector.Run())
 	return nil
+}
+
+// accountsAndModules keeps of people what the plan for oHRis compares: the
+// account's state and the modules the rules govern (the file carries the
+// rest, which the preview shows).
+func accountsAndModules(people []canonical.Person) []canonical.Person {
+	out := make([]canonical.Person, len(people))
+	for i, p := range people {
+		out[i] = canonical.Person{Key: p.Key, Name: canonical.Name{Display: p.Name.Display},
+			Employment: canonical.Employment{Status: p.Employment.Status, Start: p.Employment.Start, End: p.Employment.End},
+			Access:     rules.Governed(canonical.AccessOf(p.Access, canonical.SystemOHRIS))}
+	}
+	return out
 }
