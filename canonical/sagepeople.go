@@ -42,10 +42,21 @@ const (
 // deleted one (queryAll) is inactive. The one Assignment, primary, holds
 // the HR department, the work location and the job title. Managers holds
 // the manager's Id, or is empty.
+//
+// Logins: as with HCM, the Login policy (by default the e-mail's local
+// part) fills each person's login under LoginSystems, so that the target
+// mappers find it; FromTeamMembers reports whom it finds none for.
 type SagePeople struct {
 	// RunDate, when set, makes an active member whose employment starts
 	// after it pending.
 	RunDate Date
+	// Login chooses each person's login in the targets; nil is
+	// LoginFromEmail.
+	Login LoginPolicy
+	// LoginSystems are the keys of Person.Logins the login is filled under;
+	// nil is DefaultLoginSystems(). Give an empty, non-nil slice to fill
+	// none.
+	LoginSystems []string
 }
 
 // FromTeamMember returns the person a team member stands for.
@@ -131,8 +142,24 @@ func (m *SagePeople) FromTeamMembers(list iter.Seq2[sagepeople.TeamMember, error
 		case err != nil:
 			return out, errors.Join(append(bad, err)...)
 		default:
-			out = append(out, m.FromTeamMember(tm))
+			p := m.FromTeamMember(tm)
+			if err := m.fillLogins(&p); err != nil {
+				bad = append(bad, err)
+			}
+			out = append(out, p)
 		}
 	}
 	return out, errors.Join(bad...)
+}
+
+// fillLogins applies the login policy.
+func (m *SagePeople) fillLogins(p *Person) error {
+	policy, systems := m.Login, m.LoginSystems
+	if policy == nil {
+		policy = LoginFromEmail
+	}
+	if systems == nil {
+		systems = DefaultLoginSystems()
+	}
+	return fillLogins(p, policy, systems, "team member "+p.Key)
 }

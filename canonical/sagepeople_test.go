@@ -3,6 +3,7 @@ package canonical
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -88,5 +89,21 @@ func TestSagePeopleFromTheFake(t *testing.T) {
 	}
 	if people[1].Managers[0] != people[0].Key {
 		t.Errorf("Alan's managers %v, want Ada's key %s", people[1].Managers, people[0].Key)
+	}
+}
+
+// The login policy fills the targets' logins from the e-mail address, and
+// a team member without one is reported, not dropped.
+func TestSagePeopleLogins(t *testing.T) {
+	list := func(yield func(sagepeople.TeamMember, error) bool) {
+		_ = yield(sagepeople.TeamMember{ID: "a01", Email: "ada.byron@acme.example"}, nil) &&
+			yield(sagepeople.TeamMember{ID: "a02"}, nil)
+	}
+	people, err := (&SagePeople{}).FromTeamMembers(list)
+	if len(people) != 2 || people[0].Logins["cmo"] != "ada.byron" || people[0].Logins["csf"] != "ada.byron" {
+		t.Fatalf("people %+v", people)
+	}
+	if err == nil || !strings.Contains(err.Error(), "team member a02: logins:") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -67,7 +67,11 @@ func withAccess(w io.Writer, people []canonical.Person, day canonical.Date, show
 	}
 	for _, p := range out {
 		if len(p.Access) == 0 {
-			fmt.Fprintf(w, "  %s (%s): no access (not employed)\n", p.Key, p.Name.Display.Or(""))
+			why := "no rule gives any"
+			if p.Employment.Status == canonical.Some(canonical.StatusInactive) {
+				why = "not employed"
+			}
+			fmt.Fprintf(w, "  %s (%s): no access (%s)\n", p.Key, p.Name.Display.Or(""), why)
 			continue
 		}
 		var what []string

@@ -18,8 +18,16 @@
 // comes from the roster: no field is written by hand on the integration's
 // side.
 //
-//	go run ./examples/jml               # the report
-//	go run ./examples/jml -out /tmp/jml # also each plan and journal as JSON, and report.md
+//	go run ./examples/jml                    # the report
+//	go run ./examples/jml -out /tmp/jml      # also each plan and journal as JSON, and report.md
+//	go run ./examples/jml -source sagepeople # the same company, with Sage People as the HR source
+//
+// With Sage People as the source, the targets are CMO and the CSF
+// directory: the seed's Sage People field list has no gender and no
+// company, which oHRis requires (a tenant would add them as custom fields),
+// and HCM, which is not the HR system then, gets no write-back. Nor do its
+// fields carry a worker type, so the rule for every employee gives nothing:
+// the report shows what each source's data lets the rules decide.
 package main
 
 import (
@@ -38,13 +46,31 @@ import (
 
 func main() {
 	out := flag.String("out", "", "a directory to write each target's plan and journal as JSON, and report.md, into")
+	from := flag.String("source", "hcm", "the HR source: hcm (Oracle HCM Cloud) or sagepeople (Sage People)")
 	flag.Parse()
-	if err := run(context.Background(), os.Stdout, *out); err != nil {
+	if err := run(context.Background(), os.Stdout, *out, *from); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, w io.Writer, dir string) error {
+// A source is the HR system of the run: yesterday's people, then today's.
+type source interface {
+	initialSync(ctx context.Context, w io.Writer, day canonical.Date) ([]canonical.Person, error)
+	today(ctx context.Context, w io.Writer, runDate canonical.Date) ([]canonical.Person, error)
+	Close()
+}
+
+func startSource(name string, runDate canonical.Date) (source, error) {
+	switch name {
+	case "hcm":
+		return startHCM(runDate)
+	case "sagepeople":
+		return startSagePeople()
+	}
+	return nil, fmt.Errorf("-source %q: hcm or sagepeople", name)
+}
+
+func run(ctx context.Context, w io.Writer, dir, from string) error {
 	yesterday, runDate := date(2023, 7, 31), date(2023, 8, 1)
 	policy := canonical.Policy{
 		RunDate:              runDate,
@@ -59,7 +85,7 @@ func run(ctx context.Context, w io.Writer, dir string) error {
 	}
 	out := &outputs{dir: dir}
 
-	source, err := startHCM(runDate)
+	source, err := startSource(from, runDate)
 	if err != nil {
 		return err
 	}
@@ -97,8 +123,10 @@ func run(ctx context.Context, w io.Writer, dir string) error {
 	if err := csfT.load(ctx, hadAccess, initial); err != nil {
 		return err
 	}
-	if err := ohrisT.load(hadAccess); err != nil {
-		return err
+	if from == "hcm" {
+		if err := ohrisT.load(hadAccess); err != nil {
+			return err
+		}
 	}
 
 	after, err := source.today(ctx, w, runDate)
@@ -117,11 +145,13 @@ func run(ctx context.Context, w io.Writer, dir string) error {
 	if err := csfT.sync(ctx, w, out, today, policy); err != nil {
 		return err
 	}
-	if err := ohrisT.sync(ctx, w, out, today, policy); err != nil {
-		return err
-	}
-	if err := hcmStep(ctx, w, out, hadAccess, today, policy); err != nil {
-		return err
+	if from == "hcm" {
+		if err := ohrisT.sync(ctx, w, out, today, policy); err != nil {
+			return err
+		}
+		if err := hcmStep(ctx, w, out, hadAccess, today, policy); err != nil {
+			return err
+		}
 	}
 	if err := cmoT.badFeed(ctx, w, out, today, policy); err != nil {
 		return err

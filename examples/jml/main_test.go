@@ -17,7 +17,7 @@ import (
 func TestRun(t *testing.T) {
 	var out strings.Builder
 	dir := t.TempDir()
-	if err := run(context.Background(), &out, dir); err != nil {
+	if err := run(context.Background(), &out, dir, "hcm"); err != nil {
 		t.Fatal(err)
 	}
 	report := out.String()
@@ -114,6 +114,43 @@ func TestRun(t *testing.T) {
 		if !strings.Contains(string(md), w) {
 			t.Errorf("report.md lacks %q", w)
 		}
+	}
+	if t.Failed() {
+		t.Logf("the report:\n%s", report)
+	}
+}
+
+// TestRunFromSagePeople runs the same company with Sage People as the HR
+// source: the same lifecycles, and CMO and the CSF directory brought in line.
+func TestRunFromSagePeople(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), &out, "", "sagepeople"); err != nil {
+		t.Fatal(err)
+	}
+	report := out.String()
+	for _, w := range []string{
+		"Sage People (source): 6 team members read on 2023-07-31, over the REST query, signed in with the JWT bearer flow.\n",
+		"Sage People (source): 8 team members read on 2023-08-01.\n",
+		"  mover     a0T000000000000003 (Claire Dubois): managers: a0T000000000000002 → a0T000000000000001; assignments[EMP-1003].department: Finance → Sales",
+		"  leaver    a0T000000000000004 (David Evans): employment.status: active → inactive; employment.end: (none) → 2023-07-31",
+		"  rehire    a0T000000000000006 (Ines Costa): employment.status: inactive → active",
+		"  joiner    a0T000000000000007 (Mary King): starts on 2023-08-01\n",
+		"  create     a0T000000000000007 (Mary King): joined on 2023-08-01\n",
+		"  deactivate a0T000000000000004 (David Evans): left on 2023-07-31\n",
+		"  A second plan against CMO: 0 actions, 0 held back\n",
+		"  A second plan against CSF: 0 actions, 0 held back\n",
+	} {
+		if !strings.Contains(report, w) {
+			t.Errorf("the report lacks %q", w)
+		}
+	}
+	for _, absent := range []string{"oHRis (target", "write-back over SCIM"} {
+		if strings.Contains(report, absent) {
+			t.Errorf("the report has %q, which a Sage People run cannot feed", absent)
+		}
+	}
+	if _, err := startSource("workday", canonical.Date{}); err == nil {
+		t.Error("an unknown source was accepted")
 	}
 	if t.Failed() {
 		t.Logf("the report:\n%s", report)
