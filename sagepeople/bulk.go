@@ -244,7 +244,7 @@ func (c *Client) resultSet(ctx context.Context, id, locator string, d *decoder, 
 const unzipFactor = 16
 
 func (c *Client) maxUnzipped() int64 {
-	n := c.cfg.MaxBodyBytes
+	n := c.tc.MaxBodyBytes
 	if n <= 0 {
 		n = transport.DefaultMaxBodyBytes
 	}

@@ -63,19 +63,10 @@ const assertionLifetime = 2 * time.Minute
 // Client reads Sage People team members from a Salesforce org. It is safe
 // for concurrent use.
 type Client struct {
-	cfg     transport.Config // for the instance's transport, BaseURL set per instance
-	login   *transport.Client
-	jwt     *jwtBearer
-	version string // "v67.0"
-
-	fields         Fields
-	custom         []string
-	batchSize      int
-	bulkThreshold  int
-	bulkMaxRecords int
-	pollMin        time.Duration
-	pollMax        time.Duration
-	progress       func(done, total int)
+	// config holds the options, fixed by NewClient; its tc configures the
+	// instance's transport, its BaseURL set per instance.
+	config
+	login *transport.Client
 
 	mu      sync.Mutex
 	inst    *transport.Client
@@ -89,7 +80,7 @@ type config struct {
 	tc             transport.Config
 	jwt            *jwtBearer
 	tokens         bool
-	version        string
+	version        string // "v67.0"
 	fields         Fields
 	custom         []string
 	batchSize      int
@@ -129,9 +120,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err := cfg.fields.check(cfg.custom); err != nil {
 		return nil, err
 	}
-	c := &Client{cfg: cfg.tc, jwt: cfg.jwt, version: cfg.version, fields: cfg.fields, custom: cfg.custom,
-		batchSize: cfg.batchSize, bulkThreshold: cfg.bulkThreshold, bulkMaxRecords: cfg.bulkMaxRecords,
-		pollMin: cfg.pollMin, pollMax: cfg.pollMax, progress: cfg.progress}
+	c := &Client{config: cfg}
 	tc, err := transport.New(cfg.tc)
 	if err != nil {
 		return nil, fmt.Errorf("sagepeople: %w", err)
@@ -141,7 +130,7 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 		return c, nil
 	}
 	c.login = tc
-	c.cfg.Auth = sessionAuth{c.jwt}
+	c.tc.Auth = sessionAuth{c.jwt}
 	return c, nil
 }
 
@@ -387,7 +376,7 @@ func (c *Client) session(ctx context.Context) (string, string, error) {
 	case ta.TokenType != "" && !strings.EqualFold(ta.TokenType, "Bearer"):
 		return "", "", bad(fmt.Sprintf("the token answer's token_type %q is not Bearer", ta.TokenType))
 	}
-	if u, err := url.Parse(ta.InstanceURL); err != nil || u.Host == "" || u.RawQuery != "" || (u.Scheme != "https" && !(u.Scheme == "http" && c.cfg.AllowHTTP)) {
+	if u, err := url.Parse(ta.InstanceURL); err != nil || u.Host == "" || u.RawQuery != "" || (u.Scheme != "https" && !(u.Scheme == "http" && c.tc.AllowHTTP)) {
 		return "", "", bad(fmt.Sprintf("the token answer's instance_url %q is not an https URL", apierr.Snippet(ta.InstanceURL)))
 	}
 	j.token, j.instance = ta.AccessToken, ta.InstanceURL
@@ -417,7 +406,7 @@ func (c *Client) api(ctx context.Context) (*transport.Client, string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.inst == nil || c.instURL != instance {
-		cfg := c.cfg
+		cfg := c.tc
 		cfg.BaseURL = instance
 		tc, err := transport.New(cfg)
 		if err != nil {
